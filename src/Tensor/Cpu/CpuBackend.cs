@@ -1,0 +1,239 @@
+using System.Numerics;
+
+namespace Scratch.Tensors.Cpu;
+
+internal sealed class CpuStorage<T> : Storage where T : unmanaged
+{
+    T[]? _data;
+    readonly BufferPool<T[]> _pool;
+    public CpuStorage(Device d, DType dt, BufferPool<T[]> pool, int n) : base(d, dt, n)
+    {
+        _pool = pool;
+        _data = pool.Rent(n, dt.Size(), len => new T[len]);
+    }
+    public T[] Data { get { ThrowIfReleased(); return _data!; } }
+    protected override void ReturnBuffer() { _pool.Return(Length, DType.Size(), _data!); _data = null; }
+}
+
+/// <summary>
+/// The managed CPU backend: plain C# loops over strided rows, SIMD fast paths for dense rows,
+/// work split over threads in fixed chunks, a packed register-blocked GEMM (<see cref="CpuGemm"/>)
+/// and im2col/col2im (<see cref="CpuConv"/>). Every primitive dispatches on dtype once, then runs
+/// generic code specialised by the JIT for float or double and for the op functor.
+/// </summary>
+public sealed class CpuBackend(Device device) : IBackend
+{
+    readonly BufferPool<float[]> _f32 = new();
+    readonly BufferPool<double[]> _f64 = new();
+    public Device Device { get; } = device;
+    public long BytesAllocated => _f32.BytesAllocated + _f64.BytesAllocated;
+    public void Synchronize() { }
+    public void Dispose() { _f32.Trim(); _f64.Trim(); }
+
+    public Storage Allocate(DType dtype, int length) => dtype == DType.Float32
+        ? new CpuStorage<float>(Device, dtype, _f32, length)
+        : new CpuStorage<double>(Device, dtype, _f64, length);
+
+    internal static T[] Data<T>(NDArray a) where T : unmanaged => ((CpuStorage<T>)a.Storage).Data;
+
+    public void Upload<T>(ReadOnlySpan<T> source, Storage dst) where T : unmanaged => source.CopyTo(((CpuStorage<T>)dst).Data);
+    public void Download<T>(NDArray src, Span<T> destination) where T : unmanaged =>
+        Data<T>(src).AsSpan(src.Offset, src.Numel).CopyTo(destination);
+
+    static bool F32(NDArray a) => a.DType == DType.Float32;
+
+    public void Fill(NDArray dst, double value)
+    {
+        if (F32(dst)) FillT(dst, (float)value); else FillT(dst, value);
+    }
+
+    static void FillT<T>(NDArray dst, T v) where T : unmanaged
+    {
+        var d = Data<T>(dst);
+        var p = new RowPlan(dst.Shape, dst);
+        p.Run((r, c0, c1) =>
+        {
+            int o = p.Start(0, r) + c0 * p.Inner[0];
+            if (p.Inner[0] == 1) d.AsSpan(o, c1 - c0).Fill(v);
+            else for (int i = 0; i < c1 - c0; i++) d[o + i * p.Inner[0]] = v;
+        });
+    }
+
+    public void Random(NDArray dst, RandomKind kind, ulong seed, ulong offset, double p0, double p1)
+    {
+        if (F32(dst)) RandomT<float>(dst, kind, seed, offset, p0, p1); else RandomT<double>(dst, kind, seed, offset, p0, p1);
+    }
+
+    static void RandomT<T>(NDArray dst, RandomKind kind, ulong seed, ulong offset, double p0, double p1) where T : unmanaged, INumber<T>
+    {
+        var d = Data<T>(dst);
+        var p = new RowPlan(dst.Shape, dst);
+        p.Run((r, c0, c1) =>
+        {
+            int o = p.Start(0, r);
+            for (int c = c0; c < c1; c++)
+                d[o + c * p.Inner[0]] = T.CreateTruncating(Philox.Sample(kind, offset + (ulong)((long)r * p.Len + c), seed, p0, p1));
+        });
+    }
+
+    public void Copy(NDArray src, NDArray dst)
+    {
+        if (F32(dst)) CopyT<float>(src, dst); else CopyT<double>(src, dst);
+    }
+
+    static void CopyT<T>(NDArray src, NDArray dst) where T : unmanaged
+    {
+        var s = Data<T>(src); var d = Data<T>(dst);
+        var p = new RowPlan(dst.Shape, src, dst);
+        p.Run((r, c0, c1) =>
+        {
+            int so = p.Start(0, r) + c0 * p.Inner[0], dO = p.Start(1, r) + c0 * p.Inner[1], n = c1 - c0;
+            if (p.Inner[0] == 1 && p.Inner[1] == 1) s.AsSpan(so, n).CopyTo(d.AsSpan(dO, n));
+            else for (int i = 0; i < n; i++) d[dO + i * p.Inner[1]] = s[so + i * p.Inner[0]];
+        });
+    }
+
+    public void Map<TOp>(NDArray src, NDArray dst, double a, double b) where TOp : struct, IUnaryOp
+    {
+        if (F32(dst)) MapT<float, TOp>(src, dst, (float)a, (float)b); else MapT<double, TOp>(src, dst, a, b);
+    }
+
+    static void MapT<T, TOp>(NDArray src, NDArray dst, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp
+    {
+        var x = Data<T>(src); var y = Data<T>(dst);
+        var p = new RowPlan(dst.Shape, src, dst);
+        p.Run((r, c0, c1) =>
+        {
+            int sx = p.Inner[0], sy = p.Inner[1], n = c1 - c0;
+            int xo = p.Start(0, r) + c0 * sx, yo = p.Start(1, r) + c0 * sy;
+            if (sx == 1 && sy == 1 && CpuSimd.Map<T, TOp>(x.AsSpan(xo, n), y.AsSpan(yo, n), a, b)) return;
+            var op = default(TOp);
+            for (int i = 0; i < n; i++) y[yo + i * sy] = op.Apply(x[xo + i * sx], a, b);
+        });
+    }
+
+    public void Zip<TOp>(NDArray x, NDArray y, NDArray dst) where TOp : struct, IBinaryOp
+    {
+        if (F32(dst)) ZipT<float, TOp>(x, y, dst); else ZipT<double, TOp>(x, y, dst);
+    }
+
+    static void ZipT<T, TOp>(NDArray xa, NDArray ya, NDArray da) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    {
+        var x = Data<T>(xa); var y = Data<T>(ya); var d = Data<T>(da);
+        var p = new RowPlan(da.Shape, xa, ya, da);
+        p.Run((r, c0, c1) =>
+        {
+            int sx = p.Inner[0], sy = p.Inner[1], sd = p.Inner[2], n = c1 - c0;
+            int xo = p.Start(0, r) + c0 * sx, yo = p.Start(1, r) + c0 * sy, dO = p.Start(2, r) + c0 * sd;
+            if (sd == 1)
+            {
+                if (sx == 1 && sy == 1 && CpuSimd.Zip<T, TOp>(x.AsSpan(xo, n), y.AsSpan(yo, n), d.AsSpan(dO, n))) return;
+                if (sx == 1 && sy == 0 && CpuSimd.ZipScalarRight<T, TOp>(x.AsSpan(xo, n), y[yo], d.AsSpan(dO, n))) return;
+                if (sx == 0 && sy == 1 && CpuSimd.ZipScalarLeft<T, TOp>(x[xo], y.AsSpan(yo, n), d.AsSpan(dO, n))) return;
+            }
+            var op = default(TOp);
+            for (int i = 0; i < n; i++) d[dO + i * sd] = op.Apply(x[xo + i * sx], y[yo + i * sy]);
+        });
+    }
+
+    public void Where(NDArray cond, NDArray x, NDArray y, NDArray dst)
+    {
+        if (F32(dst)) WhereT<float>(cond, x, y, dst); else WhereT<double>(cond, x, y, dst);
+    }
+
+    static void WhereT<T>(NDArray ca, NDArray xa, NDArray ya, NDArray da) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var c = Data<T>(ca); var x = Data<T>(xa); var y = Data<T>(ya); var d = Data<T>(da);
+        var p = new RowPlan(da.Shape, ca, xa, ya, da);
+        p.Run((r, c0, c1) =>
+        {
+            int co = p.Start(0, r), xo = p.Start(1, r), yo = p.Start(2, r), dO = p.Start(3, r);
+            for (int i = c0; i < c1; i++)
+                d[dO + i * p.Inner[3]] = c[co + i * p.Inner[0]] != T.Zero ? x[xo + i * p.Inner[1]] : y[yo + i * p.Inner[2]];
+        });
+    }
+
+    public void Reduce<TOp>(NDArray src, NDArray dst, int axis) where TOp : struct, IReduceOp
+    {
+        if (F32(dst)) ReduceT<float, TOp>(src, dst, axis); else ReduceT<double, TOp>(src, dst, axis);
+    }
+
+    static void ReduceT<T, TOp>(NDArray sa, NDArray da, int axis) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
+    {
+        var s = Data<T>(sa); var d = Data<T>(da);
+        int n = sa.Shape[axis];
+        if (sa.IsContiguous && da.IsContiguous)
+        {
+            // View as [outer, n, inner]: inner == 1 reduces dense rows; otherwise whole rows are accumulated.
+            int inner = sa.Shape.Skip(axis + 1).Aggregate(1, (q, v) => q * v);
+            int outer = sa.Numel / Math.Max(1, n * inner);
+            int so = sa.Offset, dO = da.Offset;
+            if (inner == 1)
+            {
+                RowPlan.Parallel(outer, n, (o, c0, c1) => { if (c0 == 0) d[dO + o] = CpuSimd.Reduce<T, TOp>(s.AsSpan(so + o * n, n)); });
+                return;
+            }
+            RowPlan.Parallel(outer, inner, (o, c0, c1) =>
+            {
+                var acc = d.AsSpan(dO + o * inner + c0, c1 - c0);
+                s.AsSpan(so + o * n * inner + c0, c1 - c0).CopyTo(acc);
+                for (int k = 1; k < n; k++) CpuSimd.Accumulate<T, TOp>(acc, s.AsSpan(so + (o * n + k) * inner + c0, c1 - c0));
+            });
+            return;
+        }
+        // General strided case: one output element per step, walking the reduced axis.
+        var view = new NDArray(sa.Storage, da.Shape, sa.Strides, sa.Offset);
+        int step = sa.Strides[axis];
+        var p = new RowPlan(da.Shape, view, da);
+        var op = default(TOp);
+        p.Run((r, c0, c1) =>
+        {
+            int vo = p.Start(0, r), dO = p.Start(1, r);
+            for (int c = c0; c < c1; c++)
+            {
+                int at = vo + c * p.Inner[0];
+                var acc = op.Identity<T>();
+                for (int k = 0; k < n; k++) acc = op.Combine(acc, s[at + k * step]);
+                d[dO + c * p.Inner[1]] = acc;
+            }
+        });
+    }
+
+    public void ArgMax(NDArray src, NDArray dst, int axis)
+    {
+        if (F32(dst)) ArgMaxT<float>(src, dst, axis); else ArgMaxT<double>(src, dst, axis);
+    }
+
+    static void ArgMaxT<T>(NDArray sa, NDArray da, int axis) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var s = Data<T>(sa); var d = Data<T>(da);
+        int n = sa.Shape[axis], step = sa.Strides[axis];
+        var view = new NDArray(sa.Storage, da.Shape, sa.Strides, sa.Offset);
+        var p = new RowPlan(da.Shape, view, da);
+        p.Run((r, c0, c1) =>
+        {
+            int vo = p.Start(0, r), dO = p.Start(1, r);
+            for (int c = c0; c < c1; c++)
+            {
+                int at = vo + c * p.Inner[0], best = 0;
+                for (int k = 1; k < n; k++) if (s[at + k * step] > s[at + best * step]) best = k;
+                d[dO + c * p.Inner[1]] = T.CreateTruncating(best);
+            }
+        });
+    }
+
+    public void MatMul(NDArray a, NDArray b, NDArray c)
+    {
+        if (F32(c)) CpuGemm.Batched(a, b, c); else CpuGemm.BatchedGeneric<double>(a, b, c);
+    }
+
+    public void Im2Col(NDArray x, NDArray cols, ConvGeometry g)
+    {
+        if (F32(x)) CpuConv.Im2Col<float>(x, cols, g); else CpuConv.Im2Col<double>(x, cols, g);
+    }
+
+    public void Col2Im(NDArray cols, NDArray x, ConvGeometry g)
+    {
+        if (F32(x)) CpuConv.Col2Im<float>(cols, x, g); else CpuConv.Col2Im<double>(cols, x, g);
+    }
+}

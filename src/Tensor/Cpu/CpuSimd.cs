@@ -1,0 +1,89 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Scratch.Tensors.Cpu;
+
+/// <summary>
+/// Fast paths: when a row is dense, ops that System.Numerics.Tensors.TensorPrimitives implements
+/// with SIMD go there. The typeof tests are constants in each generic instantiation, so the JIT
+/// keeps only the matching branch. Returns false when there is no fast path (the caller's scalar
+/// loop, calling the op's own Apply, is then the definition).
+/// </summary>
+internal static class CpuSimd
+{
+    public static bool Map<T, TOp>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp
+    {
+        if (typeof(TOp) == typeof(Op.Affine)) { TensorPrimitives.Multiply(x, a, y); if (b != T.Zero) TensorPrimitives.Add(y, b, y); return true; }
+        if (typeof(TOp) == typeof(Op.Exp)) { TensorPrimitives.Exp(x, y); return true; }
+        if (typeof(TOp) == typeof(Op.Log)) { TensorPrimitives.Log(x, y); return true; }
+        if (typeof(TOp) == typeof(Op.Tanh)) { TensorPrimitives.Tanh(x, y); return true; }
+        if (typeof(TOp) == typeof(Op.Sqrt)) { TensorPrimitives.Sqrt(x, y); return true; }
+        if (typeof(TOp) == typeof(Op.Neg)) { TensorPrimitives.Negate(x, y); return true; }
+        if (typeof(TOp) == typeof(Op.Abs)) { TensorPrimitives.Abs(x, y); return true; }
+        if (typeof(TOp) == typeof(Op.Relu)) { TensorPrimitives.Max(x, T.Zero, y); return true; }
+        if (typeof(TOp) == typeof(Op.Pow) && a == T.One + T.One) { TensorPrimitives.Multiply(x, x, y); return true; }
+        if (typeof(TOp) == typeof(Op.LeakyRelu)) { LeakyRelu(x, y, a); return true; }
+        return false;
+    }
+
+    // max(x,0) + slope·min(x,0), written with Vector<T> so it runs at SIMD width.
+    static void LeakyRelu<T>(ReadOnlySpan<T> x, Span<T> y, T slope) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, w = Vector<T>.Count;
+        var s = new Vector<T>(slope);
+        for (; i <= x.Length - w; i += w)
+        {
+            var v = new Vector<T>(x.Slice(i));
+            Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), v, v * s).CopyTo(y.Slice(i));
+        }
+        for (; i < x.Length; i++) y[i] = x[i] > T.Zero ? x[i] : x[i] * slope;
+    }
+
+    public static bool Zip<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    {
+        if (typeof(TOp) == typeof(Op.Add)) { TensorPrimitives.Add(x, y, d); return true; }
+        if (typeof(TOp) == typeof(Op.Sub)) { TensorPrimitives.Subtract(x, y, d); return true; }
+        if (typeof(TOp) == typeof(Op.Mul)) { TensorPrimitives.Multiply(x, y, d); return true; }
+        if (typeof(TOp) == typeof(Op.Div)) { TensorPrimitives.Divide(x, y, d); return true; }
+        return false;
+    }
+
+    /// <summary>y is one value broadcast along the row.</summary>
+    public static bool ZipScalarRight<T, TOp>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    {
+        if (typeof(TOp) == typeof(Op.Add)) { TensorPrimitives.Add(x, y, d); return true; }
+        if (typeof(TOp) == typeof(Op.Sub)) { TensorPrimitives.Subtract(x, y, d); return true; }
+        if (typeof(TOp) == typeof(Op.Mul)) { TensorPrimitives.Multiply(x, y, d); return true; }
+        if (typeof(TOp) == typeof(Op.Div)) { TensorPrimitives.Divide(x, y, d); return true; }
+        return false;
+    }
+
+    /// <summary>x is one value broadcast along the row.</summary>
+    public static bool ZipScalarLeft<T, TOp>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    {
+        if (typeof(TOp) == typeof(Op.Add)) { TensorPrimitives.Add(y, x, d); return true; }
+        if (typeof(TOp) == typeof(Op.Sub)) { TensorPrimitives.Subtract(x, y, d); return true; }
+        if (typeof(TOp) == typeof(Op.Mul)) { TensorPrimitives.Multiply(y, x, d); return true; }
+        if (typeof(TOp) == typeof(Op.Div)) { TensorPrimitives.Divide(x, y, d); return true; }
+        return false;
+    }
+
+    public static T Reduce<T, TOp>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
+    {
+        if (typeof(TOp) == typeof(Op.Sum)) return TensorPrimitives.Sum(x);
+        if (typeof(TOp) == typeof(Op.Max) && x.Length > 0) return TensorPrimitives.Max(x);
+        var op = default(TOp);
+        var acc = op.Identity<T>();
+        foreach (var v in x) acc = op.Combine(acc, v);
+        return acc;
+    }
+
+    /// <summary>acc[i] = combine(acc[i], x[i]) for a whole row.</summary>
+    public static void Accumulate<T, TOp>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
+    {
+        if (typeof(TOp) == typeof(Op.Sum)) { TensorPrimitives.Add(acc, x, acc); return; }
+        if (typeof(TOp) == typeof(Op.Max)) { TensorPrimitives.Max(acc, x, acc); return; }
+        var op = default(TOp);
+        for (int i = 0; i < acc.Length; i++) acc[i] = op.Combine(acc[i], x[i]);
+    }
+}

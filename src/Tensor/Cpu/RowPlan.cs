@@ -1,0 +1,67 @@
+namespace Scratch.Tensors.Cpu;
+
+/// <summary>
+/// How the CPU backend walks strided arrays: dims that are jointly contiguous for every operand are
+/// merged ("coalesced"), then the array is visited as rows of the last merged dim, so inner loops run
+/// over long runs with a fixed stride — usually 1, where the SIMD fast paths apply.
+/// </summary>
+internal sealed class RowPlan
+{
+    public readonly int Rows, Len;
+    readonly int[] _outer;          // sizes of the outer dims
+    readonly int[][] _strides;      // per operand: strides of the outer dims
+    public readonly int[] Inner;    // per operand: stride along a row
+    readonly int[] _base;           // per operand: offset
+
+    public RowPlan(int[] shape, params NDArray[] ops)
+    {
+        int k = ops.Length;
+        var dims = new List<int>(shape);
+        var st = ops.Select(o => new List<int>(o.Strides)).ToArray();
+        // Drop size-1 dims, then merge neighbours i, i+1 when stride[i] == stride[i+1]*size[i+1] for all.
+        for (int i = dims.Count - 1; i >= 0; i--)
+            if (dims[i] == 1) { dims.RemoveAt(i); foreach (var s in st) s.RemoveAt(i); }
+        for (int i = dims.Count - 2; i >= 0; i--)
+        {
+            bool merge = true;
+            for (int j = 0; j < k; j++) if (st[j][i] != st[j][i + 1] * dims[i + 1]) { merge = false; break; }
+            if (!merge) continue;
+            dims[i] *= dims[i + 1]; dims.RemoveAt(i + 1);
+            foreach (var s in st) { s[i] = s[i + 1]; s.RemoveAt(i + 1); }
+        }
+        if (dims.Count == 0) { dims.Add(1); foreach (var s in st) s.Add(1); }
+        Len = dims[^1];
+        _outer = dims.Take(dims.Count - 1).ToArray();
+        Rows = _outer.Aggregate(1, (p, d) => p * d);
+        if (Shape.Numel(shape) == 0) Rows = 0;
+        _strides = st.Select(s => s.Take(s.Count - 1).ToArray()).ToArray();
+        Inner = st.Select(s => s[^1]).ToArray();
+        _base = ops.Select(o => o.Offset).ToArray();
+    }
+
+    /// <summary>Offset of row r's first element in operand j.</summary>
+    public int Start(int j, int r)
+    {
+        int off = _base[j];
+        var s = _strides[j];
+        for (int d = _outer.Length - 1; d >= 0; d--) { off += (r % _outer[d]) * s[d]; r /= _outer[d]; }
+        return off;
+    }
+
+    /// <summary>
+    /// Runs body(row, colStart, colEnd) over all rows, split over threads in a fixed way (so results
+    /// never depend on scheduling). Small jobs stay on the calling thread.
+    /// </summary>
+    public void Run(Action<int, int, int> body) => Parallel(Rows, Len, body);
+
+    public static void Parallel(int rows, int len, Action<int, int, int> body)
+    {
+        long total = (long)rows * len;
+        int threads = (int)Math.Min(CpuInfo.Threads, total >> 15);
+        if (threads <= 1) { for (int r = 0; r < rows; r++) body(r, 0, len); return; }
+        if (rows >= threads)
+            System.Threading.Tasks.Parallel.For(0, threads, t => { for (int r = (int)((long)rows * t / threads), e = (int)((long)rows * (t + 1) / threads); r < e; r++) body(r, 0, len); });
+        else
+            System.Threading.Tasks.Parallel.For(0, threads, t => { int c0 = (int)((long)len * t / threads), c1 = (int)((long)len * (t + 1) / threads); for (int r = 0; r < rows; r++) body(r, c0, c1); });
+    }
+}

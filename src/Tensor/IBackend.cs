@@ -1,0 +1,57 @@
+namespace Scratch.Tensors;
+
+/// <summary>
+/// THE primitive list. Every operation in Scratch — softmax, convolution, BatchNorm, Adam — is
+/// composed from these few calls, so a new backend implements only this interface.
+///
+/// Conventions: every NDArray argument lives on this backend's device and all of them share one
+/// dtype. Inputs may be arbitrary strided views (broadcast dims have stride 0); unless stated, the
+/// destination has the output's shape and may itself be a strided view. Nothing here allocates
+/// except <see cref="Allocate"/>.
+/// </summary>
+public interface IBackend : IDisposable
+{
+    Device Device { get; }
+
+    // ---- memory ----
+    Storage Allocate(DType dtype, int length);
+    void Upload<T>(ReadOnlySpan<T> source, Storage dst) where T : unmanaged;
+    void Download<T>(NDArray src, Span<T> destination) where T : unmanaged;   // src contiguous
+    long BytesAllocated { get; }
+    void Synchronize();
+
+    // ---- the primitives ----
+    /// <summary>dst[i] = value.</summary>
+    void Fill(NDArray dst, double value);
+    /// <summary>dst[i] = a distribution sample from Philox(seed, counter = offset + i).</summary>
+    void Random(NDArray dst, RandomKind kind, ulong seed, ulong offset, double p0, double p1);
+    /// <summary>dst = src, element by element, any layouts of one shape.</summary>
+    void Copy(NDArray src, NDArray dst);
+    /// <summary>dst = op(src; a, b).</summary>
+    void Map<TOp>(NDArray src, NDArray dst, double a, double b) where TOp : struct, IUnaryOp;
+    /// <summary>dst = op(x, y); x and y are already expanded to dst's shape.</summary>
+    void Zip<TOp>(NDArray x, NDArray y, NDArray dst) where TOp : struct, IBinaryOp;
+    /// <summary>dst = cond != 0 ? x : y; all expanded to dst's shape.</summary>
+    void Where(NDArray cond, NDArray x, NDArray y, NDArray dst);
+    /// <summary>dst (src's shape with axis of size 1) = reduction of src along axis.</summary>
+    void Reduce<TOp>(NDArray src, NDArray dst, int axis) where TOp : struct, IReduceOp;
+    /// <summary>dst (axis of size 1) = index of the first maximum along axis, as a number.</summary>
+    void ArgMax(NDArray src, NDArray dst, int axis);
+    /// <summary>c[b] = a[b] · b[b]; a [B,M,K], b [B,K,N] any strides (a batch stride of 0 broadcasts); c contiguous [B,M,N].</summary>
+    void MatMul(NDArray a, NDArray b, NDArray c);
+    /// <summary>Unfolds image patches: x contiguous [N,C,H,W] → cols contiguous [N, C·KH·KW, OH·OW].</summary>
+    void Im2Col(NDArray x, NDArray cols, ConvGeometry g);
+    /// <summary>The adjoint of Im2Col: sums patches back into an image. x is overwritten.</summary>
+    void Col2Im(NDArray cols, NDArray x, ConvGeometry g);
+}
+
+public enum RandomKind { Uniform, Normal, Bernoulli }
+
+/// <summary>Sizes of one 2-D convolution: input C×H×W, kernel KH×KW, stride, padding, output OH×OW.</summary>
+public readonly record struct ConvGeometry(int C, int H, int W, int KH, int KW, int SH, int SW, int PH, int PW)
+{
+    public int OH => (H + 2 * PH - KH) / SH + 1;
+    public int OW => (W + 2 * PW - KW) / SW + 1;
+    public int Rows => C * KH * KW;
+    public int Cols => OH * OW;
+}

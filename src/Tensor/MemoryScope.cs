@@ -1,0 +1,61 @@
+namespace Scratch.Tensors;
+
+/// <summary>
+/// Deterministic memory release, in the spirit of TorchSharp's DisposeScope:
+/// <code>
+/// using (MemoryScope.Begin()) { ... one training step ... }   // every temporary is released here
+/// </code>
+/// Every storage created while a scope is the innermost one belongs to it. Parameters, optimizer
+/// state and anything else that must live on are created outside any scope, or kept with
+/// <see cref="Keep"/> (which hands them to the enclosing scope, or to the garbage collector).
+/// </summary>
+public sealed class MemoryScope : IDisposable
+{
+    [ThreadStatic] static MemoryScope? _current;
+    readonly MemoryScope? _parent;
+    readonly List<Storage> _owned = new();
+    readonly bool _suspended;
+    bool _disposed;
+
+    MemoryScope(MemoryScope? parent, bool suspended) { _parent = parent; _suspended = suspended; }
+
+    /// <summary>Opens a scope; temporaries made until it is disposed are released with it.</summary>
+    public static MemoryScope Begin() => _current = new MemoryScope(_current, false);
+
+    /// <summary>Opens a region whose allocations belong to no scope (long-lived state inside a step).</summary>
+    public static MemoryScope Untracked() => _current = new MemoryScope(_current, true);
+
+    internal static void Track(Storage s)
+    {
+        var c = _current;
+        if (c != null && !c._suspended) c._owned.Add(s);
+    }
+
+    /// <summary>Moves a storage out of the innermost scope that owns it, to that scope's parent.</summary>
+    public static void Keep(Storage s)
+    {
+        for (var c = _current; c != null; c = c._parent)
+        {
+            if (c._suspended) continue;
+            int i = c._owned.LastIndexOf(s);
+            if (i < 0) continue;
+            c._owned.RemoveAt(i);
+            var p = c._parent;
+            while (p != null && p._suspended) p = p._parent;
+            p?._owned.Add(s);
+            return;
+        }
+    }
+
+    public int Count => _owned.Count;
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_current != this) throw new InvalidOperationException("MemoryScope: scopes must be disposed in the reverse order they were opened");
+        _current = _parent;
+        foreach (var s in _owned) s.Release();
+        _owned.Clear();
+    }
+}
