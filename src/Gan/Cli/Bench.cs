@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Scratch.Tensors;
+
+namespace Scratch.Gan.Cli;
+
+/// <summary>
+/// `scratch bench WORKLOAD`: the workloads of ../shared/peer/torchsharp/Program.cs, timed the same
+/// way (warm-up runs, then the median and minimum of the timed runs), printed as one JSON line.
+/// </summary>
+public static class Bench
+{
+    public static readonly string[] Workloads = ["gemm", "vanilla-step", "dcgan-step", "wgan-gp-step", "sample-1k"];
+
+    public static int Run(Args args)
+    {
+        var workload = args.Positional.Count > 1 ? args.Positional[1] : throw new UsageException($"bench: name a workload ({string.Join(", ", Workloads)})");
+        if (!Workloads.Contains(workload)) throw new UsageException($"bench: unknown workload '{workload}' ({string.Join(", ", Workloads)})");
+        int iters = args.Int("iters", 10), warmup = args.Int("warmup", 3, min: 0);
+        var device = Program.DeviceOption(args);
+        args.Done(2);
+        Action step = Workload(workload, device);
+        for (int i = 0; i < warmup; i++) step();
+        var times = new List<double>();
+        for (int i = 0; i < iters; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            step();
+            device.Backend.Synchronize();
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            workload, engine = "scratch", device = device.ToString(),
+            median_ms = Math.Round(times[times.Count / 2], 3), min_ms = Math.Round(times[0], 3), iters
+        }));
+        return 0;
+    }
+
+    static Action Workload(string name, Device device)
+    {
+        switch (name)
+        {
+            case "gemm":
+                var a = NDArray.Uniform([128, 784], device: device); var b = NDArray.Uniform([784, 1024], device: device);
+                return () => { using (MemoryScope.Begin()) a.MatMul(b); };
+            default:
+                return BenchGan.Workload(name, device);
+        }
+    }
+}

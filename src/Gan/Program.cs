@@ -1,0 +1,60 @@
+using Scratch.Gan.Cli;
+using Scratch.Tensors;
+
+namespace Scratch.Gan;
+
+/// <summary>The `scratch` command: one verb per job; every user mistake is one line on stderr and exit code 2.</summary>
+public static class Program
+{
+    const string Usage = """
+        usage: scratch <command> [options]
+          devices                      list backends and devices, and why any is unavailable
+          bench WORKLOAD [--iters N] [--warmup N] [--device D]
+                                       time gemm | vanilla-step | dcgan-step | wgan-gp-step | sample-1k
+        devices: auto | cpu | cuda | opencl | ilgpu-cpu (or the SCRATCH_DEVICE variable)
+        """;
+
+    public static int Main(string[] argv)
+    {
+        try
+        {
+            var args = new Args(argv);
+            var verb = args.Positional.FirstOrDefault();
+            switch (verb)
+            {
+                case null or "help":
+                    if (args.Flag("help") || verb == "help" || argv.Length == 0) { Console.WriteLine(Usage); return verb == null && argv.Length == 0 ? 2 : 0; }
+                    throw new UsageException("no command given (try: scratch help)");
+                case "devices": args.Done(1); return Devices();
+                case "bench": return Bench.Run(args);
+                default: throw new UsageException($"unknown command '{verb}' (try: scratch help)");
+            }
+        }
+        catch (UsageException e) { return Fail(e.Message, 2); }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or NotSupportedException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            return Fail(e.Message, 1);
+        }
+    }
+
+    static int Fail(string message, int code)
+    {
+        Console.Error.WriteLine("scratch: " + message.Split('\n')[0].Trim());
+        return code;
+    }
+
+    internal static Device DeviceOption(Args args)
+    {
+        var spec = args.Str("device") ?? Environment.GetEnvironmentVariable("SCRATCH_DEVICE") ?? "auto";
+        try { return Device.Get(spec); }
+        catch (ArgumentException e) { throw new UsageException("--device: " + e.Message); }
+    }
+
+    static int Devices()
+    {
+        foreach (var (spec, ok, detail) in Device.Survey())
+            Console.WriteLine($"{spec,-10} {(ok ? "available  " : "unavailable")}  {detail}");
+        Console.WriteLine($"auto       -> {Device.Get("auto")}");
+        return 0;
+    }
+}

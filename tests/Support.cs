@@ -1,0 +1,119 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Scratch.Tensors;
+using Xunit;
+
+namespace Scratch.Tests;
+
+/// <summary>The devices tests compare: the CPU backend, and the ILGPU kernels on ILGPU's CPU accelerator.</summary>
+public static class Devices
+{
+    public static Device Cpu => Device.Cpu;
+    public static Device Ilgpu => Device.Get("ilgpu-cpu");
+}
+
+/// <summary>A fact that runs only where a real GPU backend exists; elsewhere it is reported skipped, with the reason.</summary>
+public sealed class GpuFactAttribute : FactAttribute
+{
+    public GpuFactAttribute(string kind)
+    {
+        if (!Device.TryGet(kind, out _, out var why)) Skip = $"no {kind} device on this machine: {why}";
+    }
+}
+
+public static class Check
+{
+    /// <summary>|e - a| ≤ rel·max(|e|, 1e-1·…) elementwise; reports the worst element with its index.</summary>
+    public static void Close(double[] expected, double[] actual, double rel, double abs = 1e-6, string what = "")
+    {
+        Assert.True(expected.Length == actual.Length, $"{what}: lengths differ ({expected.Length} vs {actual.Length})");
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double e = expected[i], a = actual[i];
+            if (double.IsNaN(e) && double.IsNaN(a)) continue;
+            if (e == a) continue;
+            if (!(Math.Abs(e - a) <= abs + rel * Math.Abs(e)))
+                Assert.Fail($"{what}: element {i}: expected {e:R}, got {a:R} (|diff| {Math.Abs(e - a):E2})");
+        }
+    }
+
+    public static void Close(NDArray expected, NDArray actual, double rel, double abs = 1e-6, string what = "")
+    {
+        Assert.True(Shape.Same(expected.Shape, actual.Shape), $"{what}: shapes differ {expected.ShapeStr} vs {actual.ShapeStr}");
+        Close(expected.ToDoubles(), actual.ToDoubles(), rel, abs, what);
+    }
+
+    public static double Tol(DType d) => d == DType.Float32 ? 1e-5 : 1e-12;
+}
+
+/// <summary>
+/// A random array recipe: shape, dtype, how it is laid out (contiguous, a permuted view, a sliced
+/// view) and a seed. <see cref="Make"/> builds the same values and layout on any device, so one
+/// recipe gives the two backends identical inputs.
+/// </summary>
+public sealed record ArrayCase(int[] Shape, DType DType, int Layout, int Seed)
+{
+    public NDArray Make(Device d, double low = -2, double high = 2)
+    {
+        var rng = new Random(Seed);
+        int n = Tensors.Shape.Numel(Shape);
+        switch (Layout)
+        {
+            case 1 when Shape.Length >= 2:   // a transposed copy, viewed back: strides are not row-major
+            {
+                var perm = Enumerable.Range(0, Shape.Length).Reverse().ToArray();
+                var baseShape = perm.Select(p => Shape[p]).ToArray();
+                var v = Values(rng, n, low, high);
+                return NDArray.From(v, baseShape, DType, d).Permute(perm);
+            }
+            case 2:                           // every other element of a larger array along dim 0
+            {
+                var big = (int[])Shape.Clone(); big[0] = Shape[0] * 2 + 1;
+                var v = Values(rng, Tensors.Shape.Numel(big), low, high);
+                return NDArray.From(v, big, DType, d).Slice(0, 1, big[0], 2);
+            }
+            default:
+                return NDArray.From(Values(rng, n, low, high), Shape, DType, d);
+        }
+    }
+
+    static double[] Values(Random rng, int n, double low, double high) =>
+        Enumerable.Range(0, n).Select(_ => low + (high - low) * rng.NextDouble()).ToArray();
+
+    public override string ToString() => $"{Tensors.Shape.Str(Shape)} {DType.Name()} layout={(Layout == 1 ? "permuted" : Layout == 2 ? "sliced" : "contiguous")} seed={Seed}";
+}
+
+/// <summary>FsCheck generators for shapes and array recipes (1–4 dims, sizes 1–6).</summary>
+public static class Gens
+{
+    public static Gen<int[]> Shape(int minRank = 1, int maxRank = 4) =>
+        Gen.Choose(minRank, maxRank).SelectMany(r => Gen.Choose(1, 6).ArrayOf(r));
+
+    public static Gen<ArrayCase> Case(Gen<int[]> shape) =>
+        from s in shape
+        from f64 in Gen.Elements(false, true)
+        from layout in Gen.Choose(0, 2)
+        from seed in Gen.Choose(0, 1_000_000)
+        select new ArrayCase(s, f64 ? DType.Float64 : DType.Float32, layout, seed);
+
+    /// <summary>Two shapes that broadcast: start from one shape, then set some dims to 1 or drop leading dims.</summary>
+    public static Gen<(ArrayCase, ArrayCase)> BroadcastPair() =>
+        from s in Shape()
+        from maskA in Gen.Choose(0, 15)
+        from maskB in Gen.Choose(0, 15)
+        from dropA in Gen.Choose(0, s.Length - 1)
+        from f64 in Gen.Elements(false, true)
+        from la in Gen.Choose(0, 2)
+        from lb in Gen.Choose(0, 2)
+        from seed in Gen.Choose(0, 1_000_000)
+        let dt = f64 ? DType.Float64 : DType.Float32
+        let a = s.Skip(dropA).Select((d, i) => (maskA >> i & 1) == 1 ? 1 : d).ToArray()
+        let b = s.Select((d, i) => (maskB >> i & 1) == 1 ? 1 : d).ToArray()
+        select (new ArrayCase(a, dt, la, seed), new ArrayCase(b, dt, lb, seed + 1));
+}
+
+public static class Arbitraries
+{
+    public static Arbitrary<ArrayCase> ArrayCase() => Arb.From(Gens.Case(Gens.Shape()));
+    public static Arbitrary<(ArrayCase, ArrayCase)> Pair() => Arb.From(Gens.BroadcastPair());
+}

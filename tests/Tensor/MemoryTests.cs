@@ -1,0 +1,30 @@
+using Scratch.Tensors;
+using Xunit;
+
+namespace Scratch.Tests.Tensor;
+
+public class MemoryTests
+{
+    // After warm-up every buffer a step asks for is served from the pool: the device allocates nothing new.
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("ilgpu-cpu")]
+    public void A_thousand_scoped_iterations_do_not_grow_memory(string device)
+    {
+        var d = Device.Get(device);
+        var w = NDArray.Uniform([8, 8], device: d, g: new Generator(1));
+        var x = NDArray.Uniform([4, 8], device: d, g: new Generator(2));
+        long afterWarmup = 0;
+        for (int i = 0; i < 1000; i++)
+        {
+            using (MemoryScope.Begin())
+            {
+                var y = (x.MatMul(w).Tanh() * 2 + x).Softmax().Sum([0]);
+                y.Max().Item();
+            }
+            if (i == 9) afterWarmup = d.Backend.BytesAllocated;
+        }
+        Assert.True(afterWarmup > 0);
+        Assert.Equal(afterWarmup, d.Backend.BytesAllocated);
+    }
+}
