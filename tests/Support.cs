@@ -117,3 +117,7 @@ public static class Arbitraries
     public static Arbitrary<ArrayCase> ArrayCase() => Arb.From(Gens.Case(Gens.Shape()));
     public static Arbitrary<(ArrayCase, ArrayCase)> Pair() => Arb.From(Gens.BroadcastPair());
 }
+
+/// <summary>Tests that measure a device's allocations run alone: parallel tests would allocate too.</summary>
+[CollectionDefinition("serial", DisableParallelization = true)]
+public sealed class SerialCollection;

@@ -3,6 +3,7 @@ using Xunit;
 
 namespace Scratch.Tests.Tensor;
 
+[Collection("serial")]
 public class MemoryTests
 {
     // After warm-up every buffer a step asks for is served from the pool: the device allocates nothing new.

@@ -1,0 +1,144 @@
+using Scratch.Tensors;
+
+namespace Scratch.Autograd;
+
+/// <summary>
+/// Reverse mode: visit the graph from the outputs in reverse topological order, hand each node the
+/// sum of the gradients flowing into its output, and pass on what its backward returns. Backward
+/// runs with grad mode off (cheap) unless createGraph asks for the gradient's own graph.
+/// </summary>
+public static class Engine
+{
+    /// <summary>Gradients of outputs with respect to inputs (PyTorch's torch.autograd.grad). Leaves' Grad is untouched.</summary>
+    public static Tensor?[] Grad(Tensor[] outputs, Tensor[] inputs, Tensor?[]? gradOutputs = null,
+                                 bool createGraph = false, bool? retainGraph = null, bool allowUnused = false)
+    {
+        var grads = Run(outputs, gradOutputs, createGraph, retainGraph ?? createGraph, accumulateLeaves: false, targets: inputs);
+        var result = new Tensor?[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            if (grads.TryGetValue(inputs[i], out var g)) result[i] = g;
+            else if (!allowUnused)
+                throw new InvalidOperationException($"grad: input {i} ({inputs[i].ShapeStr}) was not used to compute the outputs; pass allowUnused: true if that is expected");
+        }
+        return result;
+    }
+
+    /// <summary>Accumulates d(outputs)/d(leaf) into every leaf's Grad that requires grad.</summary>
+    public static void Backward(Tensor output, Tensor? gradOutput = null, bool retainGraph = false, bool createGraph = false) =>
+        Run([output], [gradOutput], createGraph, retainGraph || createGraph, accumulateLeaves: true);
+
+    static Dictionary<Tensor, Tensor> Run(Tensor[] outputs, Tensor?[]? gradOutputs, bool createGraph, bool retain, bool accumulateLeaves, Tensor[]? targets = null)
+    {
+        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            var o = outputs[i];
+            if (!o.RequiresGrad) throw new InvalidOperationException($"backward: output {i} ({o.ShapeStr}) does not require grad: nothing it depends on requires grad");
+            var g = gradOutputs != null && i < gradOutputs.Length ? gradOutputs[i] : null;
+            if (g == null)
+            {
+                if (o.Numel != 1) throw new InvalidOperationException($"backward: output {o.ShapeStr} is not a scalar; pass a gradient of that shape");
+                g = new Tensor(o.Data.OnesLike());
+            }
+            else if (!Shape.Same(g.Shape, o.Shape)) throw new ArgumentException($"backward: gradient {g.ShapeStr} does not match output {o.ShapeStr}");
+            Accumulate(grads, o, g);
+        }
+
+        var order = TopologicalOrder(outputs);
+        var saved = _needed;
+        _needed = targets == null ? null : Needed(order, targets);
+        try
+        {
+        using (createGraph ? GradMode.EnableGrad() : GradMode.NoGrad())
+        {
+            for (int k = order.Count - 1; k >= 0; k--)
+            {
+                var t = order[k];
+                if (!grads.TryGetValue(t, out var g) || !Needs(t)) continue;
+                var node = t.Node!;
+                if (node.Freed)
+                    throw new InvalidOperationException($"backward: the graph through '{node.Op}' was already freed by an earlier backward; pass retainGraph: true to the first call to go through it twice");
+                var inGrads = node.Backward!(g);
+                for (int i = 0; i < node.Inputs.Length; i++)
+                {
+                    var input = node.Inputs[i];
+                    if (inGrads[i] is not { } gi || !Needs(input)) continue;
+                    if (!Shape.Same(gi.Shape, input.Shape))
+                        throw new InvalidOperationException($"internal: '{node.Op}' returned a gradient of shape {gi.ShapeStr} for an input of shape {input.ShapeStr}");
+                    Accumulate(grads, input, gi);
+                }
+                if (!retain) node.Free();
+            }
+        }
+        }
+        finally { _needed = saved; }
+
+        if (accumulateLeaves)
+            foreach (var (t, g) in grads)
+                if (t.IsLeaf && t.RequiresGrad) AccumulateLeaf(t, g, createGraph);
+        return grads;
+    }
+
+    [ThreadStatic] static HashSet<Tensor>? _needed;
+
+    /// <summary>
+    /// Whether a backward function should compute the gradient for this input: it requires grad and,
+    /// when only some inputs' gradients were asked for (Grad), it lies on a path to one of them.
+    /// Skipping the rest matters: WGAN-GP's ∇ₓD would otherwise also compute every weight gradient.
+    /// </summary>
+    public static bool Needs(Tensor t) => t.RequiresGrad && (_needed == null || _needed.Contains(t));
+
+    static HashSet<Tensor> Needed(List<Tensor> order, Tensor[] targets)
+    {
+        var set = new HashSet<Tensor>(targets, ReferenceEqualityComparer.Instance);
+        foreach (var t in order)   // inputs come before the tensors made from them
+            if (t.Node!.Inputs.Any(set.Contains)) set.Add(t);
+        return set;
+    }
+
+    static void Accumulate(Dictionary<Tensor, Tensor> grads, Tensor t, Tensor g) =>
+        grads[t] = grads.TryGetValue(t, out var prev) ? prev + g : g;
+
+    // A leaf's Grad outlives the step's MemoryScope: it is allocated untracked once, then summed in place.
+    static void AccumulateLeaf(Tensor leaf, Tensor g, bool createGraph)
+    {
+        if (createGraph) { leaf.Grad = leaf.Grad == null ? g : leaf.Grad + g; return; }
+        if (leaf.Grad == null && leaf.SpareGrad is { } spare && !spare.Data.Storage.IsReleased)
+        {
+            spare.Data.CopyFrom(g.Data);
+            leaf.Grad = spare;
+            leaf.SpareGrad = null;
+        }
+        else if (leaf.Grad == null || leaf.Grad.Node != null || leaf.Grad.Data.Storage.IsReleased)
+        {
+            using (MemoryScope.Untracked()) leaf.Grad = new Tensor(g.Data.Clone());
+        }
+        else leaf.Grad.Data.AddInPlace(g.Data);
+    }
+
+    // Iterative depth-first search: deep graphs (long training unrolls) must not overflow the stack.
+    static List<Tensor> TopologicalOrder(Tensor[] outputs)
+    {
+        var order = new List<Tensor>();
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(Tensor, bool)>();
+        foreach (var o in outputs) stack.Push((o, false));
+        while (stack.Count > 0)
+        {
+            var (t, expanded) = stack.Pop();
+            if (expanded) { order.Add(t); continue; }
+            if (t.Node == null || !seen.Add(t)) continue;
+            stack.Push((t, true));
+            foreach (var i in t.Node.Inputs) if (i.Node != null && !seen.Contains(i)) stack.Push((i, false));
+        }
+        return order;
+    }
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>Backpropagates from this tensor into the Grad of every leaf that requires grad.</summary>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false) =>
+        Engine.Backward(this, gradient, retainGraph, createGraph);
+}

@@ -1,0 +1,75 @@
+using Scratch.Tensors;
+
+namespace Scratch.Autograd;
+
+// Elementwise ops. Each forward sits next to its backward; the backward is written with Tensor ops,
+// so it is itself recorded when createGraph is on. Masks (relu's x > 0) are constants: their own
+// derivative is zero almost everywhere.
+public sealed partial class Tensor
+{
+    Tensor Unary(string op, NDArray y, Func<Tensor, Tensor, Tensor> backward) =>
+        Record(op, y, [this], g => [backward(g, this)]);
+
+    public Tensor Neg() => Unary("neg", Data.Neg(), (g, x) => -g);
+
+    public Tensor Exp()
+    {
+        Tensor? y = null;
+        return y = Unary("exp", Data.Exp(), (g, x) => g * y!);          // d eˣ = eˣ
+    }
+
+    public Tensor Log() => Unary("log", Data.Log(), (g, x) => g / x);     // d log x = 1/x
+
+    public Tensor Sqrt()
+    {
+        Tensor? y = null;
+        return y = Unary("sqrt", Data.Sqrt(), (g, x) => g / (y! * 2));   // d √x = 1/(2√x)
+    }
+
+    public Tensor Abs() => Unary("abs", Data.Abs(), (g, x) => g * Const(x.Data.Sign()));
+
+    public Tensor Tanh()
+    {
+        Tensor? y = null;
+        return y = Unary("tanh", Data.Tanh(), (g, x) => g * (1 - y! * y!));   // d tanh = 1 − tanh²
+    }
+
+    public Tensor Sigmoid()
+    {
+        Tensor? y = null;
+        return y = Unary("sigmoid", Data.Sigmoid(), (g, x) => g * y! * (1 - y!));   // σ' = σ(1 − σ)
+    }
+
+    public Tensor Relu() => Unary("relu", Data.Relu(), (g, x) => g * Const(x.Data.GreaterThan(0)));
+
+    public Tensor LeakyRelu(double slope) =>
+        Unary("leaky_relu", Data.LeakyRelu(slope), (g, x) => g * Const(x.Data.GreaterThan(0).Affine(1 - slope, slope)));
+
+    /// <summary>xᵖ for a constant p.</summary>
+    public Tensor Pow(double p)
+    {
+        if (p == 1) return this * 1.0;
+        return Unary("pow", Data.Pow(p), (g, x) => g * p * x.Pow(p - 1));
+    }
+
+    public Tensor Square() => Pow(2);
+
+    public Tensor Clamp(double min, double max) =>
+        Unary("clamp", Data.Clamp(min, max), (g, x) => g * Const(x.Data.GreaterThan(min) * (-x.Data).GreaterThan(-max)));
+
+    /// <summary>The sign of x: a constant as far as gradients go (its derivative is 0 almost everywhere).</summary>
+    public Tensor Sign() => Const(Data.Sign());
+
+    /// <summary>scale·x + shift in one pass: what tensor-with-number arithmetic compiles to.</summary>
+    public Tensor Affine(double scale, double shift) => Unary("affine", Data.Affine(scale, shift), (g, x) => g * scale);
+
+    public static Tensor operator -(Tensor x) => x.Neg();
+    public static Tensor operator +(Tensor x, double s) => x.Affine(1, s);
+    public static Tensor operator -(Tensor x, double s) => x.Affine(1, -s);
+    public static Tensor operator *(Tensor x, double s) => x.Affine(s, 0);
+    public static Tensor operator /(Tensor x, double s) => x.Affine(1 / s, 0);
+    public static Tensor operator +(double s, Tensor x) => x.Affine(1, s);
+    public static Tensor operator -(double s, Tensor x) => x.Affine(-1, s);
+    public static Tensor operator *(double s, Tensor x) => x.Affine(s, 0);
+    public static Tensor operator /(double s, Tensor x) => x.Pow(-1) * s;
+}

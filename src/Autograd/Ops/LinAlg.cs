@@ -1,0 +1,106 @@
+using Scratch.Tensors;
+
+namespace Scratch.Autograd;
+
+// Matrix products and image ops. Convolutions are composed from Im2Col, MatMul and Col2Im, each of
+// which has a backward made of the others — so conv's second derivative comes for free.
+public sealed partial class Tensor
+{
+    /// <summary>C = A·B: dA = dC·Bᵀ, dB = Aᵀ·dC (summed over broadcast batch dims).</summary>
+    public Tensor MatMul(Tensor b)
+    {
+        var a = this;
+        return Record("matmul", a.Data.MatMul(b.Data), [a, b], g => [
+            Engine.Needs(a) ? g.MatMul(b.Transpose()).SumTo(a.Shape) : null,
+            Engine.Needs(b) ? a.Transpose().MatMul(g).SumTo(b.Shape) : null]);
+    }
+
+    /// <summary>[N,C,H,W] → patches [N, C·K·K, L]; the backward is Col2Im.</summary>
+    public Tensor Im2Col(int kh, int kw, int stride, int padding)
+    {
+        int c = Shape[1], h = Shape[2], w = Shape[3];
+        return Record("im2col", Data.Im2Col(kh, kw, stride, padding), [this], g => [g.Col2Im(c, h, w, kh, kw, stride, padding)]);
+    }
+
+    /// <summary>The adjoint of Im2Col (sums overlapping patches); its backward is Im2Col.</summary>
+    public Tensor Col2Im(int c, int h, int w, int kh, int kw, int stride, int padding) =>
+        Record("col2im", Data.Col2Im(c, h, w, kh, kw, stride, padding), [this], g => [g.Im2Col(kh, kw, stride, padding)]);
+
+    /// <summary>2-D convolution (cross-correlation): x [N,C,H,W], w [O,C,KH,KW], optional bias [O].</summary>
+    public Tensor Conv2d(Tensor w, Tensor? bias = null, int stride = 1, int padding = 0)
+    {
+        if (w.Rank != 4 || Rank != 4 || w.Shape[1] != Shape[1])
+            throw new ArgumentException($"conv2d: input {ShapeStr} and weight {w.ShapeStr} do not match (want [N,C,H,W] and [O,C,KH,KW])");
+        int n = Shape[0], o = w.Shape[0], kh = w.Shape[2], kw = w.Shape[3];
+        var cols = Im2Col(kh, kw, stride, padding);                         // [N, C·KH·KW, L]
+        int oh = (Shape[2] + 2 * padding - kh) / stride + 1, ow = (Shape[3] + 2 * padding - kw) / stride + 1;
+        var y = w.Reshape(o, -1).MatMul(cols).Reshape(n, o, oh, ow);
+        return bias == null ? y : y + bias.Reshape(1, o, 1, 1);
+    }
+
+    /// <summary>Transposed convolution: x [N,Cin,H,W], w [Cin,Cout,KH,KW] → [N,Cout,OH,OW], optional bias [Cout].</summary>
+    public Tensor ConvTranspose2d(Tensor w, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0)
+    {
+        if (w.Rank != 4 || Rank != 4 || w.Shape[0] != Shape[1])
+            throw new ArgumentException($"conv_transpose2d: input {ShapeStr} and weight {w.ShapeStr} do not match (want [N,Cin,H,W] and [Cin,Cout,KH,KW])");
+        if (outputPadding < 0 || outputPadding >= stride)
+            throw new ArgumentException($"conv_transpose2d: output_padding {outputPadding} must be in [0, stride={stride})");
+        int n = Shape[0], cin = Shape[1], h = Shape[2], wd = Shape[3], cout = w.Shape[1], kh = w.Shape[2], kw = w.Shape[3];
+        int oh = NDArray.ConvTransposeSize(h, kh, stride, padding, outputPadding), ow = NDArray.ConvTransposeSize(wd, kw, stride, padding, outputPadding);
+        var cols = w.Reshape(cin, cout * kh * kw).Transpose().MatMul(Reshape(n, cin, h * wd));   // [N, Cout·KH·KW, H·W]
+        var y = cols.Col2Im(cout, oh, ow, kh, kw, stride, padding);
+        return bias == null ? y : y + bias.Reshape(1, cout, 1, 1);
+    }
+
+    /// <summary>
+    /// Max pooling. The forward picks each window's argmax (a constant index map); the result is then
+    /// a linear function of x — "gather at these indices" — whose adjoint is "scatter to them".
+    /// </summary>
+    public Tensor MaxPool2d(int k, int stride = -1)
+    {
+        if (stride < 0) stride = k;
+        var (_, idx) = Data.MaxPool2d(k, stride);
+        return PoolGather(idx, k, stride);
+    }
+
+    Tensor PoolGather(NDArray idx, int k, int stride)
+    {
+        int n = Shape[0], c = Shape[1], l = idx.Shape[2] * idx.Shape[3];
+        var cols = Data.Reshape(n * c, 1, Shape[2], Shape[3]).Im2Col(k, k, stride, 0);            // [N·C, k·k, L]
+        var mask = idx.Reshape(n * c, l).OneHot(k * k).Permute(0, 2, 1);                          // [N·C, k·k, L]
+        var y = (cols * mask).Sum([1]).Reshape(idx.Shape);
+        var inShape = Shape;
+        return Record("max_pool2d", y, [this], g => [g.PoolScatter(idx, inShape, k, stride)]);
+    }
+
+    Tensor PoolScatter(NDArray idx, int[] inShape, int k, int stride) =>
+        Record("max_pool2d_backward", NDArray.MaxPool2dScatter(Data, idx, inShape, k, stride), [this],
+            g => [g.PoolGather(idx, k, stride)]);
+
+    /// <summary>Average pooling: the mean of each window's patch column.</summary>
+    public Tensor AvgPool2d(int k, int stride = -1)
+    {
+        if (stride < 0) stride = k;
+        int n = Shape[0], c = Shape[1];
+        int oh = (Shape[2] - k) / stride + 1, ow = (Shape[3] - k) / stride + 1;
+        return Reshape(n * c, 1, Shape[2], Shape[3]).Im2Col(k, k, stride, 0).Mean([1]).Reshape(n, c, oh, ow);
+    }
+
+    /// <summary>Nearest-neighbour upsampling by an integer factor: a broadcast, so its gradient is a block sum.</summary>
+    public Tensor UpsampleNearest(int factor)
+    {
+        if (Rank != 4) throw new ArgumentException($"upsample: input {ShapeStr} must be [N,C,H,W]");
+        int n = Shape[0], c = Shape[1], h = Shape[2], w = Shape[3];
+        return Reshape(n, c, h, 1, w, 1).Expand(n, c, h, factor, w, factor).Reshape(n, c, h * factor, w * factor);
+    }
+
+    /// <summary>Labels → one-hot rows (a constant).</summary>
+    public Tensor OneHot(int classes) => Const(Data.OneHot(classes));
+
+    /// <summary>out[…, i] = x[…, index[…, i]] along the last axis; the gradient scatters back.</summary>
+    public Tensor Gather(Tensor index)
+    {
+        var hot = Const(index.Data.OneHot(Shape[^1]));      // [..., k, C]
+        return (hot * Unsqueeze(-2)).Sum([-1]);
+    }
+}

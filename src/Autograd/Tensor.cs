@@ -1,0 +1,140 @@
+using Scratch.Tensors;
+
+namespace Scratch.Autograd;
+
+/// <summary>
+/// The tensor users hold: an <see cref="NDArray"/> of values plus, when it was computed from tensors
+/// that require gradients, the <see cref="Node"/> that made it. Ops record those nodes as they run
+/// (define-by-run); <see cref="Backward"/> walks them in reverse. Each op's backward is written with
+/// these same Tensor ops, so with createGraph the gradient is itself differentiable.
+/// </summary>
+public sealed partial class Tensor
+{
+    public NDArray Data { get; private set; }
+    /// <summary>The op that produced this tensor, or null for a leaf (input, parameter, constant).</summary>
+    internal Node? Node { get; private set; }
+    bool _requiresGrad;
+    /// <summary>The accumulated gradient of a leaf after <see cref="Backward"/>.</summary>
+    public Tensor? Grad { get; set; }
+    public string? Name { get; set; }
+
+    public Tensor(NDArray data, bool requiresGrad = false) { Data = data; _requiresGrad = requiresGrad; }
+
+    /// <summary>Leaves set this to ask for gradients; results of ops inherit it.</summary>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set
+        {
+            if (Node != null && !value) throw new InvalidOperationException("requires_grad: only leaves can stop requiring grad; use Detach()");
+            _requiresGrad = value;
+        }
+    }
+
+    public bool IsLeaf => Node == null;
+    public int[] Shape => Data.Shape;
+    public int Rank => Data.Rank;
+    public int Numel => Data.Numel;
+    public DType DType => Data.DType;
+    public Device Device => Data.Device;
+    public string ShapeStr => Data.ShapeStr;
+
+    public double Item() => Data.Item();
+    public double[] ToDoubles() => Data.ToDoubles();
+    public override string ToString() => Data.ToString().Replace(")", Node != null ? $", grad_fn={Node.Op})" : RequiresGrad ? ", requires_grad=True)" : ")").Replace(")),", ")");
+
+    /// <summary>The same values, cut from the graph: gradients stop here.</summary>
+    public Tensor Detach() => new(Data);
+
+    /// <summary>Keeps this tensor's values alive past the innermost MemoryScope.</summary>
+    public Tensor Keep() { Data.Keep(); return this; }
+
+    public Tensor To(Device device) => device == Device ? this : new Tensor(Data.To(device), RequiresGrad && IsLeaf);
+
+    /// <summary>Replaces a leaf's values in place (optimizers, loading a checkpoint). Not recorded.</summary>
+    public void Assign(NDArray values)
+    {
+        if (!IsLeaf) throw new InvalidOperationException("assign: only leaf tensors can be overwritten");
+        Data.CopyFrom(values);
+    }
+
+    /// <summary>
+    /// Forgets the gradient (PyTorch's zero_grad(set_to_none=True)). Its buffer is kept and reused by
+    /// the next backward, so a training loop does not allocate a fresh gradient every step.
+    /// </summary>
+    public void ZeroGrad()
+    {
+        if (Grad is { IsLeaf: true } g && !g.Data.Storage.IsReleased) SpareGrad = g;
+        Grad = null;
+    }
+
+    internal Tensor? SpareGrad { get; set; }
+
+    // ---------------- recording ----------------
+
+    /// <summary>
+    /// Wraps an op's result. When grad mode is on and an input requires grad, the result remembers
+    /// the op, its inputs and its backward function: g ↦ one gradient per input (null = none).
+    /// </summary>
+    internal static Tensor Record(string op, NDArray result, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    {
+        var t = new Tensor(result);
+        if (GradMode.Enabled && inputs.Any(i => i.RequiresGrad))
+        {
+            t._requiresGrad = true;
+            t.Node = new Node(op, inputs, backward);
+        }
+        return t;
+    }
+
+    /// <summary>A constant (never requires grad) with this tensor's dtype and device.</summary>
+    internal Tensor Const(NDArray a) => new(a);
+
+    // ---------------- creation ----------------
+
+    public static Tensor From(double[] values, int[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) =>
+        new(NDArray.From(values, shape, dtype, device), requiresGrad);
+    public static Tensor From(float[] values, int[] shape, Device? device = null, bool requiresGrad = false) =>
+        new(NDArray.From(values, shape, device), requiresGrad);
+    public static Tensor Scalar(double v, DType dtype = DType.Float32, Device? device = null) => new(NDArray.Scalar(v, dtype, device));
+    public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) => new(NDArray.Zeros(shape, dtype, device), requiresGrad);
+    public static Tensor Ones(int[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) => new(NDArray.Ones(shape, dtype, device), requiresGrad);
+    public static Tensor Full(int[] shape, double v, DType dtype = DType.Float32, Device? device = null) => new(NDArray.Full(shape, v, dtype, device));
+    public static Tensor Uniform(int[] shape, double low = 0, double high = 1, DType dtype = DType.Float32, Device? device = null, Generator? g = null, bool requiresGrad = false) =>
+        new(NDArray.Uniform(shape, low, high, dtype, device, g), requiresGrad);
+    public static Tensor Normal(int[] shape, double mean = 0, double std = 1, DType dtype = DType.Float32, Device? device = null, Generator? g = null, bool requiresGrad = false) =>
+        new(NDArray.Normal(shape, mean, std, dtype, device, g), requiresGrad);
+    public static Tensor Bernoulli(int[] shape, double p, DType dtype = DType.Float32, Device? device = null, Generator? g = null) =>
+        new(NDArray.Bernoulli(shape, p, dtype, device, g));
+    public Tensor ZerosLike() => new(Data.ZerosLike());
+    public Tensor OnesLike() => new(Data.OnesLike());
+}
+
+/// <summary>One recorded op: its inputs and how to turn the output's gradient into theirs.</summary>
+internal sealed class Node(string op, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+{
+    public string Op { get; } = op;
+    public Tensor[] Inputs { get; private set; } = inputs;
+    public Func<Tensor, Tensor?[]>? Backward { get; private set; } = backward;
+    public bool Freed => Backward == null;
+
+    /// <summary>Drops the saved tensors so their memory can go; a later backward through here is an error.</summary>
+    public void Free() { Backward = null; }
+}
+
+/// <summary>Whether ops record the graph. Off inside <c>using (GradMode.NoGrad())</c>.</summary>
+public static class GradMode
+{
+    [ThreadStatic] static bool _disabled;
+    public static bool Enabled => !_disabled;
+
+    public static IDisposable NoGrad() => new Switch(false);
+    public static IDisposable EnableGrad() => new Switch(true);
+
+    sealed class Switch : IDisposable
+    {
+        readonly bool _was;
+        public Switch(bool on) { _was = _disabled; _disabled = !on; }
+        public void Dispose() => _disabled = _was;
+    }
+}

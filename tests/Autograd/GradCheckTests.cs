@@ -1,0 +1,154 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Scratch.Autograd;
+using Scratch.Tensors;
+using Xunit;
+using T = Scratch.Autograd.Tensor;
+
+namespace Scratch.Tests.Autograd;
+
+/// <summary>An op under test: its name, and how to build its inputs (in float64) from random recipes.</summary>
+public static class OpCatalog
+{
+    // Moves values at least 0.1 away from 0, where relu, abs and friends have kinks.
+    public static NDArray AwayFromZero(NDArray x) => x + x.Sign() * 0.1 + x.Eq(NDArray.Zeros([], x.DType, x.Device)) * 0.1;
+
+    public static readonly (string Name, Func<T, T> F, Func<NDArray, NDArray> Domain)[] Unary =
+    [
+        ("neg", x => -x, x => x),
+        ("exp", x => x.Exp(), x => x),
+        ("log", x => x.Log(), x => x.Abs() + 0.2),
+        ("sqrt", x => x.Sqrt(), x => x.Abs() + 0.2),
+        ("abs", x => x.Abs(), AwayFromZero),
+        ("tanh", x => x.Tanh(), x => x),
+        ("sigmoid", x => x.Sigmoid(), x => x),
+        ("relu", x => x.Relu(), AwayFromZero),
+        ("leaky_relu", x => x.LeakyRelu(0.2), AwayFromZero),
+        ("pow2.5", x => x.Pow(2.5), x => x.Abs() + 0.2),
+        ("pow2", x => x.Pow(2), x => x),
+        ("clamp", x => x.Clamp(-0.5, 0.7), x => x),
+        ("affine", x => x * 3 - 1, x => x),
+        ("sum_axis0_keep", x => x.Sum([0], keepDim: true), x => x),
+        ("sum_last", x => x.Sum([-1]), x => x),
+        ("mean", x => x.Mean(), x => x),
+        ("max_last", x => x.Max(-1), x => x),
+        ("softmax", x => x.Softmax(-1), x => x),
+        ("log_softmax", x => x.LogSoftmax(0), x => x),
+        ("logsumexp", x => x.LogSumExp(-1), x => x),
+        ("reshape", x => x.Reshape(-1) * T.Scalar(1, DType.Float64), x => x),
+        ("permute_reverse", x => x.Permute(Enumerable.Range(0, x.Rank).Reverse().ToArray()).Contiguous(), x => x),
+        ("narrow", x => x.Narrow(0, x.Shape[0] / 2, (x.Shape[0] + 1) / 2), x => x),
+        ("expand", x => x.Unsqueeze(0).Expand([3, .. x.Shape]), x => x),
+        ("cat_self", x => T.Cat([x, x * 2], -1), x => x),
+    ];
+
+    public static readonly (string Name, Func<T, T, T> F, Func<NDArray, NDArray> DomainB)[] Binary =
+    [
+        ("add", (a, b) => a + b, b => b),
+        ("sub", (a, b) => a - b, b => b),
+        ("mul", (a, b) => a * b, b => b),
+        ("div", (a, b) => a / b, b => b.Abs() + 0.5),
+        ("maximum", T.Maximum, b => b),
+        ("minimum", T.Minimum, b => b),
+        ("where", (a, b) => T.Where(a.Gt(b), a * a, b), b => b),
+    ];
+}
+
+[Properties(Arbitrary = [typeof(Arbitraries)], MaxTest = 12)]
+public class GradCheckTests
+{
+    static ArrayCase F64(ArrayCase c) => c with { DType = DType.Float64 };
+
+    static void Ok(GradCheckResult r, string op, params ArrayCase[] cases) =>
+        Assert.True(r.Ok, $"{op} {string.Join(" , ", cases.Select(c => c.ToString()))}: {r}");
+
+    [Property]
+    public void Unary_ops_first_order(ArrayCase c)
+    {
+        c = F64(c);
+        foreach (var (name, f, domain) in OpCatalog.Unary)
+        {
+            var x = new T(domain(c.Make(Device.Cpu)));
+            Ok(GradCheck.Run(xs => f(xs[0]), [x]), name, c);
+        }
+    }
+
+    [Property]
+    public void Binary_ops_first_order_with_broadcasting((ArrayCase A, ArrayCase B) p)
+    {
+        var (ca, cb) = (F64(p.A), F64(p.B));
+        foreach (var (name, f, domainB) in OpCatalog.Binary)
+        {
+            var a = new T(ca.Make(Device.Cpu)); var b = new T(domainB(cb.Make(Device.Cpu)));
+            Ok(GradCheck.Run(xs => f(xs[0], xs[1]), [a, b]), name, ca, cb);
+        }
+        var pa = new T(ca.Make(Device.Cpu, 0.3, 2)); var pb = new T(cb.Make(Device.Cpu));
+        Ok(GradCheck.Run(xs => xs[0].Pow(xs[1]), [pa, pb]), "pow", ca, cb);
+    }
+
+    [Property]
+    public void Matmul_first_and_second_order(byte m, byte k, byte n, bool batched, bool transposed, int seed)
+    {
+        int M = m % 4 + 1, K = k % 4 + 1, N = n % 4 + 1;
+        var a = new ArrayCase(batched ? [2, M, K] : [M, K], DType.Float64, transposed ? 1 : 0, seed);
+        var b = new ArrayCase([K, N], DType.Float64, 2, seed + 1);
+        T[] In() => [new T(a.Make(Device.Cpu)), new T(b.Make(Device.Cpu))];
+        Ok(GradCheck.Run(xs => xs[0].MatMul(xs[1]), In()), "matmul", a, b);
+        Ok(GradCheck.RunSecondOrder(xs => xs[0].MatMul(xs[1]).Tanh(), In()), "matmul∘tanh (2nd)", a, b);
+    }
+
+    [Property]
+    public void Convolutions_and_pools(byte cin, byte cout, byte hw, byte kk, byte st, byte pd, int seed)
+    {
+        int C = cin % 2 + 1, O = cout % 2 + 1, H = hw % 3 + 4, K = kk % 2 + 2, S = st % 2 + 1, P = pd % 2;
+        var xc = new ArrayCase([2, C, H, H], DType.Float64, 0, seed);
+        var wc = new ArrayCase([O, C, K, K], DType.Float64, 0, seed + 1);
+        var wtc = new ArrayCase([C, O, K, K], DType.Float64, 0, seed + 2);
+        var bc = new ArrayCase([O], DType.Float64, 0, seed + 3);
+        T X() => new(xc.Make(Device.Cpu)); T W() => new(wc.Make(Device.Cpu)); T Wt() => new(wtc.Make(Device.Cpu)); T B() => new(bc.Make(Device.Cpu));
+        Ok(GradCheck.Run(xs => xs[0].Conv2d(xs[1], xs[2], S, P), [X(), W(), B()]), $"conv2d s={S} p={P}", xc, wc);
+        Ok(GradCheck.Run(xs => xs[0].ConvTranspose2d(xs[1], xs[2], S, P, S - 1), [X(), Wt(), B()]), $"conv_transpose2d s={S} p={P}", xc, wtc);
+        Ok(GradCheck.Run(xs => xs[0].MaxPool2d(2), [X()]), "max_pool2d", xc);
+        Ok(GradCheck.Run(xs => xs[0].AvgPool2d(2, 1), [X()]), "avg_pool2d", xc);
+        Ok(GradCheck.Run(xs => xs[0].UpsampleNearest(2), [X()]), "upsample", xc);
+        Ok(GradCheck.RunSecondOrder(xs => xs[0].Conv2d(xs[1], null, S, P).Tanh(), [X(), W()]), "conv2d∘tanh (2nd)", xc, wc);
+        Ok(GradCheck.RunSecondOrder(xs => xs[0].ConvTranspose2d(xs[1], null, S, P, S - 1).Sigmoid(), [X(), Wt()]), "conv_transpose2d∘sigmoid (2nd)", xc, wtc);
+        Ok(GradCheck.RunSecondOrder(xs => (xs[0] * xs[0]).MaxPool2d(2), [X()]), "square∘max_pool2d (2nd)", xc);
+    }
+
+    // Second order for every op WGAN-GP's critic and penalty use.
+    [Property]
+    public void Second_order_elementwise_and_reductions((ArrayCase A, ArrayCase B) p)
+    {
+        var (ca, cb) = (F64(p.A), F64(p.B));
+        T A() => new(ca.Make(Device.Cpu)); T Bp() => new(cb.Make(Device.Cpu, 0.5, 2));
+        var cases = new (string, Func<T[], T>, Func<T[]>)[]
+        {
+            ("tanh", xs => xs[0].Tanh(), () => [A()]),
+            ("sigmoid", xs => xs[0].Sigmoid(), () => [A()]),
+            ("leaky_relu", xs => xs[0].LeakyRelu(0.2) * xs[0], () => [new T(OpCatalog.AwayFromZero(ca.Make(Device.Cpu)))]),
+            ("relu", xs => xs[0].Relu() * xs[0], () => [new T(OpCatalog.AwayFromZero(ca.Make(Device.Cpu)))]),
+            ("add", xs => (xs[0] + xs[1]).Pow(2), () => [A(), Bp()]),
+            ("sub", xs => (xs[0] - xs[1]).Pow(3), () => [A(), Bp()]),
+            ("mul", xs => xs[0] * xs[1], () => [A(), Bp()]),
+            ("div", xs => xs[0] / xs[1], () => [A(), Bp()]),
+            ("pow", xs => xs[1].Pow(xs[0]), () => [A(), Bp()]),
+            ("sqrt", xs => xs[1].Sqrt(), () => [A(), Bp()]),
+            ("sum/mean", xs => (xs[0].Sum([0], keepDim: true) * xs[0]).Mean() + xs[0].Pow(2).Sum(), () => [A()]),
+            ("reshape/permute/broadcast", xs => (xs[0].Reshape(-1).Unsqueeze(0).Expand(2, xs[0].Numel).T * xs[0].Reshape(-1, 1)).Pow(2), () => [A()]),
+        };
+        foreach (var (name, f, inputs) in cases)
+            Ok(GradCheck.RunSecondOrder(f, inputs()), name + " (2nd)", ca, cb);
+    }
+
+    [Fact]
+    public void A_failing_check_names_the_worst_element()
+    {
+        // A deliberately wrong "op": forward x², backward claims 3x.
+        var x = T.From([1.0, 2.0, 3.0], [3], DType.Float64);
+        var r = GradCheck.Run(xs => xs[0] * xs[0].Detach() + (xs[0] * xs[0].Detach()).Detach(), [x]);
+        Assert.False(r.Ok);
+        Assert.Contains("gradient mismatch at input 0", r.ToString());
+    }
+}
