@@ -19,29 +19,41 @@ public static class GradCheck
 {
     public static GradCheckResult Run(Func<Tensor[], Tensor> f, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, int seed = 0)
     {
-        foreach (var x in inputs)
-            if (x.DType != DType.Float64) throw new ArgumentException($"gradcheck: input {x.ShapeStr} is {x.DType.Name()}; use float64, where central differences are accurate");
         var xs = inputs.Select(x => new Tensor(x.Data.Clone(), requiresGrad: true)).ToArray();
-        var y0 = f(xs);
-        var v = new Tensor(NDArray.Uniform(y0.Shape, 0.5, 1.5, DType.Float64, y0.Device, new Generator((ulong)seed + 17)) * NDArray.Bernoulli(y0.Shape, 0.5, DType.Float64, y0.Device, new Generator((ulong)seed + 18)).Affine(2, -1));
-        var analytic = Engine.Grad([(y0 * v).Sum()], xs, allowUnused: true);
+        return RunOnLeaves(() => f(xs), xs, eps, atol, rtol, seed);
+    }
 
-        double Loss() => (f(xs) * v).Sum().Item();
+    /// <summary>
+    /// Checks f's gradients with respect to existing leaves (a module's parameters, say), perturbing
+    /// each element in place and putting it back afterwards.
+    /// </summary>
+    public static GradCheckResult RunOnLeaves(Func<Tensor> f, Tensor[] leaves, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, int seed = 0)
+    {
+        foreach (var x in leaves)
+            if (x.DType != DType.Float64) throw new ArgumentException($"gradcheck: input {x.ShapeStr} is {x.DType.Name()}; use float64, where central differences are accurate");
+        var y0 = f();
+        var v = new Tensor(NDArray.Uniform(y0.Shape, 0.5, 1.5, DType.Float64, y0.Device, new Generator((ulong)seed + 17)) * NDArray.Bernoulli(y0.Shape, 0.5, DType.Float64, y0.Device, new Generator((ulong)seed + 18)).Affine(2, -1));
+        var analytic = Engine.Grad([(y0 * v).Sum()], leaves, allowUnused: true);
+
+        double Loss() => (f() * v).Sum().Item();
 
         var worst = new GradCheckResult(true, 0, 0, 0, 0, 0);
         double worstRatio = -1;
-        for (int i = 0; i < xs.Length; i++)
+        for (int i = 0; i < leaves.Length; i++)
         {
-            var a = analytic[i]?.ToDoubles() ?? new double[xs[i].Numel];
-            var values = xs[i].Data.ToDoubles();
+            var a = analytic[i]?.ToDoubles() ?? new double[leaves[i].Numel];
+            var values = leaves[i].Data.ToDoubles();
+            void Set(int j, double value)
+            {
+                values[j] = value;
+                leaves[i].Assign(NDArray.From(values, leaves[i].Shape, DType.Float64, leaves[i].Device));
+            }
             for (int j = 0; j < values.Length; j++)
             {
                 double orig = values[j];
-                values[j] = orig + eps; xs[i].Assign(NDArray.From(values, xs[i].Shape, DType.Float64, xs[i].Device));
-                double plus = Loss();
-                values[j] = orig - eps; xs[i].Assign(NDArray.From(values, xs[i].Shape, DType.Float64, xs[i].Device));
-                double minus = Loss();
-                values[j] = orig; xs[i].Assign(NDArray.From(values, xs[i].Shape, DType.Float64, xs[i].Device));
+                Set(j, orig + eps); double plus = Loss();
+                Set(j, orig - eps); double minus = Loss();
+                Set(j, orig);
                 double numeric = (plus - minus) / (2 * eps), err = Math.Abs(numeric - a[j]);
                 double ratio = err / (atol + rtol * Math.Abs(numeric));
                 if (ratio > worstRatio) { worstRatio = ratio; worst = new GradCheckResult(ratio <= 1, i, j, numeric, a[j], err); }

@@ -87,6 +87,22 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>
+    /// Defines a new differentiable op from outside (like torch.autograd.Function): the forward result
+    /// and a backward written with Tensor ops. Losses use it for numerically stable fused formulas.
+    /// </summary>
+    public static Tensor Function(string op, NDArray result, Tensor[] inputs, Func<Tensor, Tensor?[]> backward) =>
+        Record(op, result, inputs, backward);
+
+    /// <summary>Moves a leaf's values to another device in place (Module.To). Its gradient is dropped.</summary>
+    public void MoveTo(Device device)
+    {
+        if (!IsLeaf) throw new InvalidOperationException("to: only leaf tensors can be moved in place");
+        if (device == Device) return;
+        using (MemoryScope.Untracked()) Data = Data.To(device);
+        Grad = null; SpareGrad = null;
+    }
+
     /// <summary>A constant (never requires grad) with this tensor's dtype and device.</summary>
     internal Tensor Const(NDArray a) => new(a);
 

@@ -1,0 +1,141 @@
+using Scratch.Autograd;
+using Scratch.Tensors;
+
+namespace Scratch.Layers;
+
+/// <summary>A set of parameters with its own hyperparameters (e.g. a smaller learning rate for one part).</summary>
+public sealed class ParamGroup(IEnumerable<Tensor> parameters, double lr)
+{
+    public List<Tensor> Params { get; } = parameters.ToList();
+    public double Lr { get; set; } = lr;
+}
+
+/// <summary>
+/// Base of the optimizers: parameter groups, per-parameter state tensors (allocated once, outside any
+/// MemoryScope, then updated in place) and a step counter — all of which a checkpoint saves.
+/// </summary>
+public abstract class Optimizer
+{
+    public List<ParamGroup> Groups { get; } = new();
+    public long Steps { get; protected set; }
+    readonly Dictionary<(Tensor, string), NDArray> _state = new(new StateKeyComparer());
+
+    protected Optimizer(IEnumerable<Tensor> parameters, double lr) => Groups.Add(new ParamGroup(parameters, lr));
+    protected Optimizer(IEnumerable<ParamGroup> groups) => Groups.AddRange(groups);
+
+    public IEnumerable<Tensor> Parameters => Groups.SelectMany(g => g.Params);
+
+    public void ZeroGrad() { foreach (var p in Parameters) p.ZeroGrad(); }
+
+    /// <summary>Applies one update to every parameter that has a gradient.</summary>
+    public void Step()
+    {
+        Steps++;
+        using (GradMode.NoGrad())
+            foreach (var g in Groups)
+                foreach (var p in g.Params)
+                    if (p.Grad != null) Update(p, p.Grad.Data, g.Lr);
+    }
+
+    protected abstract void Update(Tensor p, NDArray grad, double lr);
+
+    /// <summary>A named state tensor for p (zeros at first), kept for the optimizer's lifetime.</summary>
+    protected NDArray State(Tensor p, string name)
+    {
+        if (!_state.TryGetValue((p, name), out var s))
+            using (MemoryScope.Untracked()) _state[(p, name)] = s = NDArray.Zeros(p.Shape, p.DType, p.Device);
+        return s;
+    }
+
+    /// <summary>Clamps every parameter into [min, max] in place (WGAN's weight clipping).</summary>
+    public void ClampParameters(double min, double max) { foreach (var p in Parameters) p.Data.ClampInPlace(min, max); }
+
+    /// <summary>State as named arrays ("3.exp_avg" = state of parameter 3) plus the step count.</summary>
+    public Dictionary<string, NDArray> StateDict()
+    {
+        var ps = Parameters.ToList();
+        var d = new Dictionary<string, NDArray>();
+        foreach (var ((p, name), v) in _state) d[$"{ps.IndexOf(p)}.{name}"] = v;
+        d["steps"] = NDArray.Scalar(Steps, DType.Float64, Device.Cpu);
+        return d;
+    }
+
+    public void LoadStateDict(IReadOnlyDictionary<string, NDArray> state)
+    {
+        var ps = Parameters.ToList();
+        foreach (var (key, v) in state)
+        {
+            if (key == "steps") { Steps = (long)v.Item(); continue; }
+            int dot = key.IndexOf('.');
+            if (dot < 0 || !int.TryParse(key[..dot], out int i) || i < 0 || i >= ps.Count)
+                throw new InvalidDataException($"optimizer state: unknown entry '{key}'");
+            if (!Shape.Same(v.Shape, ps[i].Shape))
+                throw new InvalidDataException($"optimizer state: '{key}' is {Shape.Str(v.Shape)} but parameter {i} is {ps[i].ShapeStr}");
+            State(ps[i], key[(dot + 1)..]).CopyFrom(v.To(ps[i].DType).To(ps[i].Device));
+        }
+    }
+
+    sealed class StateKeyComparer : IEqualityComparer<(Tensor, string)>
+    {
+        public bool Equals((Tensor, string) a, (Tensor, string) b) => ReferenceEquals(a.Item1, b.Item1) && a.Item2 == b.Item2;
+        public int GetHashCode((Tensor, string) k) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Item1), k.Item2);
+    }
+}
+
+/// <summary>SGD with momentum (PyTorch's form): buf ← μ·buf + g (buf = g at the first step); p ← p − lr·buf.</summary>
+public sealed class Sgd(IEnumerable<Tensor> parameters, double lr, double momentum = 0, double weightDecay = 0) : Optimizer(parameters, lr)
+{
+    protected override void Update(Tensor p, NDArray g, double lr)
+    {
+        if (weightDecay != 0) g = g + p.Data * weightDecay;
+        if (momentum != 0)
+        {
+            var buf = State(p, "momentum_buffer");
+            if (Steps == 1) buf.CopyFrom(g);
+            else { buf.AffineInPlace(momentum, 0); buf.AddInPlace(g); }
+            g = buf;
+        }
+        p.Data.AddInPlace(g * -lr);
+    }
+}
+
+/// <summary>
+/// Adam (Kingma &amp; Ba, 2015): running means of the gradient (m) and of its square (v), corrected
+/// for their zero start: p ← p − lr·m̂/(√v̂ + ε), m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ).
+/// Weight decay is the L2 form (added to the gradient), as in torch.optim.Adam.
+/// </summary>
+public sealed class Adam : Optimizer
+{
+    public double Beta1 { get; }
+    public double Beta2 { get; }
+    public double Eps { get; }
+    public double WeightDecay { get; }
+
+    public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0)
+        : base(parameters, lr) { Beta1 = beta1; Beta2 = beta2; Eps = eps; WeightDecay = weightDecay; }
+
+    public Adam(IEnumerable<ParamGroup> groups, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
+        : base(groups) { Beta1 = beta1; Beta2 = beta2; Eps = eps; }
+
+    protected override void Update(Tensor p, NDArray g, double lr)
+    {
+        if (WeightDecay != 0) g = g + p.Data * WeightDecay;
+        var m = State(p, "exp_avg"); var v = State(p, "exp_avg_sq");
+        m.AffineInPlace(Beta1, 0); m.AddInPlace(g * (1 - Beta1));
+        v.AffineInPlace(Beta2, 0); v.AddInPlace(g * g * (1 - Beta2));
+        double c1 = 1 - Math.Pow(Beta1, Steps), c2 = 1 - Math.Pow(Beta2, Steps);
+        var denom = (v * (1 / c2)).Sqrt() + Eps;
+        p.Data.AddInPlace(m / denom * (-lr / c1));
+    }
+}
+
+/// <summary>RMSprop (PyTorch's defaults α = 0.99, ε = 1e-8): v ← α·v + (1−α)·g²; p ← p − lr·g/(√v + ε).</summary>
+public sealed class RmsProp(IEnumerable<Tensor> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8) : Optimizer(parameters, lr)
+{
+    protected override void Update(Tensor p, NDArray g, double lr)
+    {
+        var v = State(p, "square_avg");
+        v.AffineInPlace(alpha, 0); v.AddInPlace(g * g * (1 - alpha));
+        p.Data.AddInPlace(g / (v.Sqrt() + eps) * -lr);
+    }
+}
