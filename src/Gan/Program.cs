@@ -8,6 +8,16 @@ public static class Program
 {
     const string Usage = """
         usage: scratch <command> [options]
+          train [--model M] [--loss L] [--epochs N] [--batch-size N] [--lr X | --lr-d X --lr-g X]
+                [--beta1 X] [--beta2 X] [--n-critic N] [--clip X] [--gp-lambda X] [--noise-dim N]
+                [--noise uniform|normal] [--image-size N] [--optimizer adam|rmsprop] [--data DIR]
+                [--device D] [--seed N] [--out DIR] [--sample-every N] [--checkpoint-every N]
+                [--resume RUN_DIR]
+                models: vanilla lsgan dcgan dcgan64 wgan wgan-gp infogan
+                losses: nonsaturating minimax lsgan wgan wgan-gp
+          sample --checkpoint FILE [--n N] [--format png|idx] [--out FILE] [--seed N]
+          interpolate --checkpoint FILE [--pairs N] [--steps N] [--out FILE]
+          traverse --checkpoint FILE [--columns N] [--out DIR]      (InfoGAN)
           devices                      list backends and devices, and why any is unavailable
           bench WORKLOAD [--iters N] [--warmup N] [--device D]
                                        time gemm | vanilla-step | dcgan-step | wgan-gp-step | sample-1k
@@ -27,10 +37,15 @@ public static class Program
                     throw new UsageException("no command given (try: scratch help)");
                 case "devices": args.Done(1); return Devices();
                 case "bench": return Bench.Run(args);
+                case "train": return TrainCommand.Run(args);
+                case "sample": return SampleCommands.Sample(args);
+                case "interpolate": return SampleCommands.Interpolate(args);
+                case "traverse": return SampleCommands.Traverse(args);
                 default: throw new UsageException($"unknown command '{verb}' (try: scratch help)");
             }
         }
         catch (UsageException e) { return Fail(e.Message, 2); }
+        catch (Training.TrainingDivergedException e) { return Fail(e.Message, 1); }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or NotSupportedException or InvalidOperationException or UnauthorizedAccessException)
         {
             return Fail(e.Message, 1);
@@ -43,9 +58,11 @@ public static class Program
         return code;
     }
 
-    internal static Device DeviceOption(Args args)
+    internal static Device DeviceOption(Args args) =>
+        DeviceOption(args.Str("device") ?? Environment.GetEnvironmentVariable("SCRATCH_DEVICE") ?? "auto");
+
+    internal static Device DeviceOption(string spec)
     {
-        var spec = args.Str("device") ?? Environment.GetEnvironmentVariable("SCRATCH_DEVICE") ?? "auto";
         try { return Device.Get(spec); }
         catch (ArgumentException e) { throw new UsageException("--device: " + e.Message); }
     }

@@ -1,0 +1,76 @@
+using Scratch.Gan.Data;
+using Scratch.Gan.Models;
+using Scratch.Gan.Training;
+
+namespace Scratch.Gan.Cli;
+
+/// <summary>`scratch train`: builds the config from the model's defaults and the options, then runs the trainer.</summary>
+public static class TrainCommand
+{
+    public static int Run(Args a)
+    {
+        var resume = a.Str("resume");
+        GanConfig c;
+        RunFolder run;
+        RunFolder.Progress? from = null;
+        if (resume != null)
+        {
+            run = new RunFolder(resume);
+            if (!File.Exists(run.ConfigPath)) throw new UsageException($"--resume: '{resume}' has no config.json: not a run folder");
+            if (!File.Exists(run.LatestCheckpoint)) throw new UsageException($"--resume: '{resume}' has no checkpoints/latest.safetensors to resume from");
+            c = GanConfig.FromJson(File.ReadAllText(run.ConfigPath));
+            c = c with { Epochs = a.Int("epochs", c.Epochs), Device = a.Str("device", c.Device) };
+            foreach (var o in new[] { "model", "loss", "batch-size", "lr", "lr-d", "lr-g", "beta1", "beta2", "n-critic", "clip", "gp-lambda", "noise-dim", "image-size", "data", "seed", "out", "optimizer", "noise" })
+                if (a.Str(o) != null) throw new UsageException($"--{o} cannot be changed when resuming: the run continues with the settings in its config.json");
+        }
+        else
+        {
+            var model = a.Choice("model", "dcgan", Zoo.ModelNames);
+            var d = Zoo.Defaults(model);
+            double lr = a.Double("lr", double.NaN);
+            c = d with
+            {
+                Loss = a.Choice("loss", d.Loss, Zoo.LossNames),
+                Epochs = a.Int("epochs", d.Epochs),
+                BatchSize = a.Int("batch-size", d.BatchSize),
+                LrD = a.Double("lr-d", double.IsNaN(lr) ? d.LrD : lr),
+                LrG = a.Double("lr-g", double.IsNaN(lr) ? d.LrG : lr),
+                Beta1 = a.Double("beta1", d.Beta1, 0, allowZero: true),
+                Beta2 = a.Double("beta2", d.Beta2, 0, allowZero: true),
+                NCritic = a.Int("n-critic", d.NCritic),
+                Clip = a.Double("clip", d.Clip),
+                GpLambda = a.Double("gp-lambda", d.GpLambda, 0, allowZero: true),
+                NoiseDim = a.Int("noise-dim", d.NoiseDim),
+                Noise = a.Choice("noise", d.Noise, "uniform", "normal"),
+                ImageSize = a.Int("image-size", d.ImageSize),
+                Optimizer = a.Choice("optimizer", d.Optimizer, "adam", "rmsprop"),
+                Data = a.Str("data", "embedded"),
+                Device = a.Str("device", Environment.GetEnvironmentVariable("SCRATCH_DEVICE") ?? "auto"),
+                Seed = (ulong)a.Int("seed", 0, min: 0),
+                SampleEvery = a.Int("sample-every", d.SampleEvery, min: 0),
+                CheckpointEvery = a.Int("checkpoint-every", d.CheckpointEvery, min: 0),
+            };
+            if (c.Beta1 >= 1 || c.Beta2 >= 1) throw new UsageException("--beta1 and --beta2 must be below 1");
+            try { Zoo.Validate(c); } catch (ArgumentException e) { throw new UsageException(e.Message); }
+            run = new RunFolder(a.Str("out") ?? Path.Combine("runs", $"{c.Model}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+            if (File.Exists(run.ConfigPath)) throw new UsageException($"--out: '{run.Dir}' already holds a run; pick another folder or continue it with --resume {run.Dir}");
+        }
+        long stopAfter = a.Int("stop-after", int.MaxValue);
+        a.Done(1);
+
+        var device = Program.DeviceOption(c.Device);
+        var data = c.Data == "embedded" ? Mnist.Embedded() : Mnist.FromFolder(c.Data);
+        var gan = new GanModel(c, device);
+        if (resume != null) from = RunFolder.LoadCheckpoint(run.LatestCheckpoint, gan);
+        else
+        {
+            Directory.CreateDirectory(run.Dir);
+            File.WriteAllText(run.ConfigPath, c.ToJson());
+        }
+        Console.WriteLine($"scratch train: {c.Model} ({c.Loss}) on {data.Source}, {data.Count} images, device {device} — run folder {run.Dir}");
+        Console.WriteLine($"G: {gan.G.ParameterCount:N0} parameters, D: {gan.D.ParameterCount:N0} parameters");
+        new Trainer(gan, data, run, Console.Out) { StopAfter = stopAfter }.Train(from);
+        Console.WriteLine($"done: samples in {Path.Combine(run.Dir, "fixed")}, curves in {Path.Combine(run.Dir, "curves.png")}");
+        return 0;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using Scratch.Autograd;
+using Scratch.Gan.Data;
+using Scratch.Gan.Images;
+using Scratch.Gan.Models;
+using Scratch.Tensors;
+
+namespace Scratch.Gan.Training;
+
+/// <summary>A loss became NaN or infinite: training stops, and the last good checkpoint stays.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);
+
+/// <summary>
+/// The training loop. Each iteration takes the next real batch and makes one D (critic) step;
+/// every n_critic-th iteration also makes one G step. Each iteration runs inside a MemoryScope, so
+/// memory stays flat. Everything random comes from seeded streams — the epoch's shuffle from
+/// (seed, epoch), noise from the model's stream, whose position each checkpoint records — so a run
+/// that is stopped and resumed writes the same metrics as one that never stopped (on the CPU backend).
+/// </summary>
+public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWriter log)
+{
+    public long StopAfter { get; init; } = long.MaxValue;   // for tests: stop (with a checkpoint) after this iteration
+    const int FixedCount = 64;
+
+    public void Train(RunFolder.Progress? from)
+    {
+        var c = model.Config;
+        int perEpoch = data.Count / c.BatchSize;
+        if (perEpoch == 0) throw new ArgumentException($"--batch-size {c.BatchSize} is larger than the data set ({data.Count} images)");
+        var fixedZ = model.Latent(FixedCount, new Generator(c.Seed + 0x5EED)).Z;
+        using (MemoryScope.Untracked()) fixedZ = new Tensor(fixedZ.Data.Clone());
+
+        long iter = from?.Iteration ?? 0;
+        int startEpoch = from?.Epoch ?? 0, startBatch = from?.BatchInEpoch ?? 0;
+        var last = new StepLosses(double.NaN, from?.LastG ?? double.NaN, double.NaN, from?.LastInfo ?? double.NaN);
+        using var metrics = OpenMetrics(iter);
+        var progress = new ProgressLine(log, c.Epochs, perEpoch);
+        for (int epoch = startEpoch; epoch < c.Epochs; epoch++)
+        {
+            var order = new Generator(c.Seed * 31 + (ulong)epoch + 1).Permutation(data.Count);
+            var clock = Stopwatch.StartNew();
+            for (int b = epoch == startEpoch ? startBatch : 0; b < perEpoch; b++)
+            {
+                iter++;
+                using (MemoryScope.Begin())
+                {
+                    var real = new Tensor(data.Batch(order.AsSpan(b * c.BatchSize, c.BatchSize), c.ImageSize, model.Device));
+                    var (dl, w) = model.DStep(real);
+                    last = last with { D = dl, Wasserstein = w };
+                    if (iter % c.NCritic == 0)
+                    {
+                        var (gl, info) = model.GStep(c.BatchSize);
+                        last = last with { G = gl, Info = info };
+                    }
+                }
+                CheckFinite(iter, last);
+                metrics.WriteLine(RunFolder.MetricsRow(iter, epoch + 1, last));
+                progress.Update(epoch, b + 1, last);
+                var here = new RunFolder.Progress(iter, b + 1 == perEpoch ? epoch + 1 : epoch, (b + 1) % perEpoch, model.Rng.Offset, last.G, last.Info);
+                if (c.SampleEvery > 0 && iter % c.SampleEvery == 0) SaveGrid(run.Samples(iter), fixedZ);
+                if (c.CheckpointEvery > 0 && iter % c.CheckpointEvery == 0)
+                    RunFolder.SaveCheckpoint(Path.Combine(run.Dir, "checkpoints", $"iter-{iter:D6}.safetensors"), model, here);
+                if (iter >= StopAfter)
+                {
+                    RunFolder.SaveCheckpoint(run.LatestCheckpoint, model, here);
+                    log.WriteLine($"stopped after iteration {iter}; resume with --resume");
+                    return;
+                }
+            }
+            progress.EpochDone(epoch, clock.Elapsed, last);
+            SaveGrid(run.Fixed(epoch + 1), fixedZ);
+            SaveGif(c.Epochs);
+            SaveCurves();
+            RunFolder.SaveCheckpoint(run.LatestCheckpoint, model, new RunFolder.Progress(iter, epoch + 1, 0, model.Rng.Offset, last.G, last.Info));
+        }
+    }
+
+    // Keeps the rows up to the checkpoint (a resumed run rewrites what came after it).
+    StreamWriter OpenMetrics(long upTo)
+    {
+        var lines = File.Exists(run.MetricsPath) ? File.ReadAllLines(run.MetricsPath) : [];
+        var keep = lines.Skip(1).Where(l => long.TryParse(l.Split(',')[0], CultureInfo.InvariantCulture, out var i) && i <= upTo);
+        File.WriteAllLines(run.MetricsPath, keep.Prepend(RunFolder.MetricsHeader));
+        return new StreamWriter(run.MetricsPath, append: true) { AutoFlush = true };
+    }
+
+    static void CheckFinite(long iter, StepLosses l)
+    {
+        if (!double.IsFinite(l.D)) throw new TrainingDivergedException($"training diverged at iteration {iter}: the D loss is {l.D}; the last good checkpoint is kept");
+        if (!double.IsNaN(l.G) && !double.IsFinite(l.G)) throw new TrainingDivergedException($"training diverged at iteration {iter}: the G loss is {l.G}; the last good checkpoint is kept");
+    }
+
+    void SaveGrid(string path, Tensor z)
+    {
+        using (MemoryScope.Begin()) Grid.SavePng(path, model.Generate(z), 8);
+    }
+
+    void SaveGif(int epochs)
+    {
+        var frames = Enumerable.Range(1, epochs).Select(run.Fixed).Where(File.Exists).ToList();
+        if (frames.Count == 0) return;
+        var decoded = new List<byte[]>();
+        int w = 0, h = 0;
+        using (MemoryScope.Begin())
+        {
+            // The grids were drawn from the same fixed latents; redraw each epoch's frame from its PNG's pixels.
+            foreach (var f in frames) { var (px, fw, fh) = PngReader.ReadGrey(f); decoded.Add(px); w = fw; h = fh; }
+        }
+        Gif.Save(Path.Combine(run.Dir, "fixed", "progress.gif"), decoded, w, h, 60);
+    }
+
+    void SaveCurves()
+    {
+        var rows = File.ReadAllLines(run.MetricsPath).Skip(1).Select(l => l.Split(',')).ToArray();
+        double P(string s) => s.Length == 0 ? double.NaN : double.Parse(s, CultureInfo.InvariantCulture);
+        var x = rows.Select(r => P(r[0])).ToArray();
+        int w = Math.Max(1, rows.Length / 100);
+        var series = new List<(string, double[], double[])>
+        {
+            ("D loss", x, Curves.Smooth(rows.Select(r => P(r[2])).ToArray(), w)),
+            ("G loss", x, Curves.Smooth(rows.Select(r => P(r[3])).ToArray(), w)),
+        };
+        if (model.Config.Loss is "wgan" or "wgan-gp") series.Add(("Wasserstein estimate", x, Curves.Smooth(rows.Select(r => P(r[4])).ToArray(), w)));
+        if (model.Config.Model == "infogan") series.Add(("info loss", x, Curves.Smooth(rows.Select(r => P(r[5])).ToArray(), w)));
+        Curves.Save(Path.Combine(run.Dir, "curves.png"), series, $"{model.Config.Model} ({model.Config.Loss})");
+    }
+}
+
+/// <summary>A live progress bar on a terminal; plain periodic lines when output goes to a file or pipe.</summary>
+internal sealed class ProgressLine(TextWriter log, int epochs, int perEpoch)
+{
+    readonly Stopwatch _clock = Stopwatch.StartNew();
+    readonly bool _tty = !Console.IsOutputRedirected && log == Console.Out;
+    long _done;
+    TimeSpan _lastDraw;
+
+    public void Update(int epoch, int batch, StepLosses l)
+    {
+        _done++;
+        var now = _clock.Elapsed;
+        double rate = _done / Math.Max(1e-9, now.TotalSeconds);
+        long left = (long)(epochs - epoch - 1) * perEpoch + (perEpoch - batch);
+        var eta = TimeSpan.FromSeconds(left / Math.Max(rate, 1e-9));
+        string losses = $"D {l.D,7:F4}  G {l.G,7:F4}" + (double.IsNaN(l.Wasserstein) ? "" : $"  W {l.Wasserstein:F4}") + (double.IsNaN(l.Info) ? "" : $"  info {l.Info:F4}");
+        if (_tty)
+        {
+            if ((now - _lastDraw).TotalMilliseconds < 100 && batch != perEpoch) return;
+            _lastDraw = now;
+            int filled = 20 * batch / perEpoch;
+            log.Write($"\repoch {epoch + 1}/{epochs} [{new string('#', filled)}{new string('-', 20 - filled)}] {batch}/{perEpoch}  {rate:F1} it/s  ETA {eta:hh\\:mm\\:ss}  {losses}   ");
+        }
+        else if (batch % 50 == 0 || batch == perEpoch)
+            log.WriteLine($"epoch {epoch + 1}/{epochs} batch {batch}/{perEpoch}  {rate:F1} it/s  ETA {eta:hh\\:mm\\:ss}  {losses}");
+    }
+
+    public void EpochDone(int epoch, TimeSpan took, StepLosses l)
+    {
+        if (_tty) log.WriteLine();
+        log.WriteLine($"epoch {epoch + 1}/{epochs} done in {took.TotalSeconds:F1} s  (D {l.D:F4}, G {l.G:F4})");
+    }
+}
