@@ -26,7 +26,7 @@ public sealed class Device
     Device(DeviceKind kind, string name, Func<Device, IBackend> make)
     {
         Kind = kind; Name = name;
-        _backend = new Lazy<IBackend>(() => make(this));
+        _backend = new Lazy<IBackend>(() => ProfilingBackend.Enabled ? new ProfilingBackend(make(this)) : make(this));
     }
 
     public override string ToString() => Kind switch

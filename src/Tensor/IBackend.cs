@@ -37,12 +37,21 @@ public interface IBackend : IDisposable
     void Reduce<TOp>(NDArray src, NDArray dst, int axis) where TOp : struct, IReduceOp;
     /// <summary>dst (axis of size 1) = index of the first maximum along axis, as a number.</summary>
     void ArgMax(NDArray src, NDArray dst, int axis);
-    /// <summary>c[b] = a[b] · b[b]; a [B,M,K], b [B,K,N] any strides (a batch stride of 0 broadcasts); c contiguous [B,M,N].</summary>
+    /// <summary>
+    /// c[b] = a[b] · b[b]; a [B,M,K], b [B,K,N] any strides (a batch stride of 0 broadcasts); c contiguous
+    /// [B,M,N] — or [1,M,N], when c = Σ_b a[b]·b[b] (the gradient of a weight shared across a batch).
+    /// </summary>
     void MatMul(NDArray a, NDArray b, NDArray c);
     /// <summary>Unfolds image patches: x contiguous [N,C,H,W] → cols contiguous [N, C·KH·KW, OH·OW].</summary>
     void Im2Col(NDArray x, NDArray cols, ConvGeometry g);
     /// <summary>The adjoint of Im2Col: sums patches back into an image. x is overwritten.</summary>
     void Col2Im(NDArray cols, NDArray x, ConvGeometry g);
+    /// <summary>Max pooling per channel: x contiguous [N,C,H,W] → values and window-local argmax indices (0..KH·KW−1), contiguous [N,C,OH,OW].</summary>
+    void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g);
+    /// <summary>dst[n,c,oh,ow] = x[n,c, oh·s + idx / KW, ow·s + idx % KW]: picks each window's chosen element.</summary>
+    void PoolGather(NDArray x, NDArray indices, NDArray dst, ConvGeometry g);
+    /// <summary>The adjoint of PoolGather: dx (overwritten, [N,C,H,W]) receives each window's value at its chosen element.</summary>
+    void PoolScatter(NDArray src, NDArray indices, NDArray dx, ConvGeometry g);
 }
 
 public enum RandomKind { Uniform, Normal, Bernoulli }

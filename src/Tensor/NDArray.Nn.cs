@@ -24,6 +24,18 @@ public sealed partial class NDArray
         return c.Reshape([.. batch, m, n]);
     }
 
+    /// <summary>Σ over the batch of a[b]·b[b]: [B,M,K]·[B,K,N] → [M,N], in one pass (no [B,M,N] intermediate).</summary>
+    public NDArray MatMulSumBatch(NDArray b)
+    {
+        var a = this;
+        CheckSame("matmul", a, b);
+        if (a.Rank != 3 || b.Rank != 3 || a.Shape[0] != b.Shape[0] || a.Shape[2] != b.Shape[1])
+            throw new ArgumentException($"matmul_sum_batch: {a.ShapeStr} x {b.ShapeStr}: want [B,M,K] and [B,K,N]");
+        var c = Empty([1, a.Shape[1], b.Shape[2]], a.DType, a.Device);
+        a.Backend.MatMul(a, b, c);
+        return c.Reshape(a.Shape[1], b.Shape[2]);
+    }
+
     // Views [..batch, R, C] as [B, R, C] without copying when the batch dims collapse into one stride.
     static NDArray FlattenBatch(NDArray x, int bn)
     {
@@ -108,19 +120,29 @@ public sealed partial class NDArray
     /// <summary>Max pooling; indices (0..k·k-1 within each window) are what the backward pass scatters through.</summary>
     public (NDArray Values, NDArray Indices) MaxPool2d(int k, int stride)
     {
-        var cols = PoolColumns("max_pool2d", k, stride, out var g);
-        var v = cols.Max([1]).Reshape(Shape[0], Shape[1], g.OH, g.OW);
-        var i = cols.ArgMax(1).Reshape(Shape[0], Shape[1], g.OH, g.OW);
+        var g = Geometry("max_pool2d", this, k, k, stride, 0);
+        int[] shape = [Shape[0], Shape[1], g.OH, g.OW];
+        var v = Empty(shape, DType, Device); var i = Empty(shape, DType, Device);
+        Backend.MaxPool(Contiguous(), v, i, g);
         return (v, i);
     }
 
-    /// <summary>Routes each window's gradient to the input element that was its maximum (col2im of a one-hot mask).</summary>
+    /// <summary>Each window's element at the given window-local index: max pooling once the indices are known.</summary>
+    public NDArray PoolGather(NDArray indices, int k, int stride)
+    {
+        var g = Geometry("pool_gather", this, k, k, stride, 0);
+        var r = Empty(indices.Shape, DType, Device);
+        Backend.PoolGather(Contiguous(), indices.Contiguous(), r, g);
+        return r;
+    }
+
+    /// <summary>Routes each window's gradient to the input element that was its maximum (the adjoint of PoolGather).</summary>
     public static NDArray MaxPool2dScatter(NDArray grad, NDArray indices, int[] inputShape, int k, int stride)
     {
-        int n = inputShape[0], c = inputShape[1], l = grad.Shape[2] * grad.Shape[3];
-        var mask = indices.Reshape(n * c, l).OneHot(k * k).Permute(0, 2, 1);   // [N·C, k·k, L]
-        var cols = mask * grad.Reshape(n * c, 1, l);
-        return cols.Col2Im(1, inputShape[2], inputShape[3], k, k, stride, 0).Reshape(inputShape);
+        var dx = Empty(inputShape, grad.DType, grad.Device);
+        var g = Geometry("max_pool2d_backward", dx, k, k, stride, 0);
+        grad.Backend.PoolScatter(grad.Contiguous(), indices.Contiguous(), dx, g);
+        return dx;
     }
 
     public NDArray AvgPool2d(int k, int stride)

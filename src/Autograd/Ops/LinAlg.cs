@@ -11,8 +11,29 @@ public sealed partial class Tensor
     {
         var a = this;
         return Record("matmul", a.Data.MatMul(b.Data), [a, b], g => [
-            Engine.Needs(a) ? g.MatMul(b.Transpose()).SumTo(a.Shape) : null,
-            Engine.Needs(b) ? a.Transpose().MatMul(g).SumTo(b.Shape) : null]);
+            Engine.Needs(a) ? (a.Rank == 2 && g.Rank == 3 ? g.MatMulSumBatch(b.Transpose()) : g.MatMul(b.Transpose()).SumTo(a.Shape)) : null,
+            Engine.Needs(b) ? (b.Rank == 2 && g.Rank == 3 ? a.Transpose().MatMulSumBatch(g) : a.Transpose().MatMul(g).SumTo(b.Shape)) : null]);
+    }
+
+    /// <summary>
+    /// Σ_b x[b]·y[b] for [B,M,K]·[B,K,N] (either side may be a broadcast 2-D matrix): the gradient of a
+    /// weight shared by a batch, as one deep product instead of B products and a sum.
+    /// </summary>
+    public Tensor MatMulSumBatch(Tensor y)
+    {
+        var x = this;
+        int bn = Math.Max(x.Rank == 3 ? x.Shape[0] : 1, y.Rank == 3 ? y.Shape[0] : 1);
+        var xd = x.Rank == 3 ? x.Data : x.Data.Unsqueeze(0).Expand(bn, x.Shape[0], x.Shape[1]);
+        var yd = y.Rank == 3 ? y.Data : y.Data.Unsqueeze(0).Expand(bn, y.Shape[0], y.Shape[1]);
+        return Record("matmul_sum_batch", xd.MatMulSumBatch(yd), [x, y], g =>
+        {
+            Tensor Shape3(Tensor t, Tensor like) => like.Rank == 3
+                ? (t.Rank == 3 ? t : t.Unsqueeze(0).Expand(like.Shape))
+                : (t.Rank == 3 ? t.Sum([0]) : t * bn);
+            return [
+                Engine.Needs(x) ? Shape3(g.MatMul(y.Transpose()), x) : null,
+                Engine.Needs(y) ? Shape3(x.Transpose().MatMul(g), y) : null];
+        });
     }
 
     /// <summary>[N,C,H,W] → patches [N, C·K·K, L]; the backward is Col2Im.</summary>
@@ -59,16 +80,13 @@ public sealed partial class Tensor
     public Tensor MaxPool2d(int k, int stride = -1)
     {
         if (stride < 0) stride = k;
-        var (_, idx) = Data.MaxPool2d(k, stride);
-        return PoolGather(idx, k, stride);
+        var (values, idx) = Data.MaxPool2d(k, stride);
+        return PoolGather(idx, k, stride, values);
     }
 
-    Tensor PoolGather(NDArray idx, int k, int stride)
+    Tensor PoolGather(NDArray idx, int k, int stride, NDArray? values = null)
     {
-        int n = Shape[0], c = Shape[1], l = idx.Shape[2] * idx.Shape[3];
-        var cols = Data.Reshape(n * c, 1, Shape[2], Shape[3]).Im2Col(k, k, stride, 0);            // [N·C, k·k, L]
-        var mask = idx.Reshape(n * c, l).OneHot(k * k).Permute(0, 2, 1);                          // [N·C, k·k, L]
-        var y = (cols * mask).Sum([1]).Reshape(idx.Shape);
+        var y = values ?? Data.PoolGather(idx, k, stride);
         var inShape = Shape;
         return Record("max_pool2d", y, [this], g => [g.PoolScatter(idx, inShape, k, stride)]);
     }

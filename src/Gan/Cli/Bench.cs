@@ -21,6 +21,7 @@ public static class Bench
         args.Done(2);
         Action step = Workload(workload, device);
         for (int i = 0; i < warmup; i++) step();
+        ProfilingBackend.Reset();
         var times = new List<double>();
         for (int i = 0; i < iters; i++)
         {
@@ -30,6 +31,7 @@ public static class Bench
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
         times.Sort();
+        if (ProfilingBackend.Enabled) Console.Error.WriteLine(ProfilingBackend.Report());
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             workload, engine = "scratch", device = device.ToString(),

@@ -236,4 +236,19 @@ public sealed class CpuBackend(Device device) : IBackend
     {
         if (F32(x)) CpuConv.Col2Im<float>(cols, x, g); else CpuConv.Col2Im<double>(cols, x, g);
     }
+
+    public void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g)
+    {
+        if (F32(x)) CpuPool.MaxPool<float>(x, values, indices, g); else CpuPool.MaxPool<double>(x, values, indices, g);
+    }
+
+    public void PoolGather(NDArray x, NDArray indices, NDArray dst, ConvGeometry g)
+    {
+        if (F32(x)) CpuPool.Gather<float>(x, indices, dst, g); else CpuPool.Gather<double>(x, indices, dst, g);
+    }
+
+    public void PoolScatter(NDArray src, NDArray indices, NDArray dx, ConvGeometry g)
+    {
+        if (F32(dx)) CpuPool.Scatter<float>(src, indices, dx, g); else CpuPool.Scatter<double>(src, indices, dx, g);
+    }
 }

@@ -22,73 +22,137 @@ internal static unsafe class CpuGemm
 
     [ThreadStatic] static float[]? _packA, _packB, _tile;
 
-    /// <summary>c[b] = a[b]·b[b] for [B,M,K]·[B,K,N] → contiguous [B,M,N].</summary>
-    public static void Batched(NDArray a, NDArray b, NDArray c)
+    /// <summary>
+    /// Where the elements of one logical GEMM live: element (i, k) of A is at ARow[i] + ACol[k], and
+    /// so on. Offset tables let one GEMM cover a whole batch — a shared weight times every sample's
+    /// columns becomes one wide product (merged columns), and a weight gradient summed over the batch
+    /// becomes one deep product (merged k) — instead of many small ones that each repack the weight.
+    /// </summary>
+    sealed class Layout
     {
-        var A = CpuBackend.Data<float>(a); var B = CpuBackend.Data<float>(b); var C = CpuBackend.Data<float>(c);
-        int batch = c.Shape[0], m = c.Shape[1], n = c.Shape[2], k = a.Shape[2];
-        long flops = 2L * m * n * k;
-        void One(int i, int threads) => Gemm(A, a.Offset + i * a.Strides[0], a.Strides[1], a.Strides[2],
-                                              B, b.Offset + i * b.Strides[0], b.Strides[1], b.Strides[2],
-                                              C, c.Offset + i * m * n, m, n, k, threads);
-        int t = CpuInfo.Threads;
-        if (batch >= t && flops < 8_000_000)
-            RowPlan.Parallel(t, 1 << 20, (w, c0, c1) => { for (int i = batch * w / t; i < batch * (w + 1) / t; i++) One(i, 1); });
-        else
-            for (int i = 0; i < batch; i++) One(i, flops < 2_000_000 ? 1 : t);
+        public float[] A = null!, B = null!, C = null!;
+        public int M, N, K;
+        public int[] ARow = null!, ACol = null!, BRow = null!, BCol = null!, CRow = null!, CCol = null!;
+        public int Ldc;            // CRow[i+1] − CRow[i], when uniform (always so for contiguous C)
     }
 
-    static void Gemm(float[] A, int ao, int rsa, int csa, float[] B, int bo, int rsb, int csb,
-                     float[] C, int co, int m, int n, int k, int threads)
+    static int[] Table(int n, int inner, int outerStride, int innerStride, int offset = 0)
     {
-        if (k == 0) { C.AsSpan(co, m * n).Clear(); return; }
-        if (threads <= 1) { Serial(A, ao, rsa, csa, B, bo, rsb, csb, C, co, n, 0, m, 0, n, k); return; }
+        var t = new int[n];
+        for (int i = 0; i < n; i++) t[i] = offset + (i / inner) * outerStride + (i % inner) * innerStride;
+        return t;
+    }
+
+    /// <summary>
+    /// c[b] = a[b]·b[b] for [B,M,K]·[B,K,N] → contiguous [B,M,N]; or, when c is [1,M,N] and B &gt; 1,
+    /// c = Σ_b a[b]·b[b] (a weight gradient summed over the batch).
+    /// </summary>
+    public static void Batched(NDArray a, NDArray b, NDArray c)
+    {
+        int batch = a.Shape[0], m = a.Shape[1], k = a.Shape[2], n = b.Shape[2];
+        var L = new Layout { A = CpuBackend.Data<float>(a), B = CpuBackend.Data<float>(b), C = CpuBackend.Data<float>(c) };
+        int as0 = a.Strides[0], bs0 = b.Strides[0], rsa = a.Strides[1], csa = a.Strides[2], rsb = b.Strides[1], csb = b.Strides[2];
+        if (c.Shape[0] == 1 && batch > 1)
+        {   // merged k: k' = (b, p)
+            L.M = m; L.N = n; L.K = batch * k;
+            L.ARow = Table(m, m, 0, rsa, a.Offset); L.ACol = Table(L.K, k, as0, csa);
+            L.BRow = Table(L.K, k, bs0, rsb, b.Offset); L.BCol = Table(n, n, 0, csb);
+            L.CRow = Table(m, m, 0, n, c.Offset); L.CCol = Table(n, n, 0, 1);
+        }
+        else if (batch == 1 || as0 == 0)
+        {   // merged columns: j' = (b, j); the shared A is packed once for the whole batch
+            L.M = m; L.N = batch * n; L.K = k;
+            L.ARow = Table(m, m, 0, rsa, a.Offset); L.ACol = Table(k, k, 0, csa);
+            L.BRow = Table(k, k, 0, rsb, b.Offset); L.BCol = Table(L.N, n, bs0, csb);
+            L.CRow = Table(m, m, 0, n, c.Offset); L.CCol = Table(L.N, n, m * n, 1);
+        }
+        else if (bs0 == 0)
+        {   // merged rows: i' = (b, i); the shared B is packed once
+            L.M = batch * m; L.N = n; L.K = k;
+            L.ARow = Table(L.M, m, as0, rsa, a.Offset); L.ACol = Table(k, k, 0, csa);
+            L.BRow = Table(k, k, 0, rsb, b.Offset); L.BCol = Table(n, n, 0, csb);
+            L.CRow = Table(L.M, m, m * n, n, c.Offset); L.CCol = Table(n, n, 0, 1);
+        }
+        else
+        {   // independent products: whole GEMMs split over threads
+            int t = Math.Min(CpuInfo.Threads, batch);
+            RowPlan.Parallel(t, 1 << 20, (w, c0, c1) =>
+            {
+                for (int i = batch * w / t; i < batch * (w + 1) / t; i++)
+                {
+                    var l = new Layout
+                    {
+                        A = L.A, B = L.B, C = L.C, M = m, N = n, K = k,
+                        ARow = Table(m, m, 0, rsa, a.Offset + i * as0), ACol = Table(k, k, 0, csa),
+                        BRow = Table(k, k, 0, rsb, b.Offset + i * bs0), BCol = Table(n, n, 0, csb),
+                        CRow = Table(m, m, 0, n, c.Offset + i * m * n), CCol = Table(n, n, 0, 1), Ldc = n,
+                    };
+                    Run(l, 1);
+                }
+            });
+            return;
+        }
+        L.Ldc = L.M > 1 ? L.CRow[1] - L.CRow[0] : n;
+        Run(L, 2L * L.M * L.N * L.K < 2_000_000 ? 1 : CpuInfo.Threads);
+    }
+
+    static void Run(Layout L, int threads)
+    {
+        if (L.K == 0)
+        {
+            for (int i = 0; i < L.M; i++) for (int j = 0; j < L.N; j++) L.C[L.CRow[i] + L.CCol[j]] = 0;
+            return;
+        }
+        if (threads <= 1) { Serial(L, 0, L.M, 0, L.N); return; }
         // Split the larger dimension of C into equal bands, in whole micro-tiles.
-        bool byCols = (n + NR - 1) / NR >= threads * 2 || n >= m;
-        int units = byCols ? (n + NR - 1) / NR : (m + MR - 1) / MR, size = byCols ? NR : MR;
+        bool byCols = (L.N + NR - 1) / NR >= threads * 2 || L.N >= L.M;
+        int units = byCols ? (L.N + NR - 1) / NR : (L.M + MR - 1) / MR, size = byCols ? NR : MR;
         threads = Math.Min(threads, units);
         System.Threading.Tasks.Parallel.For(0, threads, t =>
         {
             int u0 = units * t / threads, u1 = units * (t + 1) / threads;
-            if (byCols) Serial(A, ao, rsa, csa, B, bo, rsb, csb, C, co, n, 0, m, u0 * size, Math.Min(n, u1 * size), k);
-            else Serial(A, ao, rsa, csa, B, bo, rsb, csb, C, co, n, u0 * size, Math.Min(m, u1 * size), 0, n, k);
+            if (byCols) Serial(L, 0, L.M, u0 * size, Math.Min(L.N, u1 * size));
+            else Serial(L, u0 * size, Math.Min(L.M, u1 * size), 0, L.N);
         });
     }
 
     // C[i0:i1, j0:j1] = A[i0:i1, :]·B[:, j0:j1] on one thread.
-    static void Serial(float[] A, int ao, int rsa, int csa, float[] B, int bo, int rsb, int csb,
-                       float[] C, int co, int ldc, int i0, int i1, int j0, int j1, int k)
+    static void Serial(Layout L, int i0, int i1, int j0, int j1)
     {
-        int nr = NR, n = j1 - j0, nPanels = (n + nr - 1) / nr;
+        int nr = NR, n = j1 - j0, nPanels = (n + nr - 1) / nr, k = L.K, ldc = L.Ldc;
         var packB = Grow(ref _packB, KC * nPanels * nr);
         var packA = Grow(ref _packA, KC * MC);
         var tile = Grow(ref _tile, MR * nr);
+        bool rowsUniform = true;
+        for (int i = i0 + 1; i < i1; i++) if (L.CRow[i] - L.CRow[i - 1] != ldc) { rowsUniform = false; break; }
+        var C = L.C;
         for (int pc = 0; pc < k; pc += KC)
         {
             int kc = Math.Min(KC, k - pc);
-            PackB(B, bo + pc * rsb, rsb, csb, kc, j0, j1, packB);
+            PackB(L, pc, kc, j0, j1, packB);
             for (int ic = i0; ic < i1; ic += MC)
             {
                 int mc = Math.Min(MC, i1 - ic);
-                PackA(A, ao + ic * rsa + pc * csa, rsa, csa, mc, kc, packA);
-                fixed (float* pa = packA, pb = packB, pt = tile, pcC = C)
+                PackA(L, ic, mc, pc, kc, packA);
+                fixed (float* pa = packA, pb = packB, pt = tile, pC = C)
                 {
                     for (int jp = 0; jp < nPanels; jp++)
                     {
                         int jj = j0 + jp * nr, nw = Math.Min(nr, j1 - jj);
+                        bool denseCols = nw == nr && L.CCol[jj + nr - 1] - L.CCol[jj] == nr - 1;
                         for (int ip = 0; ip * MR < mc; ip++)
                         {
                             int ii = ic + ip * MR, mh = Math.Min(MR, i1 - ii);
                             float* a = pa + ip * MR * kc, b = pb + jp * nr * kc;
                             bool acc = pc > 0;
-                            if (mh == MR && nw == nr) Kernel(kc, a, b, pcC + co + ii * ldc + jj, ldc, acc);
+                            if (mh == MR && denseCols && rowsUniform) Kernel(kc, a, b, pC + L.CRow[ii] + L.CCol[jj], ldc, acc);
                             else
                             {
                                 Kernel(kc, a, b, pt, nr, false);
                                 for (int r = 0; r < mh; r++)
                                     for (int q = 0; q < nw; q++)
                                     {
-                                        ref float dst = ref C[co + (ii + r) * ldc + jj + q];
+                                        ref float dst = ref C[L.CRow[ii + r] + L.CCol[jj + q]];
                                         dst = acc ? dst + pt[r * nr + q] : pt[r * nr + q];
                                     }
                             }
@@ -101,34 +165,57 @@ internal static unsafe class CpuGemm
 
     static float[] Grow(ref float[]? buf, int n) => buf != null && buf.Length >= n ? buf : (buf = new float[n]);
 
-    // Row panels of MR rows: panel[p·MR + r] = A[r, p]; rows past the edge are zero.
-    static void PackA(float[] A, int ao, int rsa, int csa, int mc, int kc, float[] dst)
+    // Row panels of MR rows: panel[p·MR + r] = A[i, k]; rows past the edge are zero. The loop order
+    // follows whichever of A's two directions is contiguous in memory.
+    static void PackA(Layout L, int ic, int mc, int pc, int kc, float[] dst)
     {
+        var A = L.A; var rowOff = L.ARow; var colOff = L.ACol;
         for (int ip = 0; ip * MR < mc; ip++)
         {
-            int baseD = ip * MR * kc, rows = Math.Min(MR, mc - ip * MR);
-            for (int r = 0; r < MR; r++)
-            {
-                if (r >= rows) { for (int p = 0; p < kc; p++) dst[baseD + p * MR + r] = 0; continue; }
-                int src = ao + (ip * MR + r) * rsa;
-                for (int p = 0; p < kc; p++) dst[baseD + p * MR + r] = A[src + p * csa];
-            }
+            int baseD = ip * MR * kc, rows = Math.Min(MR, mc - ip * MR), i0 = ic + ip * MR;
+            if (rows < MR) Array.Clear(dst, baseD, MR * kc);
+            bool rowsDense = rows == MR && rowOff[i0 + MR - 1] - rowOff[i0] == MR - 1;
+            if (rowsDense)
+                for (int p = 0; p < kc; p++)
+                {
+                    int src = rowOff[i0] + colOff[pc + p], d = baseD + p * MR;
+                    for (int r = 0; r < MR; r++) dst[d + r] = A[src + r];
+                }
+            else
+                for (int r = 0; r < rows; r++)
+                {
+                    int src = rowOff[i0 + r];
+                    for (int p = 0; p < kc; p++) dst[baseD + p * MR + r] = A[src + colOff[pc + p]];
+                }
         }
     }
 
-    // Column panels of NR columns: panel[p·NR + q] = B[p, q]; columns past the edge are zero.
-    static void PackB(float[] B, int bo, int rsb, int csb, int kc, int j0, int j1, float[] dst)
+    // Column panels of NR columns: panel[p·NR + q] = B[k, j]; columns past the edge are zero.
+    static void PackB(Layout L, int pc, int kc, int j0, int j1, float[] dst)
     {
         int nr = NR;
+        var B = L.B; var rowOff = L.BRow; var colOff = L.BCol;
         for (int jp = 0; j0 + jp * nr < j1; jp++)
         {
             int jj = j0 + jp * nr, cols = Math.Min(nr, j1 - jj), baseD = jp * nr * kc;
-            for (int p = 0; p < kc; p++)
+            bool dense = colOff[jj + cols - 1] - colOff[jj] == cols - 1;
+            if (dense)
+                for (int p = 0; p < kc; p++)
+                {
+                    int d = baseD + p * nr;
+                    Array.Copy(B, rowOff[pc + p] + colOff[jj], dst, d, cols);
+                    if (cols < nr) Array.Clear(dst, d + cols, nr - cols);
+                }
+            else
             {
-                int src = bo + p * rsb + jj * csb, d = baseD + p * nr;
-                if (csb == 1) Array.Copy(B, src, dst, d, cols);
-                else for (int q = 0; q < cols; q++) dst[d + q] = B[src + q * csb];
-                if (cols < nr) Array.Clear(dst, d + cols, nr - cols);
+                if (cols < nr) for (int p = 0; p < kc; p++) Array.Clear(dst, baseD + p * nr + cols, nr - cols);
+                bool kDense = kc > 1 && rowOff[pc + kc - 1] - rowOff[pc] == kc - 1;
+                for (int q = 0; q < cols; q++)
+                {
+                    int c = colOff[jj + q];
+                    if (kDense) { int src = rowOff[pc] + c; for (int p = 0; p < kc; p++) dst[baseD + p * nr + q] = B[src + p]; }
+                    else for (int p = 0; p < kc; p++) dst[baseD + p * nr + q] = B[rowOff[pc + p] + c];
+                }
             }
         }
     }
@@ -197,13 +284,15 @@ internal static unsafe class CpuGemm
     {
         var A = CpuBackend.Data<T>(a); var B = CpuBackend.Data<T>(b); var C = CpuBackend.Data<T>(c);
         int batch = c.Shape[0], m = c.Shape[1], n = c.Shape[2], k = a.Shape[2];
+        int inner = a.Shape[0] / batch;   // > 1: c sums the products over the batch
         RowPlan.Parallel(batch * m, n * Math.Max(k, 1), (row, c0, c1) =>
         {
             if (c0 != 0) return;
-            int bi = row / m, i = row % m;
+            int i = row % m;
             var dst = C.AsSpan(c.Offset + row * n, n);
             dst.Clear();
             var tmp = b.Strides[2] == 1 ? null : new T[n];
+            for (int bi = (row / m) * inner; bi < (row / m + 1) * inner; bi++)
             for (int p = 0; p < k; p++)
             {
                 T av = A[a.Offset + bi * a.Strides[0] + i * a.Strides[1] + p * a.Strides[2]];

@@ -23,6 +23,8 @@ internal static class CpuSimd
         if (typeof(TOp) == typeof(Op.Relu)) { TensorPrimitives.Max(x, T.Zero, y); return true; }
         if (typeof(TOp) == typeof(Op.Pow) && a == T.One + T.One) { TensorPrimitives.Multiply(x, x, y); return true; }
         if (typeof(TOp) == typeof(Op.LeakyRelu)) { LeakyRelu(x, y, a); return true; }
+        if (typeof(TOp) == typeof(Op.GreaterThan)) { GreaterThan(x, y, a); return true; }
+        if (typeof(TOp) == typeof(Op.Sigmoid)) { TensorPrimitives.Sigmoid(x, y); return true; }
         return false;
     }
 
@@ -37,6 +39,16 @@ internal static class CpuSimd
             Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), v, v * s).CopyTo(y.Slice(i));
         }
         for (; i < x.Length; i++) y[i] = x[i] > T.Zero ? x[i] : x[i] * slope;
+    }
+
+    // 1 where x > a, else 0, at SIMD width.
+    static void GreaterThan<T>(ReadOnlySpan<T> x, Span<T> y, T a) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, w = Vector<T>.Count;
+        var t = new Vector<T>(a);
+        for (; i <= x.Length - w; i += w)
+            Vector.ConditionalSelect(Vector.GreaterThan(new Vector<T>(x.Slice(i)), t), Vector<T>.One, Vector<T>.Zero).CopyTo(y.Slice(i));
+        for (; i < x.Length; i++) y[i] = x[i] > a ? T.One : T.Zero;
     }
 
     public static bool Zip<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp

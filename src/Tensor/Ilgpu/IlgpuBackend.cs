@@ -183,7 +183,7 @@ public sealed class IlgpuBackend : IBackend
         {
             Ao = a.Offset, As0 = a.Strides[0], As1 = a.Strides[1], As2 = a.Strides[2],
             Bo = b.Offset, Bs0 = b.Strides[0], Bs1 = b.Strides[1], Bs2 = b.Strides[2],
-            Co = c.Offset, M = c.Shape[1], N = c.Shape[2], K = a.Shape[2], Total = c.Numel
+            Co = c.Offset, M = c.Shape[1], N = c.Shape[2], K = a.Shape[2], Total = c.Numel, Inner = a.Shape[0] / c.Shape[0]
         };
         int l = Launch(g.Total);
         if (F32(c)) Kernel("matmul", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs, int>(Kernels.MatMul))(l, V<float>(a), V<float>(b), V<float>(c), g, l);
@@ -205,4 +205,30 @@ public sealed class IlgpuBackend : IBackend
         if (F32(x)) Kernel("col2im", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(Kernels.Col2Im))(l, V<float>(cols), V<float>(x), args, n, l);
         else Kernel("col2im", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ConvArgs, int, int>(Kernels.Col2Im))(l, V<double>(cols), V<double>(x), args, n, l);
     }
+
+    void PoolKernel(string name, NDArray a, NDArray b, NDArray c, ConvGeometry g, int aOffset, int cOffset, int total)
+    {
+        if (b.Offset != 0) b = b.Clone();   // the kernels index the middle array from 0
+        var args = ConvArgs.Of(g, 0, aOffset, cOffset);
+        int l = Launch(total);
+        if (F32(a)) Kernel(name, typeof(float), null, () => LoadPool<float>(name))(l, V<float>(a), V<float>(b), V<float>(c), args, total, l);
+        else Kernel(name, typeof(double), null, () => LoadPool<double>(name))(l, V<double>(a), V<double>(b), V<double>(c), args, total, l);
+    }
+
+    Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int> LoadPool<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
+    {
+        "maxpool" => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int>(Kernels.MaxPool),
+        "pool_gather" => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int>(Kernels.PoolGather),
+        _ => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int>(Kernels.PoolScatter),
+    };
+
+    // Pool kernels address x and values through ConvArgs offsets; indices and the third array are contiguous from 0.
+    public void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g) =>
+        PoolKernel("maxpool", x, values, indices, g, x.Offset, values.Offset, values.Numel);
+
+    public void PoolGather(NDArray x, NDArray indices, NDArray dst, ConvGeometry g) =>
+        PoolKernel("pool_gather", x, indices, dst, g, x.Offset, dst.Offset, dst.Numel);
+
+    public void PoolScatter(NDArray src, NDArray indices, NDArray dx, ConvGeometry g) =>
+        PoolKernel("pool_scatter", src, indices, dx, g, dx.Offset, src.Offset, dx.Numel);
 }

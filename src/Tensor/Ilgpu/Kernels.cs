@@ -34,7 +34,7 @@ public struct Strided
 }
 
 /// <summary>Batched matmul operand layout: c[b,i,j] = Σ_p a[b,i,p]·b[b,p,j].</summary>
-public struct MatMulArgs { public int Ao, As0, As1, As2, Bo, Bs0, Bs1, Bs2, Co, M, N, K, Total; }
+public struct MatMulArgs { public int Ao, As0, As1, As2, Bo, Bs0, Bs1, Bs2, Co, M, N, K, Total, Inner; }
 
 /// <summary>One convolution's sizes for im2col / col2im (plain fields: kernels take no properties).</summary>
 public struct ConvArgs
@@ -124,10 +124,13 @@ internal static class Kernels
     {
         for (int i = t; i < g.Total; i += step)
         {
-            int col = i % g.N, row = (i / g.N) % g.M, bi = i / (g.N * g.M);
-            int ao = g.Ao + bi * g.As0 + row * g.As1, bo = g.Bo + bi * g.Bs0 + col * g.Bs2;
+            int col = i % g.N, row = (i / g.N) % g.M, cb = i / (g.N * g.M);
             T acc = T.Zero;
-            for (int p = 0; p < g.K; p++) acc += a[ao + p * g.As2] * b[bo + p * g.Bs1];
+            for (int bi = cb * g.Inner; bi < (cb + 1) * g.Inner; bi++)   // Inner > 1: summed over the batch
+            {
+                int ao = g.Ao + bi * g.As0 + row * g.As1, bo = g.Bo + bi * g.Bs0 + col * g.Bs2;
+                for (int p = 0; p < g.K; p++) acc += a[ao + p * g.As2] * b[bo + p * g.Bs1];
+            }
             c[g.Co + i] = acc;
         }
     }
@@ -167,5 +170,68 @@ internal static class Kernels
             }
             x[g.Xo + e] = acc;
         }
+    }
+
+    // Pools: one thread per output element (forward, gather) or per input pixel (scatter, gather form).
+    public static void MaxPool<T>(Index1D t, ArrayView<T> x, ArrayView<T> v, ArrayView<T> idx, ConvArgs g, int total, int step)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int e = t; e < total; e += step)
+        {
+            int ow = e % g.OW, oh = (e / g.OW) % g.OH, plane = e / (g.OW * g.OH);
+            int top = g.Xo + plane * g.H * g.W + oh * g.SH * g.W + ow * g.SW;
+            T m = x[top], best = T.Zero, k = T.Zero;
+            for (int i = 0; i < g.KH; i++)
+                for (int j = 0; j < g.KW; j++)
+                {
+                    T val = x[top + i * g.W + j];
+                    if (val > m) { m = val; best = k; }
+                    k += T.One;
+                }
+            v[g.Co + e] = m;
+            idx[e] = best;
+        }
+    }
+
+    public static void PoolGather<T>(Index1D t, ArrayView<T> x, ArrayView<T> idx, ArrayView<T> d, ConvArgs g, int total, int step)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int e = t; e < total; e += step)
+        {
+            int ow = e % g.OW, oh = (e / g.OW) % g.OH, plane = e / (g.OW * g.OH);
+            int k = WindowIndex(idx[e], g.KH * g.KW);
+            d[g.Co + e] = x[g.Xo + plane * g.H * g.W + (oh * g.SH + k / g.KW) * g.W + ow * g.SW + k % g.KW];
+        }
+    }
+
+    public static void PoolScatter<T>(Index1D t, ArrayView<T> src, ArrayView<T> idx, ArrayView<T> dx, ConvArgs g, int total, int step)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int e = t; e < total; e += step)
+        {
+            int iw = e % g.W, ih = (e / g.W) % g.H, plane = e / (g.W * g.H);
+            T acc = T.Zero;
+            for (int i = 0; i < g.KH; i++)
+            {
+                int y = ih - i;
+                if (y < 0 || y % g.SH != 0 || y / g.SH >= g.OH) continue;
+                for (int j = 0; j < g.KW; j++)
+                {
+                    int xw = iw - j;
+                    if (xw < 0 || xw % g.SW != 0 || xw / g.SW >= g.OW) continue;
+                    int o = plane * g.OH * g.OW + (y / g.SH) * g.OW + xw / g.SW;
+                    if (WindowIndex(idx[o], g.KH * g.KW) == i * g.KW + j) acc += src[g.Co + o];
+                }
+            }
+            dx[g.Xo + e] = acc;
+        }
+    }
+
+    // The window-local index stored as a T, back as an int: count up (ILGPU cannot convert a generic T).
+    static int WindowIndex<T>(T v, int max) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T k = T.Zero;
+        for (int i = 0; i < max; i++) { if (k == v) return i; k += T.One; }
+        return 0;
     }
 }
