@@ -21,8 +21,7 @@ public sealed class Linear : Module
     public override Tensor Forward(Tensor x)
     {
         if (x.Shape[^1] != In) throw new ArgumentException($"Linear({In}, {Out}): input {x.ShapeStr} has {x.Shape[^1]} features, expected {In}");
-        var y = x.MatMul(Weight.T);
-        return Bias == null ? y : y + Bias;
+        return x.Linear(Weight, Bias);
     }
 
     public override string ToString() => $"Linear({In}, {Out})";

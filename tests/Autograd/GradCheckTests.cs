@@ -96,6 +96,13 @@ public class GradCheckTests
         T[] In() => [new T(a.Make(Device.Cpu)), new T(b.Make(Device.Cpu))];
         Ok(GradCheck.Run(xs => xs[0].MatMul(xs[1]), In()), "matmul", a, b);
         Ok(GradCheck.RunSecondOrder(xs => xs[0].MatMul(xs[1]).Tanh(), In()), "matmul∘tanh (2nd)", a, b);
+        var w = new ArrayCase([N, K], DType.Float64, 0, seed + 2); var bias = new ArrayCase([N], DType.Float64, 0, seed + 3);
+        T[] Lin() => [new T(a.Make(Device.Cpu)), new T(w.Make(Device.Cpu)), new T(bias.Make(Device.Cpu))];
+        Ok(GradCheck.Run(xs => xs[0].Linear(xs[1], xs[2]), Lin()), "linear", a, w);
+        Ok(GradCheck.RunSecondOrder(xs => xs[0].Linear(xs[1], xs[2]).Sigmoid(), Lin()), "linear∘sigmoid (2nd)", a, w);
+        var a3 = new ArrayCase([3, M, K], DType.Float64, 0, seed + 4); var b3 = new ArrayCase([3, K, N], DType.Float64, 2, seed + 5);
+        Ok(GradCheck.Run(xs => xs[0].MatMulSumBatch(xs[1]), [new T(a3.Make(Device.Cpu)), new T(b3.Make(Device.Cpu))]), "matmul_sum_batch", a3, b3);
+        Ok(GradCheck.RunSecondOrder(xs => xs[0].MatMulSumBatch(xs[1]).Tanh(), [new T(a3.Make(Device.Cpu)), new T(b3.Make(Device.Cpu))]), "matmul_sum_batch∘tanh (2nd)", a3, b3);
     }
 
     [Property]

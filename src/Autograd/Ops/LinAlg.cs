@@ -36,6 +36,25 @@ public sealed partial class Tensor
         });
     }
 
+    /// <summary>
+    /// y = x·Wᵀ + b for W [out, in] (PyTorch's F.linear). One op rather than a transpose and a matmul
+    /// so that dW = gᵀ·x comes out directly in W's layout, with no transposed copy.
+    /// </summary>
+    public Tensor Linear(Tensor w, Tensor? bias = null)
+    {
+        var x = this;
+        if (w.Rank != 2 || x.Shape[^1] != w.Shape[1])
+            throw new ArgumentException($"linear: input {x.ShapeStr} and weight {w.ShapeStr} do not match (want [..., in] and [out, in])");
+        var y = x.Data.MatMul(w.Data.Transpose());
+        if (bias != null) y = y + bias.Data;
+        int inF = w.Shape[1], outF = w.Shape[0];
+        Tensor?[] Backward(Tensor g) => [
+            Engine.Needs(x) ? g.MatMul(w) : null,
+            Engine.Needs(w) ? g.Reshape(-1, outF).Transpose().MatMul(x.Reshape(-1, inF)) : null,
+            bias != null && Engine.Needs(bias) ? g.SumTo(bias.Shape) : null];
+        return Record("linear", y, bias == null ? [x, w] : [x, w, bias], Backward);
+    }
+
     /// <summary>[N,C,H,W] → patches [N, C·K·K, L]; the backward is Col2Im.</summary>
     public Tensor Im2Col(int kh, int kw, int stride, int padding)
     {

@@ -17,7 +17,9 @@ namespace Scratch.Tensors.Cpu;
 /// </summary>
 internal static unsafe class CpuGemm
 {
-    const int MR = 6, KC = 256, MC = 96;
+    // Block sizes, tuned on a 2-core AMD EPYC (Zen 4: 32 KiB L1d, 1 MiB L2 per core): a packed
+    // KC×NR panel of B stays in L1, a KC×MC block of A and a KC×NC slice of B stay in L2.
+    const int MR = 6, KC = 128, MC = 120, NC = 512;
     static readonly int NR = Vector512.IsHardwareAccelerated ? 32 : 16;
 
     [ThreadStatic] static float[]? _packA, _packB, _tile;
@@ -119,6 +121,12 @@ internal static unsafe class CpuGemm
     // C[i0:i1, j0:j1] = A[i0:i1, :]·B[:, j0:j1] on one thread.
     static void Serial(Layout L, int i0, int i1, int j0, int j1)
     {
+        // Blocks of NC columns keep the packed slice of B (KC × NC floats, 256 KiB) in the L2 cache.
+        for (int jc = j0; jc < j1; jc += NC) SerialBlock(L, i0, i1, jc, Math.Min(j1, jc + NC));
+    }
+
+    static void SerialBlock(Layout L, int i0, int i1, int j0, int j1)
+    {
         int nr = NR, n = j1 - j0, nPanels = (n + nr - 1) / nr, k = L.K, ldc = L.Ldc;
         var packB = Grow(ref _packB, KC * nPanels * nr);
         var packA = Grow(ref _packA, KC * MC);
@@ -195,16 +203,28 @@ internal static unsafe class CpuGemm
     {
         int nr = NR;
         var B = L.B; var rowOff = L.BRow; var colOff = L.BCol;
+        // Dense full panels, row by row: each row of B is read once, front to back (prefetch-friendly).
+        for (int p = 0; p < kc; p++)
+        {
+            int src = rowOff[pc + p];
+            for (int jp = 0; j0 + (jp + 1) * nr <= j1; jp++)
+            {
+                int jj = j0 + jp * nr;
+                if (colOff[jj + nr - 1] - colOff[jj] != nr - 1) continue;
+                Array.Copy(B, src + colOff[jj], dst, jp * nr * kc + p * nr, nr);
+            }
+        }
         for (int jp = 0; j0 + jp * nr < j1; jp++)
         {
             int jj = j0 + jp * nr, cols = Math.Min(nr, j1 - jj), baseD = jp * nr * kc;
             bool dense = colOff[jj + cols - 1] - colOff[jj] == cols - 1;
+            if (dense && cols == nr) continue;   // full dense panels: packed below, a whole row of B at a time
             if (dense)
                 for (int p = 0; p < kc; p++)
                 {
                     int d = baseD + p * nr;
                     Array.Copy(B, rowOff[pc + p] + colOff[jj], dst, d, cols);
-                    if (cols < nr) Array.Clear(dst, d + cols, nr - cols);
+                    Array.Clear(dst, d + cols, nr - cols);
                 }
             else
             {
