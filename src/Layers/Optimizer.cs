@@ -92,10 +92,10 @@ public sealed class Sgd(IEnumerable<Tensor> parameters, double lr, double moment
         {
             var buf = State(p, "momentum_buffer");
             if (Steps == 1) buf.CopyFrom(g);
-            else { buf.AffineInPlace(momentum, 0); buf.AddInPlace(g); }
+            else buf.ZipInPlace<Op.Axpby>(g, momentum, 1);
             g = buf;
         }
-        p.Data.AddInPlace(g * -lr);
+        p.Data.ZipInPlace<Op.Axpby>(g, 1, -lr);
     }
 }
 
@@ -121,11 +121,11 @@ public sealed class Adam : Optimizer
     {
         if (WeightDecay != 0) g = g + p.Data * WeightDecay;
         var m = State(p, "exp_avg"); var v = State(p, "exp_avg_sq");
-        m.AffineInPlace(Beta1, 0); m.AddInPlace(g * (1 - Beta1));
-        v.AffineInPlace(Beta2, 0); v.AddInPlace(g * g * (1 - Beta2));
+        m.ZipInPlace<Op.Axpby>(g, Beta1, 1 - Beta1);                  // m ← β₁m + (1−β₁)g
+        v.ZipInPlace<Op.AxpbySquare>(g, Beta2, 1 - Beta2);            // v ← β₂v + (1−β₂)g²
         double c1 = 1 - Math.Pow(Beta1, Steps), c2 = 1 - Math.Pow(Beta2, Steps);
-        var denom = (v * (1 / c2)).Sqrt() + Eps;
-        p.Data.AddInPlace(m / denom * (-lr / c1));
+        var dir = NDArray.Zip<Op.ScaledRsqrt>("adam", m, v, 1 / c2, Eps);   // m / (√(v/c₂) + ε)
+        p.Data.ZipInPlace<Op.Axpby>(dir, 1, -lr / c1);                // p ← p − (lr/c₁)·dir
     }
 }
 
@@ -135,7 +135,7 @@ public sealed class RmsProp(IEnumerable<Tensor> parameters, double lr = 1e-2, do
     protected override void Update(Tensor p, NDArray g, double lr)
     {
         var v = State(p, "square_avg");
-        v.AffineInPlace(alpha, 0); v.AddInPlace(g * g * (1 - alpha));
-        p.Data.AddInPlace(g / (v.Sqrt() + eps) * -lr);
+        v.ZipInPlace<Op.AxpbySquare>(g, alpha, 1 - alpha);                      // v ← αv + (1−α)g²
+        p.Data.ZipInPlace<Op.Axpby>(NDArray.Zip<Op.ScaledRsqrt>("rmsprop", g, v, 1, eps), 1, -lr);   // p ← p − lr·g/(√v + ε)
     }
 }

@@ -29,8 +29,8 @@ public interface IBackend : IDisposable
     void Copy(NDArray src, NDArray dst);
     /// <summary>dst = op(src; a, b).</summary>
     void Map<TOp>(NDArray src, NDArray dst, double a, double b) where TOp : struct, IUnaryOp;
-    /// <summary>dst = op(x, y); x and y are already expanded to dst's shape.</summary>
-    void Zip<TOp>(NDArray x, NDArray y, NDArray dst) where TOp : struct, IBinaryOp;
+    /// <summary>dst = op(x, y; a, b); x and y are already expanded to dst's shape.</summary>
+    void Zip<TOp>(NDArray x, NDArray y, NDArray dst, double a = 0, double b = 0) where TOp : struct, IBinaryOp;
     /// <summary>dst = cond != 0 ? x : y; all expanded to dst's shape.</summary>
     void Where(NDArray cond, NDArray x, NDArray y, NDArray dst);
     /// <summary>dst (src's shape with axis of size 1) = reduction of src along axis.</summary>

@@ -10,13 +10,20 @@ public sealed partial class NDArray
         return r;
     }
 
-    public static NDArray Zip<TOp>(string name, NDArray x, NDArray y) where TOp : struct, IBinaryOp
+    public static NDArray Zip<TOp>(string name, NDArray x, NDArray y, double a = 0, double b = 0) where TOp : struct, IBinaryOp
     {
         CheckSame(name, x, y);
         var shape = Tensors.Shape.Broadcast(name, x.Shape, y.Shape);
         var r = Empty(shape, x.DType, x.Device);
-        x.Backend.Zip<TOp>(x.Expand(shape), y.Expand(shape), r);
+        x.Backend.Zip<TOp>(x.Expand(shape), y.Expand(shape), r, a, b);
         return r;
+    }
+
+    /// <summary>this = op(this, y; a, b) in place (y broadcast to this shape): optimizer updates without temporaries.</summary>
+    public void ZipInPlace<TOp>(NDArray y, double a = 0, double b = 0) where TOp : struct, IBinaryOp
+    {
+        CheckSame(typeof(TOp).Name.ToLowerInvariant() + "_", this, y);
+        Backend.Zip<TOp>(this, y.Expand(Shape), this, a, b);
     }
 
     public NDArray Neg() => Map<Op.Neg>();

@@ -10,8 +10,8 @@ namespace Scratch.Tensors;
 /// <summary>An elementwise function of one value with up to two scalar parameters.</summary>
 public interface IUnaryOp { T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>; }
 
-/// <summary>An elementwise function of two values.</summary>
-public interface IBinaryOp { T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T>; }
+/// <summary>An elementwise function of two values, with up to two scalar parameters.</summary>
+public interface IBinaryOp { T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>; }
 
 /// <summary>A reduction: an identity and an associative combine.</summary>
 public interface IReduceOp
@@ -53,18 +53,24 @@ public static class Op
     public struct GreaterThan : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > a ? T.One : T.Zero; }
 
     // ---- binary ----
-    public struct Add : IBinaryOp { public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x + y; }
-    public struct Sub : IBinaryOp { public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x - y; }
-    public struct Mul : IBinaryOp { public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x * y; }
-    public struct Div : IBinaryOp { public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x / y; }
-    public struct PowT : IBinaryOp { public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => T.Pow(x, y); }
-    public struct Maximum : IBinaryOp { public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x >= y ? x : y; }
-    public struct Minimum : IBinaryOp { public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x <= y ? x : y; }
-    public struct Eq : IBinaryOp { public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x == y ? T.One : T.Zero; }
-    public struct Lt : IBinaryOp { public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x < y ? T.One : T.Zero; }
-    public struct Le : IBinaryOp { public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x <= y ? T.One : T.Zero; }
-    public struct Gt : IBinaryOp { public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x > y ? T.One : T.Zero; }
-    public struct Ge : IBinaryOp { public T Apply<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x >= y ? T.One : T.Zero; }
+    public struct Add : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x + y; }
+    public struct Sub : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x - y; }
+    public struct Mul : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x * y; }
+    public struct Div : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x / y; }
+    public struct PowT : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Pow(x, y); }
+    public struct Maximum : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x >= y ? x : y; }
+    public struct Minimum : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x <= y ? x : y; }
+    public struct Eq : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x == y ? T.One : T.Zero; }
+    public struct Lt : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x < y ? T.One : T.Zero; }
+    public struct Le : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x <= y ? T.One : T.Zero; }
+    public struct Gt : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > y ? T.One : T.Zero; }
+    public struct Ge : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x >= y ? T.One : T.Zero; }
+    /// <summary>a·x + b·y: a running average in one pass (optimizers).</summary>
+    public struct Axpby : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y; }
+    /// <summary>a·x + b·y²: a running average of squares (Adam's and RMSprop's second moment).</summary>
+    public struct AxpbySquare : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y * y; }
+    /// <summary>x / (√(a·y) + b): Adam's step direction m̂/(√v̂ + ε), with the bias corrections folded into a.</summary>
+    public struct ScaledRsqrt : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x / (T.Sqrt(a * y) + b); }
 
     // ---- reductions ----
     public struct Sum : IReduceOp

@@ -45,7 +45,7 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public void Random(NDArray dst, RandomKind kind, ulong seed, ulong offset, double p0, double p1) => Time($"random {S(dst)}", () => inner.Random(dst, kind, seed, offset, p0, p1));
     public void Copy(NDArray src, NDArray dst) => Time($"copy {S(src)}", () => inner.Copy(src, dst));
     public void Map<TOp>(NDArray src, NDArray dst, double a, double b) where TOp : struct, IUnaryOp => Time($"map {typeof(TOp).Name} {S(src)}", () => inner.Map<TOp>(src, dst, a, b));
-    public void Zip<TOp>(NDArray x, NDArray y, NDArray dst) where TOp : struct, IBinaryOp => Time($"zip {typeof(TOp).Name} {S(x)} {S(y)}", () => inner.Zip<TOp>(x, y, dst));
+    public void Zip<TOp>(NDArray x, NDArray y, NDArray dst, double a = 0, double b = 0) where TOp : struct, IBinaryOp => Time($"zip {typeof(TOp).Name} {S(x)} {S(y)}", () => inner.Zip<TOp>(x, y, dst, a, b));
     public void Where(NDArray cond, NDArray x, NDArray y, NDArray dst) => Time($"where {S(dst)}", () => inner.Where(cond, x, y, dst));
     public void Reduce<TOp>(NDArray src, NDArray dst, int axis) where TOp : struct, IReduceOp => Time($"reduce {typeof(TOp).Name} {S(src)} axis {axis}", () => inner.Reduce<TOp>(src, dst, axis));
     public void ArgMax(NDArray src, NDArray dst, int axis) => Time($"argmax {S(src)} axis {axis}", () => inner.ArgMax(src, dst, axis));

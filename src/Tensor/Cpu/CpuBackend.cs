@@ -112,12 +112,12 @@ public sealed class CpuBackend(Device device) : IBackend
         });
     }
 
-    public void Zip<TOp>(NDArray x, NDArray y, NDArray dst) where TOp : struct, IBinaryOp
+    public void Zip<TOp>(NDArray x, NDArray y, NDArray dst, double a = 0, double b = 0) where TOp : struct, IBinaryOp
     {
-        if (F32(dst)) ZipT<float, TOp>(x, y, dst); else ZipT<double, TOp>(x, y, dst);
+        if (F32(dst)) ZipT<float, TOp>(x, y, dst, (float)a, (float)b); else ZipT<double, TOp>(x, y, dst, a, b);
     }
 
-    static void ZipT<T, TOp>(NDArray xa, NDArray ya, NDArray da) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    static void ZipT<T, TOp>(NDArray xa, NDArray ya, NDArray da, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
         var x = Data<T>(xa); var y = Data<T>(ya); var d = Data<T>(da);
         var p = new RowPlan(da.Shape, xa, ya, da);
@@ -127,12 +127,12 @@ public sealed class CpuBackend(Device device) : IBackend
             int xo = p.Start(0, r) + c0 * sx, yo = p.Start(1, r) + c0 * sy, dO = p.Start(2, r) + c0 * sd;
             if (sd == 1)
             {
-                if (sx == 1 && sy == 1 && CpuSimd.Zip<T, TOp>(x.AsSpan(xo, n), y.AsSpan(yo, n), d.AsSpan(dO, n))) return;
+                if (sx == 1 && sy == 1 && CpuSimd.Zip<T, TOp>(x.AsSpan(xo, n), y.AsSpan(yo, n), d.AsSpan(dO, n), a, b)) return;
                 if (sx == 1 && sy == 0 && CpuSimd.ZipScalarRight<T, TOp>(x.AsSpan(xo, n), y[yo], d.AsSpan(dO, n))) return;
                 if (sx == 0 && sy == 1 && CpuSimd.ZipScalarLeft<T, TOp>(x[xo], y.AsSpan(yo, n), d.AsSpan(dO, n))) return;
             }
             var op = default(TOp);
-            for (int i = 0; i < n; i++) d[dO + i * sd] = op.Apply(x[xo + i * sx], y[yo + i * sy]);
+            for (int i = 0; i < n; i++) d[dO + i * sd] = op.Apply(x[xo + i * sx], y[yo + i * sy], a, b);
         });
     }
 

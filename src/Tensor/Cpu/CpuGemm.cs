@@ -94,9 +94,22 @@ internal static unsafe class CpuGemm
             });
             return;
         }
+        if (L.N > L.M && L.K > 1 && L.BRow[1] - L.BRow[0] == 1 && L.ACol[1] - L.ACol[0] == 1) L = Transposed(L);
         L.Ldc = L.M > 1 ? L.CRow[1] - L.CRow[0] : n;
         Run(L, 2L * L.M * L.N * L.K < 2_000_000 ? 1 : CpuInfo.Threads);
     }
+
+    /// <summary>
+    /// Cᵀ = Bᵀ·Aᵀ: the same product with the roles swapped. Used when B is the big operand and is
+    /// stored transposed (x·Wᵀ in a linear layer): B would need a slow strided packing, while as the
+    /// new A it packs from contiguous rows, and the small x becomes the (cheaply) repacked side.
+    /// </summary>
+    static Layout Transposed(Layout L) => new()
+    {
+        A = L.B, B = L.A, C = L.C, M = L.N, N = L.M, K = L.K,
+        ARow = L.BCol, ACol = L.BRow, BRow = L.ACol, BCol = L.ARow, CRow = L.CCol, CCol = L.CRow,
+    };
+
 
     static void Run(Layout L, int threads)
     {

@@ -85,8 +85,24 @@ internal static class CpuSimd
         for (; i < x.Length; i++) y[i] = x[i] > a ? T.One : T.Zero;
     }
 
-    public static bool Zip<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    public static bool Zip<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
+        if (typeof(TOp) == typeof(Op.Axpby) || typeof(TOp) == typeof(Op.AxpbySquare) || typeof(TOp) == typeof(Op.ScaledRsqrt))
+        {
+            int i = 0, w = Vector<T>.Count;
+            var va = new Vector<T>(a); var vb = new Vector<T>(b);
+            for (; i <= x.Length - w; i += w)
+            {
+                var vx = new Vector<T>(x.Slice(i)); var vy = new Vector<T>(y.Slice(i));
+                var r = typeof(TOp) == typeof(Op.Axpby) ? va * vx + vb * vy
+                      : typeof(TOp) == typeof(Op.AxpbySquare) ? va * vx + vb * vy * vy
+                      : vx / (Vector.SquareRoot(va * vy) + vb);
+                r.CopyTo(d.Slice(i));
+            }
+            var op = default(TOp);
+            for (; i < x.Length; i++) d[i] = op.Apply(x[i], y[i], a, b);
+            return true;
+        }
         if (typeof(TOp) == typeof(Op.Add)) { TensorPrimitives.Add(x, y, d); return true; }
         if (typeof(TOp) == typeof(Op.Sub)) { TensorPrimitives.Subtract(x, y, d); return true; }
         if (typeof(TOp) == typeof(Op.Mul)) { TensorPrimitives.Multiply(x, y, d); return true; }

@@ -129,16 +129,16 @@ public sealed class IlgpuBackend : IBackend
         k(l, V<T>(s), Strided.Of(s), V<T>(d), Strided.Of(d), n, l, a, b, default);
     }
 
-    public void Zip<TOp>(NDArray x, NDArray y, NDArray dst) where TOp : struct, IBinaryOp
+    public void Zip<TOp>(NDArray x, NDArray y, NDArray dst, double a = 0, double b = 0) where TOp : struct, IBinaryOp
     {
-        if (F32(dst)) ZipT<float, TOp>(x, y, dst); else ZipT<double, TOp>(x, y, dst);
+        if (F32(dst)) ZipT<float, TOp>(x, y, dst, (float)a, (float)b); else ZipT<double, TOp>(x, y, dst, a, b);
     }
 
-    void ZipT<T, TOp>(NDArray x, NDArray y, NDArray d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    void ZipT<T, TOp>(NDArray x, NDArray y, NDArray d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
-        var k = Kernel("zip", typeof(T), typeof(TOp), () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, ArrayView<T>, Strided, ArrayView<T>, Strided, int, int, TOp>(Kernels.Zip<T, TOp>));
+        var k = Kernel("zip", typeof(T), typeof(TOp), () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, ArrayView<T>, Strided, ArrayView<T>, Strided, int, int, T, T, TOp>(Kernels.Zip<T, TOp>));
         int n = d.Numel, l = Launch(n);
-        k(l, V<T>(x), Strided.Of(x), V<T>(y), Strided.Of(y), V<T>(d), Strided.Of(d), n, l, default);
+        k(l, V<T>(x), Strided.Of(x), V<T>(y), Strided.Of(y), V<T>(d), Strided.Of(d), n, l, a, b, default);
     }
 
     public void Where(NDArray cond, NDArray x, NDArray y, NDArray dst)

@@ -77,10 +77,10 @@ internal static class Kernels
         for (int i = t; i < n; i += step) d[dl.At(i)] = op.Apply(s[sl.At(i)], a, b);
     }
 
-    public static void Zip<T, TOp>(Index1D t, ArrayView<T> x, Strided xl, ArrayView<T> y, Strided yl, ArrayView<T> d, Strided dl, int n, int step, TOp op)
+    public static void Zip<T, TOp>(Index1D t, ArrayView<T> x, Strided xl, ArrayView<T> y, Strided yl, ArrayView<T> d, Strided dl, int n, int step, T a, T b, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
-        for (int i = t; i < n; i += step) d[dl.At(i)] = op.Apply(x[xl.At(i)], y[yl.At(i)]);
+        for (int i = t; i < n; i += step) d[dl.At(i)] = op.Apply(x[xl.At(i)], y[yl.At(i)], a, b);
     }
 
     public static void Where<T>(Index1D t, ArrayView<T> c, Strided cl, ArrayView<T> x, Strided xl, ArrayView<T> y, Strided yl, ArrayView<T> d, Strided dl, int n, int step)
