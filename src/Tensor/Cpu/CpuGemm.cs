@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Scratch.Tensors.Cpu;
 
@@ -94,22 +95,9 @@ internal static unsafe class CpuGemm
             });
             return;
         }
-        if (L.N > L.M && L.K > 1 && L.BRow[1] - L.BRow[0] == 1 && L.ACol[1] - L.ACol[0] == 1) L = Transposed(L);
         L.Ldc = L.M > 1 ? L.CRow[1] - L.CRow[0] : n;
         Run(L, 2L * L.M * L.N * L.K < 2_000_000 ? 1 : CpuInfo.Threads);
     }
-
-    /// <summary>
-    /// Cᵀ = Bᵀ·Aᵀ: the same product with the roles swapped. Used when B is the big operand and is
-    /// stored transposed (x·Wᵀ in a linear layer): B would need a slow strided packing, while as the
-    /// new A it packs from contiguous rows, and the small x becomes the (cheaply) repacked side.
-    /// </summary>
-    static Layout Transposed(Layout L) => new()
-    {
-        A = L.B, B = L.A, C = L.C, M = L.N, N = L.M, K = L.K,
-        ARow = L.BCol, ACol = L.BRow, BRow = L.ACol, BCol = L.ARow, CRow = L.CCol, CCol = L.CRow,
-    };
-
 
     static void Run(Layout L, int threads)
     {
@@ -242,15 +230,70 @@ internal static unsafe class CpuGemm
             else
             {
                 if (cols < nr) for (int p = 0; p < kc; p++) Array.Clear(dst, baseD + p * nr + cols, nr - cols);
-                bool kDense = kc > 1 && rowOff[pc + kc - 1] - rowOff[pc] == kc - 1;
-                for (int q = 0; q < cols; q++)
+                // Columns that are contiguous in runs (a panel that crosses from one batch item to the
+                // next): each run is copied row by row.
+                int runs = 1;
+                for (int q = 1; q < cols; q++) if (colOff[jj + q] != colOff[jj + q - 1] + 1) runs++;
+                if (runs <= 4)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        int src = rowOff[pc + p], d = baseD + p * nr;
+                        for (int q = 0; q < cols;)
+                        {
+                            int e = q + 1;
+                            while (e < cols && colOff[jj + e] == colOff[jj + e - 1] + 1) e++;
+                            Array.Copy(B, src + colOff[jj + q], dst, d + q, e - q);
+                            q = e;
+                        }
+                    }
+                    continue;
+                }
+                // B stored transposed (x·Wᵀ): 8×8 blocks transposed in registers where k runs contiguously.
+                int q0 = 0;
+                if (Avx.IsSupported)
+                    fixed (float* pb = B, pd = dst)
+                        for (; q0 + 8 <= cols; q0 += 8)
+                            for (int p = 0; p < kc; p += 8)
+                            {
+                                if (p + 8 <= kc && rowOff[pc + p + 7] - rowOff[pc + p] == 7)
+                                {
+                                    float* src = pb + rowOff[pc + p];
+                                    Transpose8x8(src + colOff[jj + q0], src + colOff[jj + q0 + 1], src + colOff[jj + q0 + 2], src + colOff[jj + q0 + 3],
+                                                 src + colOff[jj + q0 + 4], src + colOff[jj + q0 + 5], src + colOff[jj + q0 + 6], src + colOff[jj + q0 + 7],
+                                                 pd + baseD + p * nr + q0, nr);
+                                }
+                                else
+                                    for (int pp = p; pp < Math.Min(kc, p + 8); pp++)
+                                        for (int q = q0; q < q0 + 8; q++) pd[baseD + pp * nr + q] = pb[rowOff[pc + pp] + colOff[jj + q]];
+                            }
+                for (int q = q0; q < cols; q++)
                 {
                     int c = colOff[jj + q];
-                    if (kDense) { int src = rowOff[pc] + c; for (int p = 0; p < kc; p++) dst[baseD + p * nr + q] = B[src + p]; }
-                    else for (int p = 0; p < kc; p++) dst[baseD + p * nr + q] = B[rowOff[pc + p] + c];
+                    for (int p = 0; p < kc; p++) dst[baseD + p * nr + q] = B[rowOff[pc + p] + c];
                 }
             }
         }
+    }
+
+    // Rows r0..r7 (8 floats each) become columns: dst[p·stride + i] = r_i[p].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Transpose8x8(float* r0, float* r1, float* r2, float* r3, float* r4, float* r5, float* r6, float* r7, float* dst, int stride)
+    {
+        Vector256<float> a0 = Avx.LoadVector256(r0), a1 = Avx.LoadVector256(r1), a2 = Avx.LoadVector256(r2), a3 = Avx.LoadVector256(r3),
+                         a4 = Avx.LoadVector256(r4), a5 = Avx.LoadVector256(r5), a6 = Avx.LoadVector256(r6), a7 = Avx.LoadVector256(r7);
+        var t0 = Avx.UnpackLow(a0, a1); var t1 = Avx.UnpackHigh(a0, a1); var t2 = Avx.UnpackLow(a2, a3); var t3 = Avx.UnpackHigh(a2, a3);
+        var t4 = Avx.UnpackLow(a4, a5); var t5 = Avx.UnpackHigh(a4, a5); var t6 = Avx.UnpackLow(a6, a7); var t7 = Avx.UnpackHigh(a6, a7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE); var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE); var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + stride, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * stride, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * stride, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * stride, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * stride, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * stride, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * stride, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
