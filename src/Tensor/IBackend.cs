@@ -59,8 +59,9 @@ public enum RandomKind { Uniform, Normal, Bernoulli }
 /// <summary>Sizes of one 2-D convolution: input C×H×W, kernel KH×KW, stride, padding, output OH×OW.</summary>
 public readonly record struct ConvGeometry(int C, int H, int W, int KH, int KW, int SH, int SW, int PH, int PW)
 {
-    public int OH => (H + 2 * PH - KH) / SH + 1;
-    public int OW => (W + 2 * PW - KW) / SW + 1;
-    public int Rows => C * KH * KW;
+    // Stored, not computed on each access: kernels read these in their inner loops.
+    public int OH { get; } = (H + 2 * PH - KH) / SH + 1;
+    public int OW { get; } = (W + 2 * PW - KW) / SW + 1;
+    public int Rows { get; } = C * KH * KW;
     public int Cols => OH * OW;
 }

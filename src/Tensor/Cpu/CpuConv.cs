@@ -18,21 +18,21 @@ internal static class CpuConv
         {
             if (c0 != 0) return;
             int img = unit / g.C, c = unit % g.C;
-            int src = xo + (img * g.C + c) * g.H * g.W;
+            int src = xo + (img * g.C + c) * g.H * g.W, OH = g.OH, OW = g.OW, SH = g.SH, PH = g.PH, H = g.H, W = g.W, SW = g.SW;
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++)
                 {
                     int row = co + (img * g.Rows + (c * g.KH + i) * g.KW + j) * L;
                     var (lo, hi) = ValidColumns(g, j);
-                    for (int oh = 0; oh < g.OH; oh++)
+                    for (int oh = 0; oh < OH; oh++)
                     {
-                        int ih = oh * g.SH - g.PH + i, dst = row + oh * g.OW;
-                        if (ih < 0 || ih >= g.H || lo >= hi) { cols.AsSpan(dst, g.OW).Clear(); continue; }
-                        int line = src + ih * g.W - g.PW + j;   // + ow·SW is the input column
+                        int ih = oh * SH - PH + i, dst = row + oh * OW;
+                        if (ih < 0 || ih >= H || lo >= hi) { cols.AsSpan(dst, OW).Clear(); continue; }
+                        int line = src + ih * W - g.PW + j;   // + ow·SW is the input column
                         cols.AsSpan(dst, lo).Clear();
-                        cols.AsSpan(dst + hi, g.OW - hi).Clear();
-                        if (g.SW == 1) x.AsSpan(line + lo, hi - lo).CopyTo(cols.AsSpan(dst + lo, hi - lo));
-                        else for (int ow = lo; ow < hi; ow++) cols[dst + ow] = x[line + ow * g.SW];
+                        cols.AsSpan(dst + hi, OW - hi).Clear();
+                        if (SW == 1) x.AsSpan(line + lo, hi - lo).CopyTo(cols.AsSpan(dst + lo, hi - lo));
+                        else for (int ow = lo; ow < hi; ow++) cols[dst + ow] = x[line + ow * SW];
                     }
                 }
         });
@@ -46,7 +46,7 @@ internal static class CpuConv
         {
             if (c0 != 0) return;
             int img = unit / g.C, c = unit % g.C;
-            int dstImg = xo + (img * g.C + c) * g.H * g.W;
+            int dstImg = xo + (img * g.C + c) * g.H * g.W, OH = g.OH, OW = g.OW, SH = g.SH, PH = g.PH, H = g.H, W = g.W, SW = g.SW;
             x.AsSpan(dstImg, g.H * g.W).Clear();
             for (int i = 0; i < g.KH; i++)
                 for (int j = 0; j < g.KW; j++)
@@ -54,17 +54,17 @@ internal static class CpuConv
                     int row = co + (img * g.Rows + (c * g.KH + i) * g.KW + j) * L;
                     var (lo, hi) = ValidColumns(g, j);
                     if (lo >= hi) continue;
-                    for (int oh = 0; oh < g.OH; oh++)
+                    for (int oh = 0; oh < OH; oh++)
                     {
-                        int ih = oh * g.SH - g.PH + i;
-                        if (ih < 0 || ih >= g.H) continue;
-                        int line = dstImg + ih * g.W - g.PW + j, src = row + oh * g.OW;
-                        if (g.SW == 1)
+                        int ih = oh * SH - PH + i;
+                        if (ih < 0 || ih >= H) continue;
+                        int line = dstImg + ih * W - g.PW + j, src = row + oh * OW;
+                        if (SW == 1)
                         {
                             var d = x.AsSpan(line + lo, hi - lo);
                             TensorPrimitives.Add(d, cols.AsSpan(src + lo, hi - lo), d);
                         }
-                        else for (int ow = lo; ow < hi; ow++) x[line + ow * g.SW] += cols[src + ow];
+                        else for (int ow = lo; ow < hi; ow++) x[line + ow * SW] += cols[src + ow];
                     }
                 }
         });

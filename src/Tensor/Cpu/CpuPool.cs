@@ -11,22 +11,24 @@ internal static class CpuPool
     public static void MaxPool<T>(NDArray xa, NDArray va, NDArray ia, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = CpuBackend.Data<T>(xa); var v = CpuBackend.Data<T>(va); var idx = CpuBackend.Data<T>(ia);
+        int xo = xa.Offset, vo = va.Offset, io = ia.Offset;
         Planes(xa, g, plane =>
         {
-            int src = xa.Offset + plane * g.H * g.W, dst = plane * g.OH * g.OW;
-            for (int oh = 0; oh < g.OH; oh++)
-                for (int ow = 0; ow < g.OW; ow++)
+            int H = g.H, W = g.W, OH = g.OH, OW = g.OW, KH = g.KH, KW = g.KW, SH = g.SH, SW = g.SW;
+            int src = xo + plane * H * W, dst = plane * OH * OW;
+            for (int oh = 0; oh < OH; oh++)
+                for (int ow = 0; ow < OW; ow++)
                 {
-                    int top = src + oh * g.SH * g.W + ow * g.SW, best = 0;
+                    int top = src + oh * SH * W + ow * SW, best = 0;
                     T m = x[top];
-                    for (int i = 0; i < g.KH; i++)
-                        for (int j = 0; j < g.KW; j++)
+                    for (int i = 0; i < KH; i++)
+                        for (int j = 0; j < KW; j++)
                         {
-                            T e = x[top + i * g.W + j];
-                            if (e > m) { m = e; best = i * g.KW + j; }
+                            T e = x[top + i * W + j];
+                            if (e > m) { m = e; best = i * KW + j; }
                         }
-                    v[va.Offset + dst + oh * g.OW + ow] = m;
-                    idx[ia.Offset + dst + oh * g.OW + ow] = T.CreateTruncating(best);
+                    v[vo + dst + oh * OW + ow] = m;
+                    idx[io + dst + oh * OW + ow] = T.CreateTruncating(best);
                 }
         });
     }
@@ -34,14 +36,16 @@ internal static class CpuPool
     public static void Gather<T>(NDArray xa, NDArray ia, NDArray da, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = CpuBackend.Data<T>(xa); var idx = CpuBackend.Data<T>(ia); var d = CpuBackend.Data<T>(da);
+        int xo = xa.Offset, io = ia.Offset, dOff = da.Offset;
         Planes(xa, g, plane =>
         {
-            int src = xa.Offset + plane * g.H * g.W, o = plane * g.OH * g.OW;
-            for (int oh = 0; oh < g.OH; oh++)
-                for (int ow = 0; ow < g.OW; ow++)
+            int H = g.H, W = g.W, OH = g.OH, OW = g.OW, KW = g.KW, SH = g.SH, SW = g.SW;
+            int src = xo + plane * H * W, o = plane * OH * OW;
+            for (int oh = 0; oh < OH; oh++)
+                for (int ow = 0; ow < OW; ow++)
                 {
-                    int k = int.CreateTruncating(idx[ia.Offset + o + oh * g.OW + ow]);
-                    d[da.Offset + o + oh * g.OW + ow] = x[src + (oh * g.SH + k / g.KW) * g.W + ow * g.SW + k % g.KW];
+                    int k = int.CreateTruncating(idx[io + o + oh * OW + ow]);
+                    d[dOff + o + oh * OW + ow] = x[src + (oh * SH + k / KW) * W + ow * SW + k % KW];
                 }
         });
     }
@@ -49,15 +53,17 @@ internal static class CpuPool
     public static void Scatter<T>(NDArray sa, NDArray ia, NDArray dxa, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = CpuBackend.Data<T>(sa); var idx = CpuBackend.Data<T>(ia); var dx = CpuBackend.Data<T>(dxa);
+        int so = sa.Offset, io = ia.Offset, dxo = dxa.Offset;
         Planes(dxa, g, plane =>
         {
-            int dst = dxa.Offset + plane * g.H * g.W, o = plane * g.OH * g.OW;
-            dx.AsSpan(dst, g.H * g.W).Clear();
-            for (int oh = 0; oh < g.OH; oh++)
-                for (int ow = 0; ow < g.OW; ow++)
+            int H = g.H, W = g.W, OH = g.OH, OW = g.OW, KW = g.KW, SH = g.SH, SW = g.SW;
+            int dst = dxo + plane * H * W, o = plane * OH * OW;
+            dx.AsSpan(dst, H * W).Clear();
+            for (int oh = 0; oh < OH; oh++)
+                for (int ow = 0; ow < OW; ow++)
                 {
-                    int k = int.CreateTruncating(idx[ia.Offset + o + oh * g.OW + ow]);
-                    dx[dst + (oh * g.SH + k / g.KW) * g.W + ow * g.SW + k % g.KW] += s[sa.Offset + o + oh * g.OW + ow];
+                    int k = int.CreateTruncating(idx[io + o + oh * OW + ow]);
+                    dx[dst + (oh * SH + k / KW) * W + ow * SW + k % KW] += s[so + o + oh * OW + ow];
                 }
         });
     }
