@@ -1,0 +1,109 @@
+using Scratch.Autograd;
+using Scratch.Gan.Models;
+using Scratch.Layers;
+using Scratch.Tensors;
+using Xunit;
+using T = Scratch.Autograd.Tensor;
+
+namespace Scratch.Tests.Gan;
+
+public class ModelTests
+{
+    // CS231n's own checks count the generators with noise dimension 4; with 96 the first layer adds 92·1024.
+    [Fact]
+    public void Parameter_counts_match_the_cs231n_models()
+    {
+        Assert.Equal(267_009, Architectures.MlpD().ParameterCount);
+        Assert.Equal(1_858_320, Architectures.MlpG(4).ParameterCount);
+        Assert.Equal(1_858_320 + 92 * 1024, Architectures.MlpG(96).ParameterCount);
+        Assert.Equal(1_102_721, Architectures.DcganD().ParameterCount);
+        Assert.Equal(6_580_801, Architectures.DcganG(4).ParameterCount);
+        Assert.Equal(6_580_801 + 92 * 1024, Architectures.DcganG(96).ParameterCount);
+    }
+
+    [Theory]
+    [InlineData("vanilla", 28)]
+    [InlineData("dcgan", 28)]
+    [InlineData("dcgan64", 64)]
+    [InlineData("infogan", 28)]
+    public void Output_shapes(string model, int size)
+    {
+        var gan = new GanModel(Zoo.Defaults(model), Device.Cpu);
+        using var _ = GradMode.NoGrad();
+        var images = gan.G.Call(gan.Latent(3).Z);
+        Assert.Equal([3, 1, size, size], images.Shape);
+        Assert.Equal([3, 1], gan.D.Call(images).Shape);
+        Assert.All(images.ToDoubles(), v => Assert.InRange(v, -1, 1));
+        if (gan.D is InfoGanD info) Assert.Equal([3, 14], info.Both(images).Q.Shape);
+    }
+
+    public static TheoryData<string, string, string> StepCases()
+    {
+        var d = new TheoryData<string, string, string>();
+        foreach (var model in Zoo.ModelNames)
+            foreach (var loss in Zoo.LossNames)
+            {
+                if (model == "infogan" && loss is "wgan" or "wgan-gp") continue;
+                d.Add(model, loss, "cpu");
+                // ILGPU's CPU accelerator runs every kernel as a slow emulation: the 64×64 model's
+                // step (a few GFLOP) would take minutes there, so it runs on the CPU backend only.
+                if (model != "dcgan64") d.Add(model, loss, "ilgpu-cpu");
+            }
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(StepCases))]
+    public void One_training_step_gives_finite_losses_and_moves_both_networks(string model, string loss, string device)
+    {
+        var c = Zoo.Defaults(model) with { Loss = loss, BatchSize = 4, Seed = 3 };
+        var gan = new GanModel(c, Device.Get(device));
+        var g0 = gan.G.Parameters().Select(p => p.ToDoubles()).ToList();
+        var d0 = gan.D.Parameters().Select(p => p.ToDoubles()).ToList();
+        var real = new T(NDArray.Uniform([4, 1, c.ImageSize, c.ImageSize], -1, 1, device: gan.Device, g: new Generator(9)));
+        var (dl, _) = gan.DStep(real);
+        var (gl, info) = gan.GStep(4);
+        Assert.True(double.IsFinite(dl) && double.IsFinite(gl), $"losses D {dl}, G {gl}");
+        if (model == "infogan") Assert.True(double.IsFinite(info));
+        Assert.Contains(gan.G.Parameters().Select(p => p.ToDoubles()).Zip(g0), p => !p.First.SequenceEqual(p.Second));
+        Assert.Contains(gan.D.Parameters().Select(p => p.ToDoubles()).Zip(d0), p => !p.First.SequenceEqual(p.Second));
+        if (loss == "wgan") Assert.All(gan.D.Parameters().SelectMany(p => p.ToDoubles()), v => Assert.InRange(v, -c.Clip - 1e-7, c.Clip + 1e-7));
+    }
+
+    /// <summary>D(x) = w·x with ‖w‖ = 1 has ∇ₓD = w everywhere, so the penalty (‖∇‖ − 1)² is zero.</summary>
+    sealed class LinearCritic(double[] w) : Module
+    {
+        readonly T _w = new(NDArray.From(w, [w.Length, 1], DType.Float64));
+        public override T Forward(T x) => x.Reshape(x.Shape[0], -1).MatMul(_w);
+    }
+
+    [Fact]
+    public void Gradient_penalty_is_zero_for_a_unit_norm_linear_critic_and_positive_otherwise()
+    {
+        var g = new Generator(4);
+        var real = new T(NDArray.Normal([5, 1, 2, 2], 0, 1, DType.Float64, g: g));
+        var fake = new T(NDArray.Normal([5, 1, 2, 2], 0, 1, DType.Float64, g: g));
+        var unit = new[] { 0.5, -0.5, 0.5, 0.5 };
+        Assert.Equal(0, GanLosses.GradientPenalty(new LinearCritic(unit), real, fake, g).Item(), 10);
+        var p = GanLosses.GradientPenalty(new LinearCritic(unit.Select(v => v * 3).ToArray()), real, fake, g).Item();
+        Assert.Equal(4, p, 8);   // ‖∇‖ = 3 → (3 − 1)² = 4
+        Assert.True(GanLosses.GradientPenalty(Architectures.DcganD(g).Apply(_ => { }), new T(NDArray.Uniform([2, 1, 28, 28], -1, 1, g: g)), new T(NDArray.Uniform([2, 1, 28, 28], -1, 1, g: g)), g).Item() > 0);
+    }
+
+    [Fact]
+    public void InfoGan_information_loss_falls_on_a_short_run()
+    {
+        var data = Scratch.Gan.Data.Mnist.Embedded();
+        var gan = new GanModel(Zoo.Defaults("infogan") with { BatchSize = 32, Seed = 1 }, Device.Cpu);
+        var infos = new List<double>();
+        var order = new Generator(5).Permutation(data.Count);
+        for (int it = 0; it < 40; it++)
+            using (MemoryScope.Begin())
+            {
+                gan.DStep(new T(data.Batch(order.AsSpan(it * 32, 32), 28, Device.Cpu)));
+                infos.Add(gan.GStep(32).Info);
+            }
+        double first = infos.Take(5).Average(), last = infos.TakeLast(5).Average();
+        Assert.True(last < first * 0.7, $"info loss {first:F3} → {last:F3}");
+    }
+}
