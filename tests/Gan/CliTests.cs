@@ -106,6 +106,40 @@ public class CliTests
     }
 
     [Fact]
+    public void A_diverging_run_stops_with_the_iteration_and_keeps_the_last_good_checkpoint()
+    {
+        var run = Path.Combine(Tmp(), "nan");
+        // A learning rate of 1e4 blows the least-squares losses up at iteration 2 (seeded, so always there).
+        var r = Run("train", "--model", "lsgan", "--epochs", "2", "--batch-size", "1000", "--lr", "1e4", "--out", run, "--sample-every", "0", "--checkpoint-every", "1");
+        OneLineFailure(r, "training diverged at iteration");
+        Assert.Matches("the (D|G) loss is (NaN|∞|-∞|Infinity)", r.Err);
+        var kept = Directory.GetFiles(Path.Combine(run, "checkpoints"), "iter-*.safetensors");
+        Assert.NotEmpty(kept);
+        Assert.All(kept, f => Scratch.Gan.Training.RunFolder.ReadConfig(f));   // every checkpoint left is whole
+    }
+
+    [Fact]
+    public void Resume_refuses_a_checkpoint_of_another_model_and_traverse_draws_infogan_codes()
+    {
+        var dir = Tmp();
+        var info = new Scratch.Gan.Models.GanModel(Scratch.Gan.Models.Zoo.Defaults("infogan"), Scratch.Tensors.Device.Cpu);
+        var ckpt = Path.Combine(dir, "info.safetensors");
+        Scratch.Gan.Training.RunFolder.SaveCheckpoint(ckpt, info, new(0, 0, 0, 0, double.NaN, double.NaN));
+        var r = Run("traverse", "--checkpoint", ckpt, "--out", Path.Combine(dir, "t"), "--columns", "5");
+        Assert.True(r.Code == 0, r.Err);
+        foreach (var f in new[] { "categorical.png", "continuous-1.png", "continuous-2.png" })
+        {
+            var (_, w, h) = Scratch.Gan.Images.PngReader.ReadGrey(Path.Combine(dir, "t", f));
+            Assert.Equal((5 * 30 + 2, 10 * 30 + 2), (w, h));   // 10 category rows, 5 columns
+        }
+
+        var run = Path.Combine(dir, "run");
+        Assert.Equal(0, Run("train", "--model", "vanilla", "--epochs", "1", "--batch-size", "2000", "--out", run, "--sample-every", "0").Code);
+        File.Copy(ckpt, Path.Combine(run, "checkpoints", "latest.safetensors"), overwrite: true);
+        OneLineFailure(Run("train", "--resume", run, "--epochs", "2"), "is a checkpoint of model infogan, not vanilla");
+    }
+
+    [Fact]
     public void Bench_prints_one_json_line()
     {
         var r = Run("bench", "gemm", "--iters", "2", "--warmup", "0");
