@@ -31,7 +31,7 @@ public static class Bench
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
         times.Sort();
-        if (ProfilingBackend.Enabled) Console.Error.WriteLine(ProfilingBackend.Report());
+        if (ProfilingBackend.Enabled) Console.Error.WriteLine(ProfilingBackend.Report(int.TryParse(Environment.GetEnvironmentVariable("SCRATCH_PROFILE_TOP"), out var top) ? top : 25));
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             workload, engine = "scratch", device = device.ToString(),

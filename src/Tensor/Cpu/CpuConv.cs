@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Scratch.Tensors.Cpu;
 
@@ -7,66 +6,74 @@ namespace Scratch.Tensors.Cpu;
 /// im2col and its adjoint col2im on the CPU. Row (c·KH + i)·KW + j of the columns holds, for every
 /// output position (oh, ow), the input pixel x[c, oh·s − p + i, ow·s − p + j] (0 outside the image).
 /// Work is split over (image, channel) pairs, so col2im's sums never race and are deterministic.
+/// The rows are short (8 to 24 pixels in the MNIST models), so the loops use raw pointers: span
+/// and bounds-check overhead per row cost more than the copying itself.
 /// </summary>
-internal static class CpuConv
+internal static unsafe class CpuConv
 {
     public static void Im2Col<T>(NDArray xa, NDArray ca, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = CpuBackend.Data<T>(xa); var cols = CpuBackend.Data<T>(ca);
-        int n = xa.Shape[0], xo = xa.Offset, co = ca.Offset, L = g.Cols;
+        int n = xa.Shape[0], xo = xa.Offset, co = ca.Offset;
         RowPlan.Parallel(n * g.C, g.H * g.W * g.KH * g.KW, (unit, c0, c1) =>
         {
             if (c0 != 0) return;
-            int img = unit / g.C, c = unit % g.C;
-            int src = xo + (img * g.C + c) * g.H * g.W, OH = g.OH, OW = g.OW, SH = g.SH, PH = g.PH, H = g.H, W = g.W, SW = g.SW;
-            for (int i = 0; i < g.KH; i++)
-                for (int j = 0; j < g.KW; j++)
-                {
-                    int row = co + (img * g.Rows + (c * g.KH + i) * g.KW + j) * L;
-                    var (lo, hi) = ValidColumns(g, j);
-                    for (int oh = 0; oh < OH; oh++)
+            int C = g.C, OH = g.OH, OW = g.OW, SH = g.SH, SW = g.SW, PH = g.PH, PW = g.PW, H = g.H, W = g.W, KH = g.KH, KW = g.KW, L = OH * OW;
+            int img = unit / C, c = unit % C;
+            fixed (T* px = x, pc = cols)
+            {
+                T* src = px + xo + (img * C + c) * H * W;
+                for (int i = 0; i < KH; i++)
+                    for (int j = 0; j < KW; j++)
                     {
-                        int ih = oh * SH - PH + i, dst = row + oh * OW;
-                        if (ih < 0 || ih >= H || lo >= hi) { cols.AsSpan(dst, OW).Clear(); continue; }
-                        int line = src + ih * W - g.PW + j;   // + ow·SW is the input column
-                        cols.AsSpan(dst, lo).Clear();
-                        cols.AsSpan(dst + hi, OW - hi).Clear();
-                        if (SW == 1) x.AsSpan(line + lo, hi - lo).CopyTo(cols.AsSpan(dst + lo, hi - lo));
-                        else for (int ow = lo; ow < hi; ow++) cols[dst + ow] = x[line + ow * SW];
+                        T* row = pc + co + (img * g.Rows + (c * KH + i) * KW + j) * L;
+                        var (lo, hi) = ValidColumns(g, j);
+                        for (int oh = 0; oh < OH; oh++)
+                        {
+                            int ih = oh * SH - PH + i;
+                            T* dst = row + oh * OW;
+                            if (ih < 0 || ih >= H || lo >= hi) { for (int ow = 0; ow < OW; ow++) dst[ow] = T.Zero; continue; }
+                            T* line = src + ih * W - PW + j;   // + ow·SW is the input column
+                            for (int ow = 0; ow < lo; ow++) dst[ow] = T.Zero;
+                            if (SW == 1) for (int ow = lo; ow < hi; ow++) dst[ow] = line[ow];
+                            else for (int ow = lo; ow < hi; ow++) dst[ow] = line[ow * SW];
+                            for (int ow = hi; ow < OW; ow++) dst[ow] = T.Zero;
+                        }
                     }
-                }
+            }
         });
     }
 
     public static void Col2Im<T>(NDArray ca, NDArray xa, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = CpuBackend.Data<T>(xa); var cols = CpuBackend.Data<T>(ca);
-        int n = xa.Shape[0], xo = xa.Offset, co = ca.Offset, L = g.Cols;
+        int n = xa.Shape[0], xo = xa.Offset, co = ca.Offset;
         RowPlan.Parallel(n * g.C, g.H * g.W * g.KH * g.KW, (unit, c0, c1) =>
         {
             if (c0 != 0) return;
-            int img = unit / g.C, c = unit % g.C;
-            int dstImg = xo + (img * g.C + c) * g.H * g.W, OH = g.OH, OW = g.OW, SH = g.SH, PH = g.PH, H = g.H, W = g.W, SW = g.SW;
-            x.AsSpan(dstImg, g.H * g.W).Clear();
-            for (int i = 0; i < g.KH; i++)
-                for (int j = 0; j < g.KW; j++)
-                {
-                    int row = co + (img * g.Rows + (c * g.KH + i) * g.KW + j) * L;
-                    var (lo, hi) = ValidColumns(g, j);
-                    if (lo >= hi) continue;
-                    for (int oh = 0; oh < OH; oh++)
+            int C = g.C, OH = g.OH, OW = g.OW, SH = g.SH, SW = g.SW, PH = g.PH, PW = g.PW, H = g.H, W = g.W, KH = g.KH, KW = g.KW, L = OH * OW;
+            int img = unit / C, c = unit % C;
+            fixed (T* px = x, pc = cols)
+            {
+                T* dstImg = px + xo + (img * C + c) * H * W;
+                for (int e = 0; e < H * W; e++) dstImg[e] = T.Zero;
+                for (int i = 0; i < KH; i++)
+                    for (int j = 0; j < KW; j++)
                     {
-                        int ih = oh * SH - PH + i;
-                        if (ih < 0 || ih >= H) continue;
-                        int line = dstImg + ih * W - g.PW + j, src = row + oh * OW;
-                        if (SW == 1)
+                        T* row = pc + co + (img * g.Rows + (c * KH + i) * KW + j) * L;
+                        var (lo, hi) = ValidColumns(g, j);
+                        if (lo >= hi) continue;
+                        for (int oh = 0; oh < OH; oh++)
                         {
-                            var d = x.AsSpan(line + lo, hi - lo);
-                            TensorPrimitives.Add(d, cols.AsSpan(src + lo, hi - lo), d);
+                            int ih = oh * SH - PH + i;
+                            if (ih < 0 || ih >= H) continue;
+                            T* line = dstImg + ih * W - PW + j;
+                            T* src = row + oh * OW;
+                            if (SW == 1) for (int ow = lo; ow < hi; ow++) line[ow] += src[ow];
+                            else for (int ow = lo; ow < hi; ow++) line[ow * SW] += src[ow];
                         }
-                        else for (int ow = lo; ow < hi; ow++) x[line + ow * SW] += cols[src + ow];
                     }
-                }
+            }
         });
     }
 

@@ -8,28 +8,34 @@ internal static class CpuPool
     static void Planes(NDArray x, ConvGeometry g, Action<int> body) =>
         RowPlan.Parallel(x.Shape[0] * x.Shape[1], g.H * g.W, (plane, c0, c1) => { if (c0 == 0) body(plane); });
 
-    public static void MaxPool<T>(NDArray xa, NDArray va, NDArray ia, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    public static unsafe void MaxPool<T>(NDArray xa, NDArray va, NDArray ia, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = CpuBackend.Data<T>(xa); var v = CpuBackend.Data<T>(va); var idx = CpuBackend.Data<T>(ia);
         int xo = xa.Offset, vo = va.Offset, io = ia.Offset;
         Planes(xa, g, plane =>
         {
             int H = g.H, W = g.W, OH = g.OH, OW = g.OW, KH = g.KH, KW = g.KW, SH = g.SH, SW = g.SW;
-            int src = xo + plane * H * W, dst = plane * OH * OW;
-            for (int oh = 0; oh < OH; oh++)
-                for (int ow = 0; ow < OW; ow++)
-                {
-                    int top = src + oh * SH * W + ow * SW, best = 0;
-                    T m = x[top];
-                    for (int i = 0; i < KH; i++)
-                        for (int j = 0; j < KW; j++)
-                        {
-                            T e = x[top + i * W + j];
-                            if (e > m) { m = e; best = i * KW + j; }
-                        }
-                    v[vo + dst + oh * OW + ow] = m;
-                    idx[io + dst + oh * OW + ow] = T.CreateTruncating(best);
-                }
+            fixed (T* px = x, pv = v, pi = idx)
+            {
+                T* src = px + xo + plane * H * W;
+                T* dv = pv + vo + plane * OH * OW;
+                T* di = pi + io + plane * OH * OW;
+                for (int oh = 0; oh < OH; oh++)
+                    for (int ow = 0; ow < OW; ow++)
+                    {
+                        T* top = src + oh * SH * W + ow * SW;
+                        T m = top[0];
+                        int best = 0;
+                        for (int i = 0; i < KH; i++)
+                            for (int j = 0; j < KW; j++)
+                            {
+                                T e = top[i * W + j];
+                                if (e > m) { m = e; best = i * KW + j; }
+                            }
+                        dv[oh * OW + ow] = m;
+                        di[oh * OW + ow] = T.CreateTruncating(best);
+                    }
+            }
         });
     }
 
