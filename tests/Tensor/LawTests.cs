@@ -70,6 +70,32 @@ public class LawTests
         Check.Close(expect, c.ToDoubles(), 1e-4, 1e-4, "gemm 130x300x257");
     }
 
+    /// <summary>
+    /// The float32 GEMM's batch strategies (shared A packed once, shared B, independent products,
+    /// batch sums as one deep product or as dot products), with transposed operands, against the
+    /// float64 path — itself checked against MathNet above.
+    /// </summary>
+    [Property(MaxTest = 20)]
+    public void Batched_float32_gemm_strategies_agree_with_float64(byte bb, byte mm, byte kk, byte nn, byte mode, int seed)
+    {
+        int B = bb % 5 + 2, M = mm % 70 + 1, K = kk % 40 + 1, N = nn % 90 + 1;
+        NDArray Make(int[] shape, DType dt, int s, bool transpose)
+        {
+            var c = new ArrayCase(transpose ? [.. shape[..^2], shape[^1], shape[^2]] : shape, dt, 0, s);
+            var x = c.Make(Devices.Cpu);
+            return transpose ? x.Transpose() : x;
+        }
+        bool ta = (mode & 1) != 0, tb = (mode & 2) != 0;
+        int kind = mode / 4 % 4;   // 0: shared A, 1: shared B, 2: both batched, 3: summed over the batch
+        NDArray Run(DType dt)
+        {
+            var a = Make(kind == 0 ? [M, K] : [B, M, K], dt, seed, ta);
+            var b = Make(kind == 1 ? [K, N] : [B, K, N], dt, seed + 1, tb);
+            return kind == 3 ? a.MatMulSumBatch(b) : a.MatMul(b);
+        }
+        Check.Close(Run(DType.Float64), Run(DType.Float32), 1e-4, 1e-4, $"kind {kind} B={B} M={M} K={K} N={N} ta={ta} tb={tb}");
+    }
+
     // Direct definition: y[n,o,i,j] = Σ_c,a,b x[n,c,i·s−p+a, j·s−p+b]·w[o,c,a,b].
     static double[] DirectConv(double[] x, int N, int C, int H, int W, double[] w, int O, int K, int s, int p, out int OH, out int OW)
     {

@@ -55,6 +55,11 @@ internal static unsafe class CpuGemm
         int batch = a.Shape[0], m = a.Shape[1], k = a.Shape[2], n = b.Shape[2];
         var L = new Layout { A = CpuBackend.Data<float>(a), B = CpuBackend.Data<float>(b), C = CpuBackend.Data<float>(c) };
         int as0 = a.Strides[0], bs0 = b.Strides[0], rsa = a.Strides[1], csa = a.Strides[2], rsb = b.Strides[1], csb = b.Strides[2];
+        if (c.Shape[0] == 1 && batch > 1 && csa == 1 && rsb == 1 && m * n <= 4096)
+        {   // a small weight gradient over a long batch: every entry is a sum of long dot products
+            SumOfDots(L, a, b, c, batch, m, n, k);
+            return;
+        }
         if (c.Shape[0] == 1 && batch > 1)
         {   // merged k: k' = (b, p)
             L.M = m; L.N = n; L.K = batch * k;
@@ -97,6 +102,30 @@ internal static unsafe class CpuGemm
         }
         L.Ldc = L.M > 1 ? L.CRow[1] - L.CRow[0] : n;
         Run(L, 2L * L.M * L.N * L.K < 2_000_000 ? 1 : CpuInfo.Threads);
+    }
+
+    /// <summary>
+    /// c[i,j] = Σ_b a[b,i,:]·b[b,:,j] when both vectors are contiguous: for a small c (a first conv
+    /// layer's weight gradient, 32×25) and a long batch, packing would cost more than the products.
+    /// </summary>
+    static void SumOfDots(Layout L, NDArray a, NDArray b, NDArray c, int batch, int m, int n, int k)
+    {
+        // Batch outermost: one sample's rows of a and b (a few hundred KiB) stay in cache while all
+        // their products are taken; each thread owns a band of rows of c, summed in batch order.
+        int t = Math.Min(CpuInfo.Threads, m);
+        RowPlan.Parallel(t, 1 << 20, (w, c0, c1) =>
+        {
+            int i0 = m * w / t, i1 = m * (w + 1) / t;
+            var acc = new float[(i1 - i0) * n];
+            for (int bi = 0; bi < batch; bi++)
+                for (int i = i0; i < i1; i++)
+                {
+                    var row = new ReadOnlySpan<float>(L.A, a.Offset + bi * a.Strides[0] + i * a.Strides[1], k);
+                    for (int j = 0; j < n; j++)
+                        acc[(i - i0) * n + j] += TensorPrimitives.Dot(row, new ReadOnlySpan<float>(L.B, b.Offset + bi * b.Strides[0] + j * b.Strides[2], k));
+                }
+            acc.CopyTo(L.C, c.Offset + i0 * n);
+        });
     }
 
     static void Run(Layout L, int threads)
@@ -158,17 +187,32 @@ internal static unsafe class CpuGemm
                             else
                             {
                                 Kernel(kc, a, b, pt, nr, false);
-                                for (int r = 0; r < mh; r++)
-                                    for (int q = 0; q < nw; q++)
-                                    {
-                                        ref float dst = ref C[L.CRow[ii + r] + L.CCol[jj + q]];
-                                        dst = acc ? dst + pt[r * nr + q] : pt[r * nr + q];
-                                    }
+                                WriteTile(L, pt, nr, ii, mh, jj, nw, acc);
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    // An edge tile (fewer than MR rows or NR columns, or columns that jump between batch items):
+    // written from the temporary tile run by run, each contiguous run with SIMD.
+    static void WriteTile(Layout L, float* tile, int nr, int ii, int mh, int jj, int nw, bool accumulate)
+    {
+        var C = L.C;
+        for (int q = 0; q < nw;)
+        {
+            int e = q + 1;
+            while (e < nw && L.CCol[jj + e] == L.CCol[jj + e - 1] + 1) e++;
+            for (int r = 0; r < mh; r++)
+            {
+                var src = new ReadOnlySpan<float>(tile + r * nr + q, e - q);
+                var dst = C.AsSpan(L.CRow[ii + r] + L.CCol[jj + q], e - q);
+                if (accumulate) TensorPrimitives.Add(dst, src, dst);
+                else src.CopyTo(dst);
+            }
+            q = e;
         }
     }
 
