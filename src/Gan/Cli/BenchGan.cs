@@ -28,7 +28,7 @@ internal static class BenchGan
                 {
                     using (MemoryScope.Begin())
                     using (GradMode.NoGrad())
-                        G.Call(Tensor.Uniform([1000, NZ], -1, 1, device: device, g: g)).Data.Item0();
+                        G.Call(Tensor.Uniform([1000, NZ], -1, 1, device: device, g: g)).Data.Reshape(-1).Narrow(0, 0, 1).Item();   // reading one value waits for a GPU to finish
                 };
             default: throw new UsageException($"bench: unknown workload '{name}'");
         }
@@ -59,10 +59,4 @@ internal static class BenchGan
             lG.Item();
         };
     }
-}
-
-internal static class NDArrayBenchExtensions
-{
-    /// <summary>Reads one element back: forces a GPU backend to finish the work being timed.</summary>
-    public static double Item0(this NDArray a) => a.Narrow(0, 0, 1).Reshape(-1).Narrow(0, 0, 1).Item();
 }

@@ -100,13 +100,10 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
     {
         var frames = Enumerable.Range(1, epochs).Select(run.Fixed).Where(File.Exists).ToList();
         if (frames.Count == 0) return;
+        // Each epoch's grid, drawn from the same fixed latents, becomes one frame.
         var decoded = new List<byte[]>();
         int w = 0, h = 0;
-        using (MemoryScope.Begin())
-        {
-            // The grids were drawn from the same fixed latents; redraw each epoch's frame from its PNG's pixels.
-            foreach (var f in frames) { var (px, fw, fh) = PngReader.ReadGrey(f); decoded.Add(px); w = fw; h = fh; }
-        }
+        foreach (var f in frames) { var (px, fw, fh) = PngReader.ReadGrey(f); decoded.Add(px); w = fw; h = fh; }
         Gif.Save(Path.Combine(run.Dir, "fixed", "progress.gif"), decoded, w, h, 60);
     }
 

@@ -16,7 +16,7 @@ namespace Scratch.Tensors.Cpu;
 /// Threads split C into fixed column (or row) bands; each band is a whole serial GEMM, so the result
 /// is bitwise deterministic whatever the scheduling.
 /// </summary>
-internal static unsafe class CpuGemm
+internal static unsafe partial class CpuGemm
 {
     // Block sizes, tuned on a 2-core AMD EPYC (Zen 4: 32 KiB L1d, 1 MiB L2 per core): a packed
     // KC×NR panel of B stays in L1, a KC×MC block of A and a KC×NC slice of B stay in L2.
@@ -217,128 +217,6 @@ internal static unsafe class CpuGemm
     }
 
     static float[] Grow(ref float[]? buf, int n) => buf != null && buf.Length >= n ? buf : (buf = new float[n]);
-
-    // Row panels of MR rows: panel[p·MR + r] = A[i, k]; rows past the edge are zero. The loop order
-    // follows whichever of A's two directions is contiguous in memory.
-    static void PackA(Layout L, int ic, int mc, int pc, int kc, float[] dst)
-    {
-        var A = L.A; var rowOff = L.ARow; var colOff = L.ACol;
-        for (int ip = 0; ip * MR < mc; ip++)
-        {
-            int baseD = ip * MR * kc, rows = Math.Min(MR, mc - ip * MR), i0 = ic + ip * MR;
-            if (rows < MR) Array.Clear(dst, baseD, MR * kc);
-            bool rowsDense = rows == MR && rowOff[i0 + MR - 1] - rowOff[i0] == MR - 1;
-            if (rowsDense)
-                for (int p = 0; p < kc; p++)
-                {
-                    int src = rowOff[i0] + colOff[pc + p], d = baseD + p * MR;
-                    for (int r = 0; r < MR; r++) dst[d + r] = A[src + r];
-                }
-            else
-                for (int r = 0; r < rows; r++)
-                {
-                    int src = rowOff[i0 + r];
-                    for (int p = 0; p < kc; p++) dst[baseD + p * MR + r] = A[src + colOff[pc + p]];
-                }
-        }
-    }
-
-    // Column panels of NR columns: panel[p·NR + q] = B[k, j]; columns past the edge are zero.
-    static void PackB(Layout L, int pc, int kc, int j0, int j1, float[] dst)
-    {
-        int nr = NR;
-        var B = L.B; var rowOff = L.BRow; var colOff = L.BCol;
-        // Dense full panels, row by row: each row of B is read once, front to back (prefetch-friendly).
-        for (int p = 0; p < kc; p++)
-        {
-            int src = rowOff[pc + p];
-            for (int jp = 0; j0 + (jp + 1) * nr <= j1; jp++)
-            {
-                int jj = j0 + jp * nr;
-                if (colOff[jj + nr - 1] - colOff[jj] != nr - 1) continue;
-                Array.Copy(B, src + colOff[jj], dst, jp * nr * kc + p * nr, nr);
-            }
-        }
-        for (int jp = 0; j0 + jp * nr < j1; jp++)
-        {
-            int jj = j0 + jp * nr, cols = Math.Min(nr, j1 - jj), baseD = jp * nr * kc;
-            bool dense = colOff[jj + cols - 1] - colOff[jj] == cols - 1;
-            if (dense && cols == nr) continue;   // full dense panels: packed below, a whole row of B at a time
-            if (dense)
-                for (int p = 0; p < kc; p++)
-                {
-                    int d = baseD + p * nr;
-                    Array.Copy(B, rowOff[pc + p] + colOff[jj], dst, d, cols);
-                    Array.Clear(dst, d + cols, nr - cols);
-                }
-            else
-            {
-                if (cols < nr) for (int p = 0; p < kc; p++) Array.Clear(dst, baseD + p * nr + cols, nr - cols);
-                // Columns that are contiguous in runs (a panel that crosses from one batch item to the
-                // next): each run is copied row by row.
-                int runs = 1;
-                for (int q = 1; q < cols; q++) if (colOff[jj + q] != colOff[jj + q - 1] + 1) runs++;
-                if (runs <= 4)
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        int src = rowOff[pc + p], d = baseD + p * nr;
-                        for (int q = 0; q < cols;)
-                        {
-                            int e = q + 1;
-                            while (e < cols && colOff[jj + e] == colOff[jj + e - 1] + 1) e++;
-                            Array.Copy(B, src + colOff[jj + q], dst, d + q, e - q);
-                            q = e;
-                        }
-                    }
-                    continue;
-                }
-                // B stored transposed (x·Wᵀ): 8×8 blocks transposed in registers where k runs contiguously.
-                int q0 = 0;
-                if (Avx.IsSupported)
-                    fixed (float* pb = B, pd = dst)
-                        for (; q0 + 8 <= cols; q0 += 8)
-                            for (int p = 0; p < kc; p += 8)
-                            {
-                                if (p + 8 <= kc && rowOff[pc + p + 7] - rowOff[pc + p] == 7)
-                                {
-                                    float* src = pb + rowOff[pc + p];
-                                    Transpose8x8(src + colOff[jj + q0], src + colOff[jj + q0 + 1], src + colOff[jj + q0 + 2], src + colOff[jj + q0 + 3],
-                                                 src + colOff[jj + q0 + 4], src + colOff[jj + q0 + 5], src + colOff[jj + q0 + 6], src + colOff[jj + q0 + 7],
-                                                 pd + baseD + p * nr + q0, nr);
-                                }
-                                else
-                                    for (int pp = p; pp < Math.Min(kc, p + 8); pp++)
-                                        for (int q = q0; q < q0 + 8; q++) pd[baseD + pp * nr + q] = pb[rowOff[pc + pp] + colOff[jj + q]];
-                            }
-                for (int q = q0; q < cols; q++)
-                {
-                    int c = colOff[jj + q];
-                    for (int p = 0; p < kc; p++) dst[baseD + p * nr + q] = B[rowOff[pc + p] + c];
-                }
-            }
-        }
-    }
-
-    // Rows r0..r7 (8 floats each) become columns: dst[p·stride + i] = r_i[p].
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Transpose8x8(float* r0, float* r1, float* r2, float* r3, float* r4, float* r5, float* r6, float* r7, float* dst, int stride)
-    {
-        Vector256<float> a0 = Avx.LoadVector256(r0), a1 = Avx.LoadVector256(r1), a2 = Avx.LoadVector256(r2), a3 = Avx.LoadVector256(r3),
-                         a4 = Avx.LoadVector256(r4), a5 = Avx.LoadVector256(r5), a6 = Avx.LoadVector256(r6), a7 = Avx.LoadVector256(r7);
-        var t0 = Avx.UnpackLow(a0, a1); var t1 = Avx.UnpackHigh(a0, a1); var t2 = Avx.UnpackLow(a2, a3); var t3 = Avx.UnpackHigh(a2, a3);
-        var t4 = Avx.UnpackLow(a4, a5); var t5 = Avx.UnpackHigh(a4, a5); var t6 = Avx.UnpackLow(a6, a7); var t7 = Avx.UnpackHigh(a6, a7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE); var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE); var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + stride, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 2 * stride, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 3 * stride, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 4 * stride, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 5 * stride, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 6 * stride, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + 7 * stride, Avx.Permute2x128(u3, u7, 0x31));
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Kernel(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
