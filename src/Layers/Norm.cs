@@ -37,29 +37,28 @@ public class BatchNorm : Module
             throw new ArgumentException($"{GetType().Name}({RunningMean.Numel}): input {x.ShapeStr} should be rank {_rank} with {RunningMean.Numel} channels in dim 1");
         var axes = Enumerable.Range(0, x.Rank).Where(a => a != 1).ToArray();
         var bshape = x.Shape.Select((d, i) => i == 1 ? d : 1).ToArray();     // [1, C] or [1, C, 1, 1]
-        Tensor xhat;
+        // y = (x − mean)·(γ/√(var + ε)) + β: the per-channel factor is formed on the small [1, C]
+        // tensor first, so the full-size tensor is touched by one multiply instead of a divide and a multiply.
+        Tensor centered, invStd;
         if (Training)
         {
             var mean = x.Mean(axes, keepDim: true);
-            var centered = x - mean;
+            centered = x - mean;
             var var = centered.Pow(2).Mean(axes, keepDim: true);
-            xhat = centered / (var + Eps).Sqrt();
+            invStd = (var + Eps).Pow(-0.5);
             int n = x.Numel / x.Shape[1];
             using (GradMode.NoGrad())
             {
-                RunningMean.Data.AffineInPlace(1 - Momentum, 0);
-                RunningMean.Data.AddInPlace(mean.Data.Reshape(-1) * Momentum);
-                RunningVar.Data.AffineInPlace(1 - Momentum, 0);
-                RunningVar.Data.AddInPlace(var.Data.Reshape(-1) * (Momentum * n / Math.Max(1, n - 1)));
+                RunningMean.Data.ZipInPlace<Op.Axpby>(mean.Data.Reshape(-1), 1 - Momentum, Momentum);
+                RunningVar.Data.ZipInPlace<Op.Axpby>(var.Data.Reshape(-1), 1 - Momentum, Momentum * n / Math.Max(1, n - 1));
             }
         }
         else
         {
-            var mean = RunningMean.Reshape(bshape).Detach();
-            var std = new Tensor((RunningVar.Data + Eps).Sqrt().Reshape(bshape));
-            xhat = (x - mean) / std;
+            centered = x - RunningMean.Reshape(bshape).Detach();
+            invStd = new Tensor((RunningVar.Data + Eps).Pow(-0.5).Reshape(bshape));
         }
-        return Weight == null ? xhat : xhat * Weight.Reshape(bshape) + Bias!.Reshape(bshape);
+        return Weight == null ? centered * invStd : centered * (invStd * Weight.Reshape(bshape)) + Bias!.Reshape(bshape);
     }
 }
 
