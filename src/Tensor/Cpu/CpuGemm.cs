@@ -140,7 +140,7 @@ internal static unsafe partial class CpuGemm
         bool byCols = (L.N + NR - 1) / NR >= threads * 2 || L.N >= L.M;
         int units = byCols ? (L.N + NR - 1) / NR : (L.M + MR - 1) / MR, size = byCols ? NR : MR;
         threads = Math.Min(threads, units);
-        System.Threading.Tasks.Parallel.For(0, threads, t =>
+        ForkJoin.Run(threads, t =>
         {
             int u0 = units * t / threads, u1 = units * (t + 1) / threads;
             if (byCols) Serial(L, 0, L.M, u0 * size, Math.Min(L.N, u1 * size));
