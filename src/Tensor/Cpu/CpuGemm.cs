@@ -136,8 +136,10 @@ internal static unsafe partial class CpuGemm
             return;
         }
         if (threads <= 1) { Serial(L, 0, L.M, 0, L.N); return; }
-        // Split the larger dimension of C into equal bands, in whole micro-tiles.
-        bool byCols = (L.N + NR - 1) / NR >= threads * 2 || L.N >= L.M;
+        // Split the larger dimension of C into equal bands, in whole micro-tiles. Each thread packs
+        // all of the operand that is not split, so splitting the larger side duplicates the least.
+        int colUnits = (L.N + NR - 1) / NR, rowUnits = (L.M + MR - 1) / MR;
+        bool byCols = L.N >= L.M ? colUnits >= threads || rowUnits < threads : rowUnits < threads;
         int units = byCols ? (L.N + NR - 1) / NR : (L.M + MR - 1) / MR, size = byCols ? NR : MR;
         threads = Math.Min(threads, units);
         ForkJoin.Run(threads, t =>
