@@ -20,6 +20,7 @@ internal static class CpuPool
                 T* src = px + xo + plane * H * W;
                 T* dv = pv + vo + plane * OH * OW;
                 T* di = pi + io + plane * OH * OW;
+                if (KH == 2 && KW == 2 && SH == 2 && SW == 2) { Window2x2(src, W, dv, di, OH, OW); return; }
                 for (int oh = 0; oh < OH; oh++)
                     for (int ow = 0; ow < OW; ow++)
                     {
@@ -37,6 +38,27 @@ internal static class CpuPool
                     }
             }
         });
+    }
+
+    // The common 2×2, stride-2 window without data-dependent branches: on random data a branch per
+    // comparison is mispredicted half the time, which made this loop 3× slower. Ties keep the first
+    // element in scan order, as the general loop does.
+    static unsafe void Window2x2<T>(T* src, int W, T* dv, T* di, int OH, int OW) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int oh = 0; oh < OH; oh++)
+        {
+            T* r0 = src + 2 * oh * W;
+            T* r1 = r0 + W;
+            for (int ow = 0; ow < OW; ow++)
+            {
+                T a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
+                int top = b > a ? 1 : 0, bottom = d > c ? 3 : 2;
+                T mTop = T.Max(a, b), mBottom = T.Max(c, d);
+                int lower = mBottom > mTop ? 1 : 0;
+                dv[oh * OW + ow] = T.Max(mTop, mBottom);
+                di[oh * OW + ow] = T.CreateTruncating(lower * bottom + (1 - lower) * top);
+            }
+        }
     }
 
     public static void Gather<T>(NDArray xa, NDArray ia, NDArray da, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
