@@ -91,6 +91,9 @@ public class BackendEqualityTests
                      d => x.Make(d).Im2Col(K, K, S, P).Col2Im(C, H, H + 1, K, K, S, P),
                      d => x.Make(d).MaxPool2d(2, 2).Values,
                      d => x.Make(d).MaxPool2d(2, 2).Indices,
+                     d => x.Make(d).MaxPool2d(3, 2).Values,
+                     d => x.Make(d).MaxPool2d(3, 2).Indices,
+                     d => { var (_, i) = x.Make(d).MaxPool2d(3, 1); return NDArray.MaxPool2dScatter(x.Make(d).MaxPool2d(3, 1).Values, i, [2, C, H, H + 1], 3, 1); },
                      d => x.Make(d).AvgPool2d(2, 1),
                      d => x.Make(d).UpsampleNearest(2),
                  })

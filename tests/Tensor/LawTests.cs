@@ -165,6 +165,20 @@ public class LawTests
     }
 
     [Fact]
+    public void Max_pool_picks_the_first_maximum_in_scan_order_on_both_backends()
+    {
+        // Four 2×2 windows side by side: all equal, a tie on top, a tie on the diagonal, a tie at the bottom.
+        var x = new float[] { 0, 0, 5, 5, 1, 7, 2, 2,
+                              0, 0, 1, 1, 7, 3, 9, 9 };
+        foreach (var d in new[] { Devices.Cpu, Devices.Ilgpu })
+        {
+            var (v, i) = NDArray.From(x, [1, 1, 2, 8], d).MaxPool2d(2, 2);
+            Assert.Equal(new double[] { 0, 5, 7, 9 }, v.ToDoubles());
+            Assert.Equal(new double[] { 0, 0, 1, 2 }, i.ToDoubles());
+        }
+    }
+
+    [Fact]
     public void OneHot_and_gather()
     {
         var labels = NDArray.From(new float[] { 2, 0 }, [2]);
