@@ -50,27 +50,7 @@ public static class Engine
         _needed = targets == null ? null : Needed(order, targets);
         try
         {
-        using (createGraph ? GradMode.EnableGrad() : GradMode.NoGrad())
-        {
-            for (int k = order.Count - 1; k >= 0; k--)
-            {
-                var t = order[k];
-                if (!grads.TryGetValue(t, out var g) || !Needs(t)) continue;
-                var node = t.Node!;
-                if (node.Freed)
-                    throw new InvalidOperationException($"backward: the graph through '{node.Op}' was already freed by an earlier backward; pass retainGraph: true to the first call to go through it twice");
-                var inGrads = node.Backward!(g);
-                for (int i = 0; i < node.Inputs.Length; i++)
-                {
-                    var input = node.Inputs[i];
-                    if (inGrads[i] is not { } gi || !Needs(input)) continue;
-                    if (!Shape.Same(gi.Shape, input.Shape))
-                        throw new InvalidOperationException($"internal: '{node.Op}' returned a gradient of shape {gi.ShapeStr} for an input of shape {input.ShapeStr}");
-                    Accumulate(grads, input, gi);
-                }
-                if (!retain) node.Free();
-            }
-        }
+            using (createGraph ? GradMode.EnableGrad() : GradMode.NoGrad()) Propagate(order, grads, retain);
         }
         finally { _needed = saved; }
 
@@ -78,6 +58,29 @@ public static class Engine
             foreach (var (t, g) in grads)
                 if (t.IsLeaf && t.RequiresGrad) AccumulateLeaf(t, g, createGraph);
         return grads;
+    }
+
+    // Outputs first: each node receives the sum of its output's gradients and passes on its inputs'.
+    static void Propagate(List<Tensor> order, Dictionary<Tensor, Tensor> grads, bool retain)
+    {
+        for (int k = order.Count - 1; k >= 0; k--)
+        {
+            var t = order[k];
+            if (!grads.TryGetValue(t, out var g) || !Needs(t)) continue;
+            var node = t.Node!;
+            if (node.Freed)
+                throw new InvalidOperationException($"backward: the graph through '{node.Op}' was already freed by an earlier backward; pass retainGraph: true to the first call to go through it twice");
+            var inGrads = node.Backward!(g);
+            for (int i = 0; i < node.Inputs.Length; i++)
+            {
+                var input = node.Inputs[i];
+                if (inGrads[i] is not { } gi || !Needs(input)) continue;
+                if (!Shape.Same(gi.Shape, input.Shape))
+                    throw new InvalidOperationException($"internal: '{node.Op}' returned a gradient of shape {gi.ShapeStr} for an input of shape {input.ShapeStr}");
+                Accumulate(grads, input, gi);
+            }
+            if (!retain) node.Free();
+        }
     }
 
     [ThreadStatic] static HashSet<Tensor>? _needed;
