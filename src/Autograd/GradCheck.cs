@@ -99,3 +99,13 @@ public static class GradCheck
         if (!r.Ok) throw new InvalidOperationException("gradgradcheck: " + r);
     }
 }
+
+/// <summary>Second-order gradient checks under the name PyTorch uses (torch.autograd.gradgradcheck).</summary>
+public static class GradGradCheck
+{
+    /// <summary>See <see cref="GradCheck.RunSecondOrder"/>.</summary>
+    public static GradCheckResult Run(Func<Tensor[], Tensor> f, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, int seed = 0) =>
+        GradCheck.RunSecondOrder(f, inputs, eps, atol, rtol, seed);
+
+    public static void Assert(Func<Tensor[], Tensor> f, params Tensor[] inputs) => GradCheck.AssertSecondOrder(f, inputs);
+}
