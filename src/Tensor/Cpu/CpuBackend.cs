@@ -170,7 +170,7 @@ public sealed class CpuBackend(Device device) : IBackend
             int so = sa.Offset, dO = da.Offset;
             if (inner == 1)
             {
-                RowPlan.Parallel(outer, n, (o, c0, c1) => { if (c0 == 0) d[dO + o] = CpuSimd.Reduce<T, TOp>(s.AsSpan(so + o * n, n)); });
+                RowPlan.ForEachRow(outer, n, o => d[dO + o] = CpuSimd.Reduce<T, TOp>(s.AsSpan(so + o * n, n)));
                 return;
             }
             RowPlan.Parallel(outer, inner, (o, c0, c1) =>

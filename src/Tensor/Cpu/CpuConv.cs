@@ -15,9 +15,8 @@ internal static unsafe class CpuConv
     {
         var x = CpuBackend.Data<T>(xa); var cols = CpuBackend.Data<T>(ca);
         int n = xa.Shape[0], xo = xa.Offset, co = ca.Offset;
-        RowPlan.Parallel(n * g.C, g.H * g.W * g.KH * g.KW, (unit, c0, c1) =>
+        RowPlan.ForEachRow(n * g.C, g.H * g.W * g.KH * g.KW, unit =>
         {
-            if (c0 != 0) return;
             int C = g.C, OH = g.OH, OW = g.OW, SH = g.SH, SW = g.SW, PH = g.PH, PW = g.PW, H = g.H, W = g.W, KH = g.KH, KW = g.KW, L = OH * OW;
             int img = unit / C, c = unit % C;
             fixed (T* px = x, pc = cols)
@@ -48,9 +47,8 @@ internal static unsafe class CpuConv
     {
         var x = CpuBackend.Data<T>(xa); var cols = CpuBackend.Data<T>(ca);
         int n = xa.Shape[0], xo = xa.Offset, co = ca.Offset;
-        RowPlan.Parallel(n * g.C, g.H * g.W * g.KH * g.KW, (unit, c0, c1) =>
+        RowPlan.ForEachRow(n * g.C, g.H * g.W * g.KH * g.KW, unit =>
         {
-            if (c0 != 0) return;
             int C = g.C, OH = g.OH, OW = g.OW, SH = g.SH, SW = g.SW, PH = g.PH, PW = g.PW, H = g.H, W = g.W, KH = g.KH, KW = g.KW, L = OH * OW;
             int img = unit / C, c = unit % C;
             fixed (T* px = x, pc = cols)

@@ -84,7 +84,7 @@ internal static unsafe partial class CpuGemm
         else
         {   // independent products: whole GEMMs split over threads
             int t = Math.Min(CpuInfo.Threads, batch);
-            RowPlan.Parallel(t, 1 << 20, (w, c0, c1) =>
+            ForkJoin.Run(t, w =>
             {
                 for (int i = batch * w / t; i < batch * (w + 1) / t; i++)
                 {
@@ -113,7 +113,7 @@ internal static unsafe partial class CpuGemm
         // Batch outermost: one sample's rows of a and b (a few hundred KiB) stay in cache while all
         // their products are taken; each thread owns a band of rows of c, summed in batch order.
         int t = Math.Min(CpuInfo.Threads, m);
-        RowPlan.Parallel(t, 1 << 20, (w, c0, c1) =>
+        ForkJoin.Run(t, w =>
         {
             int i0 = m * w / t, i1 = m * (w + 1) / t;
             var acc = new float[(i1 - i0) * n];
@@ -285,9 +285,8 @@ internal static unsafe partial class CpuGemm
         var A = CpuBackend.Data<T>(a); var B = CpuBackend.Data<T>(b); var C = CpuBackend.Data<T>(c);
         int batch = c.Shape[0], m = c.Shape[1], n = c.Shape[2], k = a.Shape[2];
         int inner = a.Shape[0] / batch;   // > 1: c sums the products over the batch
-        RowPlan.Parallel(batch * m, n * Math.Max(k, 1), (row, c0, c1) =>
+        RowPlan.ForEachRow(batch * m, n * Math.Max(k, 1), row =>
         {
-            if (c0 != 0) return;
             int i = row % m;
             var dst = C.AsSpan(c.Offset + row * n, n);
             dst.Clear();

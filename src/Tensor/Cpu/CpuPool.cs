@@ -6,7 +6,7 @@ namespace Scratch.Tensors.Cpu;
 internal static class CpuPool
 {
     static void Planes(NDArray x, ConvGeometry g, Action<int> body) =>
-        RowPlan.Parallel(x.Shape[0] * x.Shape[1], g.H * g.W, (plane, c0, c1) => { if (c0 == 0) body(plane); });
+        RowPlan.ForEachRow(x.Shape[0] * x.Shape[1], g.H * g.W, body);
 
     public static unsafe void MaxPool<T>(NDArray xa, NDArray va, NDArray ia, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {

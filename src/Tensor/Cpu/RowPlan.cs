@@ -64,4 +64,15 @@ internal sealed class RowPlan
         else
             ForkJoin.Run(threads, t => { int c0 = (int)((long)len * t / threads), c1 = (int)((long)len * (t + 1) / threads); for (int r = 0; r < rows; r++) body(r, c0, c1); });
     }
+
+    /// <summary>
+    /// Runs body(row) once per row, rows split over threads in fixed bands, never inside a row: for
+    /// rows that are whole units of work (an image plane, a dot-product row). Small jobs stay serial.
+    /// </summary>
+    public static void ForEachRow(int rows, long workPerRow, Action<int> body)
+    {
+        int threads = (int)Math.Min(Math.Min(CpuInfo.Threads, rows), rows * workPerRow >> 15);
+        if (threads <= 1) { for (int r = 0; r < rows; r++) body(r); return; }
+        ForkJoin.Run(threads, t => { for (int r = (int)((long)rows * t / threads), e = (int)((long)rows * (t + 1) / threads); r < e; r++) body(r); });
+    }
 }
