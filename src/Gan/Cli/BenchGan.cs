@@ -1,62 +1,48 @@
 using Scratch.Autograd;
 using Scratch.Gan.Models;
-using Scratch.Layers;
 using Scratch.Tensors;
 
 namespace Scratch.Gan.Cli;
 
 /// <summary>
 /// The GAN workloads exactly as ../shared/peer/torchsharp/Program.cs defines them: batch 128, noise
-/// 96, real = U(0,1)·2 − 1 [128, 784], Adam(1e-3, 0.5, 0.999) on both nets, BCE-with-logits losses
-/// (or WGAN-GP with λ = 10), one D step then one G step; sample-1k = 1,000 images from G in eval mode.
+/// U(−1,1)⁹⁶, real = U(−1,1) images, Adam(1e-3, 0.5, 0.999) on both nets, BCE-with-logits losses (or
+/// WGAN-GP with λ = 10), one D step then one G step — run by the same GanModel the trainer uses;
+/// sample-1k = 1,000 images from the DCGAN generator in eval mode.
 /// </summary>
 internal static class BenchGan
 {
-    const int B = 128, NZ = 96;
+    const int B = 128;
 
     public static Action Workload(string name, Device device)
     {
-        var g = new Generator(0);
-        switch (name)
+        var (model, loss) = name switch
         {
-            case "vanilla-step": return Step(Architectures.MlpD(g), Architectures.MlpG(NZ, g), gp: false, device);
-            case "dcgan-step": return Step(Architectures.DcganD(g), Architectures.DcganG(NZ, g), gp: false, device);
-            case "wgan-gp-step": return Step(Architectures.DcganD(g), Architectures.DcganG(NZ, g), gp: true, device);
-            case "sample-1k":
-                var G = Architectures.DcganG(NZ, g); G.To(device); G.Eval();
-                return () =>
-                {
-                    using (MemoryScope.Begin())
-                    using (GradMode.NoGrad())
-                        G.Call(Tensor.Uniform([1000, NZ], -1, 1, device: device, g: g)).Data.Reshape(-1).Narrow(0, 0, 1).Item();   // reading one value waits for a GPU to finish
-                };
-            default: throw new UsageException($"bench: unknown workload '{name}'");
-        }
-    }
-
-    static Action Step(Module D, Module G, bool gp, Device device)
-    {
-        D.To(device); G.To(device);
-        var g = new Generator(1);
-        var oD = new Adam(D.Parameters(), 1e-3, 0.5, 0.999); var oG = new Adam(G.Parameters(), 1e-3, 0.5, 0.999);
-        var real = new Tensor(NDArray.Uniform([B, 1, 28, 28], -1, 1, device: device, g: g));
+            "vanilla-step" => ("vanilla", "nonsaturating"),
+            "dcgan-step" or "sample-1k" => ("dcgan", "nonsaturating"),
+            "wgan-gp-step" => ("dcgan", "wgan-gp"),
+            _ => throw new UsageException($"bench: unknown workload '{name}'"),
+        };
+        var config = Zoo.Defaults(model) with
+        {
+            Loss = loss, BatchSize = B, NoiseDim = 96, Noise = "uniform", Optimizer = "adam",
+            LrD = 1e-3, LrG = 1e-3, Beta1 = 0.5, Beta2 = 0.999, GpLambda = 10,
+        };
+        var gan = new GanModel(config, device);
+        if (name == "sample-1k")
+            return () =>
+            {
+                using (MemoryScope.Begin())
+                    gan.Generate(gan.Noise(1000)).Reshape(-1).Narrow(0, 0, 1).Item();   // reading one value waits for a GPU to finish
+            };
+        var real = new Tensor(NDArray.Uniform([B, 1, 28, 28], -1, 1, device: device, g: new Generator(1)));
         return () =>
         {
-            using var scope = MemoryScope.Begin();
-            oD.ZeroGrad();
-            Tensor fake;
-            using (GradMode.NoGrad()) fake = G.Call(Tensor.Uniform([B, NZ], -1, 1, device: device, g: g));
-            Tensor lD;
-            if (!gp) { var sr = D.Call(real); lD = Losses.BceWithLogits(sr, sr.OnesLike()) + Losses.BceWithLogits(D.Call(fake), sr.ZerosLike()); }
-            else lD = D.Call(fake).Mean() - D.Call(real).Mean() + GanLosses.GradientPenalty(D, real, fake, g) * 10;
-            lD.Backward(); oD.Step();
-            oG.ZeroGrad();
-            foreach (var p in D.Parameters()) p.RequiresGrad = false;
-            var sG = D.Call(G.Call(Tensor.Uniform([B, NZ], -1, 1, device: device, g: g)));
-            var lG = gp ? -sG.Mean() : Losses.BceWithLogits(sG, sG.OnesLike());
-            lG.Backward(); oG.Step();
-            foreach (var p in D.Parameters()) p.RequiresGrad = true;
-            lG.Item();
+            using (MemoryScope.Begin())
+            {
+                gan.DStep(real);
+                gan.GStep(B);
+            }
         };
     }
 }
