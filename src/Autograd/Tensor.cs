@@ -41,7 +41,13 @@ public sealed partial class Tensor
 
     public double Item() => Data.Item();
     public double[] ToDoubles() => Data.ToDoubles();
-    public override string ToString() => Data.ToString().Replace(")", Node != null ? $", grad_fn={Node.Op})" : RequiresGrad ? ", requires_grad=True)" : ")").Replace(")),", ")");
+    /// <summary>The array's printout, plus how this tensor takes part in autograd (as PyTorch prints it).</summary>
+    public override string ToString()
+    {
+        var s = Data.ToString();   // ends in ")"
+        string extra = Node != null ? $", grad_fn={Node.Op}" : RequiresGrad ? ", requires_grad=True" : "";
+        return s[..^1] + extra + ")";
+    }
 
     /// <summary>The same values, cut from the graph: gradients stop here.</summary>
     public Tensor Detach() => new(Data);

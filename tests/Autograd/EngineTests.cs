@@ -166,3 +166,15 @@ public class EngineTests
         Assert.True(last < first * 0.5, $"loss {first} → {last}");
     }
 }
+
+public class TensorPrintTests
+{
+    [Fact]
+    public void Printout_shows_how_the_tensor_takes_part_in_autograd()
+    {
+        var x = Scratch.Autograd.Tensor.From([1.5, 2], [2], Scratch.Tensors.DType.Float64, requiresGrad: true);
+        Assert.Equal("tensor([1.5000, 2.0000], shape=[2], dtype=float64, device=cpu, requires_grad=True)", x.ToString());
+        Assert.EndsWith("device=cpu, grad_fn=exp)", x.Exp().ToString());
+        Assert.EndsWith("device=cpu)", x.Detach().ToString());
+    }
+}
