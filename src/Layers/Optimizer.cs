@@ -1,3 +1,4 @@
+using System.Numerics;
 using Scratch.Autograd;
 using Scratch.Tensors;
 
@@ -88,14 +89,19 @@ public sealed class Sgd(IEnumerable<Tensor> parameters, double lr, double moment
     protected override void Update(Tensor p, NDArray g, double lr)
     {
         if (weightDecay != 0) g = g + p.Data * weightDecay;
-        if (momentum != 0)
+        if (momentum == 0) { p.Data.ZipInPlace<Op.Axpby>(g, 1, -lr); return; }
+        var buf = State(p, "momentum_buffer");
+        p.Data.UpdateInPlace<Rule>(g, buf, buf, new UpdateArgs(momentum, Steps == 1 ? 0 : 1, -lr));
+    }
+
+    /// <summary>buf ← first ? g : μ·buf + g (K1 = 0 on the first step); p ← p − lr·buf. K0 = μ, K2 = −lr.</summary>
+    public struct Rule : IUpdateRule
+    {
+        public readonly T Apply<T>(T p, T g, ref T buf, ref T unused, UpdateScalars<T> h) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            var buf = State(p, "momentum_buffer");
-            if (Steps == 1) buf.CopyFrom(g);
-            else buf.ZipInPlace<Op.Axpby>(g, momentum, 1);
-            g = buf;
+            buf = h.K1 == T.Zero ? g : h.K0 * buf + T.One * g;
+            return T.One * p + h.K2 * buf;
         }
-        p.Data.ZipInPlace<Op.Axpby>(g, 1, -lr);
     }
 }
 
@@ -121,11 +127,20 @@ public sealed class Adam : Optimizer
     {
         if (WeightDecay != 0) g = g + p.Data * WeightDecay;
         var m = State(p, "exp_avg"); var v = State(p, "exp_avg_sq");
-        m.ZipInPlace<Op.Axpby>(g, Beta1, 1 - Beta1);                  // m ← β₁m + (1−β₁)g
-        v.ZipInPlace<Op.AxpbySquare>(g, Beta2, 1 - Beta2);            // v ← β₂v + (1−β₂)g²
         double c1 = 1 - Math.Pow(Beta1, Steps), c2 = 1 - Math.Pow(Beta2, Steps);
-        var dir = NDArray.Zip<Op.ScaledRsqrt>("adam", m, v, 1 / c2, Eps);   // m / (√(v/c₂) + ε)
-        p.Data.ZipInPlace<Op.Axpby>(dir, 1, -lr / c1);                // p ← p − (lr/c₁)·dir
+        p.Data.UpdateInPlace<Rule>(g, m, v, new UpdateArgs(Beta1, 1 - Beta1, Beta2, 1 - Beta2, 1 / c2, Eps, -lr / c1));
+    }
+
+    /// <summary>Adam's step for one element: K0 = β₁, K1 = 1−β₁, K2 = β₂, K3 = 1−β₂, K4 = 1/c₂, K5 = ε, K6 = −lr/c₁.</summary>
+    public struct Rule : IUpdateRule
+    {
+        public readonly T Apply<T>(T p, T g, ref T m, ref T v, UpdateScalars<T> h) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            m = h.K0 * m + h.K1 * g;                             // m ← β₁m + (1−β₁)g
+            v = h.K2 * v + h.K3 * g * g;                         // v ← β₂v + (1−β₂)g²
+            T dir = m / (T.Sqrt(h.K4 * v) + h.K5);               // m / (√(v/c₂) + ε)
+            return T.One * p + h.K6 * dir;                       // p ← p − (lr/c₁)·dir
+        }
     }
 }
 
@@ -135,7 +150,16 @@ public sealed class RmsProp(IEnumerable<Tensor> parameters, double lr = 1e-2, do
     protected override void Update(Tensor p, NDArray g, double lr)
     {
         var v = State(p, "square_avg");
-        v.ZipInPlace<Op.AxpbySquare>(g, alpha, 1 - alpha);                      // v ← αv + (1−α)g²
-        p.Data.ZipInPlace<Op.Axpby>(NDArray.Zip<Op.ScaledRsqrt>("rmsprop", g, v, 1, eps), 1, -lr);   // p ← p − lr·g/(√v + ε)
+        p.Data.UpdateInPlace<Rule>(g, v, v, new UpdateArgs(alpha, 1 - alpha, eps, -lr));
+    }
+
+    /// <summary>RMSprop's step for one element: K0 = α, K1 = 1−α, K2 = ε, K3 = −lr.</summary>
+    public struct Rule : IUpdateRule
+    {
+        public readonly T Apply<T>(T p, T g, ref T v, ref T unused, UpdateScalars<T> h) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            v = h.K0 * v + h.K1 * g * g;                         // v ← αv + (1−α)g²
+            return T.One * p + h.K3 * (g / (T.Sqrt(T.One * v) + h.K2));  // p ← p − lr·g/(√v + ε)
+        }
     }
 }

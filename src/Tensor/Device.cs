@@ -38,7 +38,9 @@ public sealed class Device
 
     public static Device Cpu { get; } = new(DeviceKind.Cpu, $"managed CPU, {Environment.ProcessorCount} threads, {CpuInfo.Simd}", d => new CpuBackend(d));
 
-    static readonly Lazy<Context> _context = new(() => Context.Create(b => b.CPU().Cuda().OpenCL().EnableAlgorithms()));
+    // ILGPU's default CPU device allows 16 threads a group; the tiled GEMM needs groups of 256, so the
+    // emulator gets a device of 64 warps of 4 threads (one multiprocessor: the tests run on small shapes).
+    static readonly Lazy<Context> _context = new(() => Context.Create(b => b.CPU(new CPUDevice(4, 64, 1)).Cuda().OpenCL().EnableAlgorithms()));
     static readonly Dictionary<string, Device> _cache = new();
     static Device? _default;
 

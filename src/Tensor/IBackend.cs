@@ -33,8 +33,11 @@ public interface IBackend : IDisposable
     void Zip<TOp>(NDArray x, NDArray y, NDArray dst, double a = 0, double b = 0) where TOp : struct, IBinaryOp;
     /// <summary>dst = cond != 0 ? x : y; all expanded to dst's shape.</summary>
     void Where(NDArray cond, NDArray x, NDArray y, NDArray dst);
-    /// <summary>dst (src's shape with axis of size 1) = reduction of src along axis.</summary>
-    void Reduce<TOp>(NDArray src, NDArray dst, int axis) where TOp : struct, IReduceOp;
+    /// <summary>
+    /// dst = reduction of src over every axis where dst has size 1 and src does not (dst has src's rank).
+    /// All those axes at once: a GPU reduces them in one launch.
+    /// </summary>
+    void Reduce<TOp>(NDArray src, NDArray dst) where TOp : struct, IReduceOp;
     /// <summary>dst (axis of size 1) = index of the first maximum along axis, as a number.</summary>
     void ArgMax(NDArray src, NDArray dst, int axis);
     /// <summary>
@@ -52,6 +55,11 @@ public interface IBackend : IDisposable
     void PoolGather(NDArray x, NDArray indices, NDArray dst, ConvGeometry g);
     /// <summary>The adjoint of PoolGather: dx (overwritten, [N,C,H,W]) receives each window's value at its chosen element.</summary>
     void PoolScatter(NDArray src, NDArray indices, NDArray dx, ConvGeometry g);
+    /// <summary>
+    /// One optimizer step in one pass: p ← rule(p, g, s1, s2) with the state s1, s2 updated in place.
+    /// All four contiguous and of one shape; s2 may be s1 for a rule with one state (s2 is written first).
+    /// </summary>
+    void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule;
 }
 
 public enum RandomKind { Uniform, Normal, Bernoulli }

@@ -80,6 +80,19 @@ public sealed partial class NDArray
     public void ClampInPlace(double min, double max) => Backend.Map<Op.Clamp>(this, this, min, max);
     public void Fill(double v) => Backend.Fill(this, v);
 
+    /// <summary>One optimizer step on this parameter in one pass (see <see cref="IUpdateRule"/>); s2 may be s1.</summary>
+    public void UpdateInPlace<TRule>(NDArray grad, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule
+    {
+        foreach (var (a, name) in new[] { (grad, "gradient"), (s1, "state"), (s2, "state") })
+        {
+            CheckSame("update", this, a);
+            if (!Tensors.Shape.Same(a.Shape, Shape) || !a.IsContiguous)
+                throw new ArgumentException($"update: the {name} must be contiguous and of the parameter's shape {ShapeStr}, got {a.ShapeStr}");
+        }
+        if (!IsContiguous) throw new ArgumentException($"update: the parameter must be contiguous");
+        Backend.Update<TRule>(this, grad, s1, s2, h);
+    }
+
     // ---------------- reductions ----------------
 
     int[] Axes(string op, int[]? axes) =>
@@ -90,16 +103,13 @@ public sealed partial class NDArray
     {
         var ax = Axes(op, axes);
         var x = this;
-        // Merge a run of adjacent reduced axes of a contiguous array into one: one pass instead of many.
+        // Merge a run of adjacent reduced axes of a contiguous array into one: a plain row reduction.
         if (ax.Length > 1 && IsContiguous && ax[^1] - ax[0] == ax.Length - 1)
         {
             var merged = Shape.Take(ax[0]).Append(ax.Aggregate(1, (p, a) => p * Shape[a])).Concat(Shape.Skip(ax[^1] + 1)).ToArray();
-            x = Reshape(merged);
-            var r1 = x.ReduceOne<TOp>(ax[0]);
-            return Finish(r1, ax, keepDim);
+            return Finish(Reshape(merged).ReduceInto<TOp>([ax[0]]), ax, keepDim);
         }
-        foreach (var a in ax) x = x.ReduceOne<TOp>(a);
-        return Finish(x, ax, keepDim);
+        return Finish(ReduceInto<TOp>(ax), ax, keepDim);
     }
 
     NDArray Finish(NDArray reduced, int[] ax, bool keepDim)
@@ -109,12 +119,15 @@ public sealed partial class NDArray
         return keepDim ? r : r.Reshape(Shape.Where((d, i) => !ax.Contains(i)).ToArray());
     }
 
-    NDArray ReduceOne<TOp>(int axis) where TOp : struct, IReduceOp
+    // One primitive call for all the axes: the result keeps them with size 1.
+    NDArray ReduceInto<TOp>(int[] axes) where TOp : struct, IReduceOp
     {
-        var s = (int[])Shape.Clone(); s[axis] = 1;
+        var s = (int[])Shape.Clone();
+        foreach (var a in axes) s[a] = 1;
         var r = Empty(s, DType, Device);
-        if (Shape[axis] == 0) { r.Fill(default(TOp).Identity<double>()); return r; }
-        Backend.Reduce<TOp>(this, r, axis);
+        if (axes.Any(a => Shape[a] == 0)) { r.Fill(default(TOp).Identity<double>()); return r; }
+        if (axes.All(a => Shape[a] == 1)) { Backend.Copy(this, r); return r; }   // nothing to combine
+        Backend.Reduce<TOp>(this, r);
         return r;
     }
 

@@ -10,6 +10,8 @@ namespace Scratch.Tensors;
 /// </summary>
 public sealed class ProfilingBackend(IBackend inner) : IBackend
 {
+    /// <summary>The backend being timed.</summary>
+    public IBackend Inner => inner;
     public static bool Enabled { get; } = Environment.GetEnvironmentVariable("SCRATCH_PROFILE") == "1";
     static readonly Dictionary<string, (long Calls, double Ms)> _stats = new();
 
@@ -47,7 +49,7 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public void Map<TOp>(NDArray src, NDArray dst, double a, double b) where TOp : struct, IUnaryOp => Time($"map {typeof(TOp).Name} {S(src)}", () => inner.Map<TOp>(src, dst, a, b));
     public void Zip<TOp>(NDArray x, NDArray y, NDArray dst, double a = 0, double b = 0) where TOp : struct, IBinaryOp => Time($"zip {typeof(TOp).Name} {S(x)} {S(y)}", () => inner.Zip<TOp>(x, y, dst, a, b));
     public void Where(NDArray cond, NDArray x, NDArray y, NDArray dst) => Time($"where {S(dst)}", () => inner.Where(cond, x, y, dst));
-    public void Reduce<TOp>(NDArray src, NDArray dst, int axis) where TOp : struct, IReduceOp => Time($"reduce {typeof(TOp).Name} {S(src)} axis {axis}", () => inner.Reduce<TOp>(src, dst, axis));
+    public void Reduce<TOp>(NDArray src, NDArray dst) where TOp : struct, IReduceOp => Time($"reduce {typeof(TOp).Name} {S(src)} to {S(dst)}", () => inner.Reduce<TOp>(src, dst));
     public void ArgMax(NDArray src, NDArray dst, int axis) => Time($"argmax {S(src)} axis {axis}", () => inner.ArgMax(src, dst, axis));
     public void MatMul(NDArray a, NDArray b, NDArray c) => Time($"matmul {S(a)} {S(b)}", () => inner.MatMul(a, b, c));
     public void Im2Col(NDArray x, NDArray cols, ConvGeometry g) => Time($"im2col {S(x)} k{g.KH} s{g.SH}", () => inner.Im2Col(x, cols, g));
@@ -55,4 +57,5 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g) => Time($"maxpool {S(x)} k{g.KH}", () => inner.MaxPool(x, values, indices, g));
     public void PoolGather(NDArray x, NDArray indices, NDArray dst, ConvGeometry g) => Time($"pool_gather {S(x)} k{g.KH}", () => inner.PoolGather(x, indices, dst, g));
     public void PoolScatter(NDArray src, NDArray indices, NDArray dx, ConvGeometry g) => Time($"pool_scatter {S(dx)} k{g.KH}", () => inner.PoolScatter(src, indices, dx, g));
+    public void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule => Time($"update {typeof(TRule).Name} {S(p)}", () => inner.Update<TRule>(p, g, s1, s2, h));
 }

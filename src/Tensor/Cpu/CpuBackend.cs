@@ -72,7 +72,13 @@ public sealed class CpuBackend(Device device) : IBackend
         {
             int o = p.Start(0, r);
             for (int c = c0; c < c1; c++)
-                d[o + c * p.Inner[0]] = T.CreateTruncating(Philox.Sample(kind, offset + (ulong)((long)r * p.Len + c), seed, p0, p1));
+            {
+                ulong counter = offset + (ulong)((long)r * p.Len + c);
+                // float32 uses the float recipe the GPU kernels use, so both backends draw the same numbers.
+                d[o + c * p.Inner[0]] = typeof(T) == typeof(float)
+                    ? T.CreateTruncating(Philox.SampleF32(kind, counter, seed, (float)p0, (float)p1))
+                    : T.CreateTruncating(Philox.Sample(kind, counter, seed, p0, p1));
+            }
         });
     }
 
@@ -153,9 +159,22 @@ public sealed class CpuBackend(Device device) : IBackend
         });
     }
 
-    public void Reduce<TOp>(NDArray src, NDArray dst, int axis) where TOp : struct, IReduceOp
+    /// <summary>
+    /// The CPU reduces one axis per pass (each pass is a SIMD row reduction or row accumulation); several
+    /// axes go through intermediate arrays, outermost axis first: that first, largest pass accumulates
+    /// whole dense rows, and the later ones read what is left.
+    /// </summary>
+    public void Reduce<TOp>(NDArray src, NDArray dst) where TOp : struct, IReduceOp
     {
-        if (F32(dst)) ReduceT<float, TOp>(src, dst, axis); else ReduceT<double, TOp>(src, dst, axis);
+        var axes = Enumerable.Range(0, src.Rank).Where(i => dst.Shape[i] == 1 && src.Shape[i] != 1).ToArray();
+        var x = src;
+        for (int k = 0; k < axes.Length; k++)
+        {
+            var target = k == axes.Length - 1 ? dst : NDArray.Empty(x.Shape.Select((d, i) => i == axes[k] ? 1 : d).ToArray(), dst.DType, Device);
+            if (F32(dst)) ReduceT<float, TOp>(x, target, axes[k]); else ReduceT<double, TOp>(x, target, axes[k]);
+            x = target;
+        }
+        if (axes.Length == 0) Copy(src, dst);
     }
 
     static void ReduceT<T, TOp>(NDArray sa, NDArray da, int axis) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
@@ -250,5 +269,26 @@ public sealed class CpuBackend(Device device) : IBackend
     public void PoolScatter(NDArray src, NDArray indices, NDArray dx, ConvGeometry g)
     {
         if (F32(dx)) CpuPool.Scatter<float>(src, indices, dx, g); else CpuPool.Scatter<double>(src, indices, dx, g);
+    }
+
+    public void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule
+    {
+        if (F32(p)) UpdateT<float, TRule>(p, g, s1, s2, h.F32); else UpdateT<double, TRule>(p, g, s1, s2, h.F64);
+    }
+
+    static void UpdateT<T, TRule>(NDArray pa, NDArray ga, NDArray s1a, NDArray s2a, UpdateScalars<T> h) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule
+    {
+        T[] p = Data<T>(pa), g = Data<T>(ga), s1 = Data<T>(s1a), s2 = Data<T>(s2a);
+        int po = pa.Offset, go = ga.Offset, o1 = s1a.Offset, o2 = s2a.Offset;
+        var rule = default(TRule);
+        RowPlan.Parallel(1, pa.Numel, (_, c0, c1) =>
+        {
+            for (int i = c0; i < c1; i++)
+            {
+                T m = s1[o1 + i], v = s2[o2 + i];
+                p[po + i] = rule.Apply(p[po + i], g[go + i], ref m, ref v, h);
+                s2[o2 + i] = v; s1[o1 + i] = m;   // s2 first: a rule with one state passes s1 as s2 too
+            }
+        });
     }
 }

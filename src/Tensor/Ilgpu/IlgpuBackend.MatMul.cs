@@ -1,0 +1,88 @@
+using System.Numerics;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+
+namespace Scratch.Tensors.Ilgpu;
+
+/// <summary>Which code multiplies matrices on an ILGPU device.</summary>
+public enum GemmEngine { Tiled, CuBlas }
+
+// MatMul: NVIDIA's cuBLAS (through ILGPU.Algorithms) on CUDA where it applies, else the tiled kernel.
+public sealed partial class IlgpuBackend
+{
+    CuBlas? _blas;
+    /// <summary>The engine in use: cuBLAS by default on CUDA (SCRATCH_GEMM=tiled picks the kernel), the tiled kernel elsewhere.</summary>
+    public GemmEngine Gemm { get; set; } = GemmEngine.Tiled;
+    /// <summary>Why cuBLAS is not in use, when it is not (shown by `scratch devices`).</summary>
+    public string GemmNote { get; private set; } = "";
+
+    void InitMatMul()
+    {
+        if (_acc is not CudaAccelerator cuda) { GemmNote = "tiled kernel (cuBLAS is CUDA-only)"; return; }
+        if (Environment.GetEnvironmentVariable("SCRATCH_GEMM") is "tiled") { GemmNote = "tiled kernel (SCRATCH_GEMM=tiled)"; return; }
+        try
+        {
+            _blas = new CuBlas(cuda);
+            Gemm = GemmEngine.CuBlas;
+            GemmNote = "cuBLAS for single and weight-shared products, tiled kernel for the rest";
+        }
+        catch (Exception e) when (e is DllNotFoundException or CuBlasException or EntryPointNotFoundException or TypeInitializationException)
+        {
+            GemmNote = $"tiled kernel (cuBLAS unavailable: {e.Message.Split('\n')[0]})";
+        }
+    }
+
+    void DisposeMatMul() => _blas?.Dispose();
+
+    public void MatMul(NDArray a, NDArray b, NDArray c)
+    {
+        int batches = c.Shape[0], m = c.Shape[1], n = c.Shape[2], k = a.Shape[2];
+        if (c.Numel == 0) return;
+        var g = new MatMulArgs
+        {
+            Ao = a.Offset, As0 = a.Strides[0], As1 = a.Strides[1], As2 = a.Strides[2],
+            Bo = b.Offset, Bs0 = b.Strides[0], Bs1 = b.Strides[1], Bs2 = b.Strides[2],
+            Co = c.Offset, M = m, N = n, K = k, Inner = a.Shape[0] / batches,
+        };
+        if (k == 0) { Fill(c, 0); return; }
+        if (Gemm == GemmEngine.CuBlas && F32(c) && TryCuBlas(a, b, c, g)) return;
+        Launches++;
+        var cfg = new KernelConfig(new Index3D((n + Kernels.GemmTile - 1) / Kernels.GemmTile, (m + Kernels.GemmTile - 1) / Kernels.GemmTile, batches), new Index3D(Kernels.GemmThreads, 1, 1));
+        if (F32(c)) Kernel("matmul_tiled", typeof(float), null, () => _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>(Kernels.MatMulTiled))(cfg, V<float>(a), V<float>(b), V<float>(c), g);
+        else Kernel("matmul_tiled", typeof(double), null, () => _acc.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>, MatMulArgs>(Kernels.MatMulTiled))(cfg, V<double>(a), V<double>(b), V<double>(c), g);
+    }
+
+    /// <summary>
+    /// One cuBLAS call where the product is one matrix product: a single batch, or a batch that shares
+    /// b (stride 0) while a's items are stacked rows (then [B·M,K]·[K,N] is the same product). cuBLAS
+    /// is column-major, so row-major C = A·B is computed as Cᵀ = Bᵀ·Aᵀ; each operand needs one unit
+    /// stride (a transposed view is passed as op T). ILGPU.Algorithms 1.5.3 has no strided-batched GEMM,
+    /// so other batches (and c = Σ_b a[b]·b[b]) stay on the tiled kernel, one launch for the whole batch.
+    /// </summary>
+    bool TryCuBlas(NDArray a, NDArray b, NDArray c, MatMulArgs g)
+    {
+        int batches = c.Shape[0], m = g.M;
+        if (g.Inner != 1) return false;
+        if (batches > 1)
+        {
+            bool stacked = g.Bs0 == 0 && g.As2 == 1 && g.As0 == g.M * g.As1;
+            if (!stacked) return false;
+            m = batches * g.M;
+        }
+        if (!Operand(g.As1, g.As2, m, g.K, out var opA, out int lda) || !Operand(g.Bs1, g.Bs2, g.K, g.N, out var opB, out int ldb)) return false;
+        var av = V<float>(a).SubView(g.Ao); var bv = V<float>(b).SubView(g.Bo); var cv = V<float>(c).SubView(g.Co);
+        Launches++;
+        _blas!.Gemm(opB, opA, g.N, m, g.K, 1f, bv, ldb, av, lda, 0f, cv, g.N);
+        return true;
+    }
+
+    // A row-major [R, C] operand with strides (rowStride, colStride): its memory read column-major is
+    // the transpose when colStride is 1 (op N, ld = rowStride), the matrix itself when rowStride is 1 (op T).
+    static bool Operand(int rowStride, int colStride, int rows, int cols, out CuBlasOperation op, out int ld)
+    {
+        if (colStride == 1 && rowStride >= Math.Max(1, cols)) { op = CuBlasOperation.NonTranspose; ld = rowStride; return true; }
+        if (rowStride == 1 && colStride >= Math.Max(1, rows)) { op = CuBlasOperation.Transpose; ld = colStride; return true; }
+        op = default; ld = 0; return false;
+    }
+}
