@@ -44,10 +44,11 @@ public static class Philox
     public static float SampleF32(RandomKind kind, ulong counter, ulong key, float p0, float p1)
     {
         Block(counter, key, out var r0, out var r1, out _, out _);
-        float u = (r0 >> 8) * (1.0f / 16777216.0f);               // [0, 1)
+        // (int) first: C# converts a uint to float through double, which a GPU would run in f64.
+        float u = (int)(r0 >> 8) * (1.0f / 16777216.0f);          // [0, 1)
         if (kind == RandomKind.Uniform) return p0 + (p1 - p0) * u;
         if (kind == RandomKind.Bernoulli) return u < p0 ? 1.0f : 0.0f;
-        float u2 = ((r1 >> 8) + 1) * (1.0f / 16777216.0f);         // (0, 1]: log(u2) is finite
+        float u2 = ((int)(r1 >> 8) + 1) * (1.0f / 16777216.0f);   // (0, 1]: log(u2) is finite
         float z = MathF.Sqrt(-2.0f * MathF.Log(u2)) * MathF.Cos(6.2831853071795865f * u);
         return p0 + p1 * z;
     }
