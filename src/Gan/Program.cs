@@ -67,10 +67,16 @@ public static class Program
         catch (ArgumentException e) { throw new UsageException("--device: " + e.Message); }
     }
 
+    internal static IBackend Unwrap(IBackend b) => b is ProfilingBackend p ? p.Inner : b;
+
     static int Devices()
     {
         foreach (var (spec, ok, detail) in Device.Survey())
+        {
             Console.WriteLine($"{spec,-10} {(ok ? "available  " : "unavailable")}  {detail}");
+            if (ok && spec != "cpu" && Device.TryGet(spec, out var d, out _) && Unwrap(d!.Backend) is Tensors.Ilgpu.IlgpuBackend ib)
+                Console.WriteLine($"{"",-10} {"",-11}  matmul: {ib.GemmNote}");
+        }
         Console.WriteLine($"auto       -> {Device.Get("auto")}");
         return 0;
     }

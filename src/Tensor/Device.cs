@@ -20,8 +20,19 @@ public sealed class Device
 {
     public DeviceKind Kind { get; }
     public string Name { get; }
+    /// <summary>True for a CUDA device or an OpenCL device of GPU type.</summary>
+    public bool IsGpu { get; private init; }
     readonly Lazy<IBackend> _backend;
-    public IBackend Backend => _backend.Value;
+    IBackend? _instrumented;
+    public IBackend Backend => _instrumented ?? _backend.Value;
+
+    /// <summary>Puts a wrapper (a cost meter, a profiler) around this device's backend from now on.</summary>
+    public TWrapper Instrument<TWrapper>(Func<IBackend, TWrapper> wrap) where TWrapper : IBackend
+    {
+        var w = wrap(Backend);
+        _instrumented = w;
+        return w;
+    }
 
     Device(DeviceKind kind, string name, Func<Device, IBackend> make)
     {
@@ -40,8 +51,11 @@ public sealed class Device
 
     // ILGPU's default CPU device allows 16 threads a group; the tiled GEMM needs groups of 256, so the
     // emulator gets a device of 64 warps of 4 threads (one multiprocessor: the tests run on small shapes).
-    static readonly Lazy<Context> _context = new(() => Context.Create(b => b.CPU(new CPUDevice(4, 64, 1)).Cuda().OpenCL().EnableAlgorithms()));
+    // Every OpenCL device is listed (ILGPU's default hides the ones it cannot use), so that the probe
+    // can say why one is unusable instead of "none found".
+    static readonly Lazy<Context> _context = new(() => Context.Create(b => b.CPU(new CPUDevice(4, 64, 1)).Cuda().OpenCL(_ => true).EnableAlgorithms()));
     static readonly Dictionary<string, Device> _cache = new();
+    static readonly Dictionary<string, string> _failed = new();   // probed once per process: a failed probe costs seconds
     static Device? _default;
 
     /// <summary>The device new arrays go to unless one is named: SCRATCH_DEVICE, else auto.</summary>
@@ -58,8 +72,9 @@ public sealed class Device
         if (spec == "cpu") return Cpu;
         if (spec == "auto")
         {
+            // An OpenCL device counts only if it is a GPU: OpenCL on the CPU is slower than the managed backend.
             foreach (var k in new[] { "cuda", "opencl" })
-                if (TryGet(k, out var d, out _)) return d!;
+                if (TryGet(k, out var d, out _) && (d!.Kind == DeviceKind.Cuda || d.IsGpu)) return d;
             return Cpu;
         }
         if (!Choices.Contains(spec))
@@ -72,47 +87,55 @@ public sealed class Device
         lock (_cache)
         {
             if (_cache.TryGetValue(spec, out device)) { why = ""; return true; }
-            device = null;
-            try
+            if (_failed.TryGetValue(spec, out why!)) return false;
+            var (kind, type) = spec switch
             {
-                var (kind, type) = spec switch
-                {
-                    "cuda" => (DeviceKind.Cuda, AcceleratorType.Cuda),
-                    "opencl" => (DeviceKind.OpenCL, AcceleratorType.OpenCL),
-                    "ilgpu-cpu" => (DeviceKind.IlgpuCpu, AcceleratorType.CPU),
-                    _ => throw new ArgumentException($"unknown device '{spec}'")
-                };
-                var found = _context.Value.Devices.FirstOrDefault(d => d.AcceleratorType == type && Usable(d, out _));
-                if (found == null)
-                {
-                    var reasons = _context.Value.Devices.Where(d => d.AcceleratorType == type)
-                        .Select(d => Usable(d, out var r) ? "" : r).Where(r => r != "").ToList();
-                    why = reasons.Count > 0 ? string.Join("; ", reasons) : $"no {spec} device found";
-                    return false;
-                }
-                device = new Device(kind, found.Name, d => new IlgpuBackend(d, found.CreateAccelerator(_context.Value)));
-                _cache[spec] = device;
-                why = "";
-                return true;
-            }
-            catch (Exception e) when (e is not ArgumentException)
-            {
-                why = e.Message.Split('\n')[0];
-                return false;
-            }
+                "cuda" => (DeviceKind.Cuda, AcceleratorType.Cuda),
+                "opencl" => (DeviceKind.OpenCL, AcceleratorType.OpenCL),
+                "ilgpu-cpu" => (DeviceKind.IlgpuCpu, AcceleratorType.CPU),
+                _ => throw new ArgumentException($"unknown device '{spec}' (choose one of {string.Join(", ", Choices)})")
+            };
+            device = Probe(kind, type, out why);
+            if (device != null) _cache[spec] = device; else _failed[spec] = why;
+            return device != null;
         }
     }
 
-    // ILGPU's OpenCL backend needs OpenCL 2.0, or 3.0 with the generic address space.
-    static bool Usable(ILGPU.Runtime.Device d, out string why)
+    /// <summary>
+    /// The first device of this type that passes <see cref="DeviceProbe"/>: accelerator created and
+    /// a test kernel run, all inside this try. Every failure becomes part of the one-line reason.
+    /// </summary>
+    internal static Device? Probe(DeviceKind kind, AcceleratorType type, out string why, Func<ILGPU.Runtime.Device, Context, Accelerator>? create = null)
     {
-        why = "";
-        if (d is CLDevice cl && !cl.Capabilities.GenericAddressSpace)
+        create ??= (d, ctx) => d.CreateAccelerator(ctx);   // tests pass a failing one
+        var reasons = new List<string>();
+        List<ILGPU.Runtime.Device> candidates;
+        try { candidates = _context.Value.Devices.Where(d => d.AcceleratorType == type).ToList(); }
+        catch (Exception e) { why = "ILGPU could not start: " + DeviceProbe.Reason(e); return null; }
+        foreach (var found in candidates)
         {
-            why = $"OpenCL device '{cl.Name}' lacks the generic address space ILGPU needs (OpenCL 2.0, or 3.0 with it)";
-            return false;
+            if (DeviceProbe.Unsupported(found) is { } no) { reasons.Add(no); continue; }
+            Accelerator? acc = null;
+            try
+            {
+                acc = create(found, _context.Value);
+                var made = acc;
+                var device = new Device(kind, found.Name, d => new IlgpuBackend(d, made))
+                {
+                    IsGpu = found is ILGPU.Runtime.Cuda.CudaDevice || found is CLDevice { DeviceType: CLDeviceType.CL_DEVICE_TYPE_GPU },
+                };
+                DeviceProbe.Smoke(device);
+                why = "";
+                return device;
+            }
+            catch (Exception e)
+            {
+                try { acc?.Dispose(); } catch { /* a half-made accelerator may fail to dispose too */ }
+                reasons.Add($"'{found.Name}' failed its test kernel: {DeviceProbe.Reason(e)}");
+            }
         }
-        return true;
+        why = reasons.Count > 0 ? string.Join("; ", reasons) : DeviceProbe.WhyNone(type);
+        return null;
     }
 
     /// <summary>One line per backend: what was found and, when unavailable, why. For `scratch devices`.</summary>

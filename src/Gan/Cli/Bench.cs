@@ -18,10 +18,14 @@ public static class Bench
         if (!Workloads.Contains(workload)) throw new UsageException($"bench: unknown workload '{workload}' ({string.Join(", ", Workloads)})");
         int iters = args.Int("iters", 10), warmup = args.Int("warmup", 3, min: 0);
         var device = Program.DeviceOption(args);
+        var gpus = Estimate.Parse(args.Str("estimate"));
         args.Done(2);
+        var meter = gpus == null ? null : device.Instrument(b => new CostMeter(b));
         Action step = Workload(workload, device);
         for (int i = 0; i < warmup; i++) step();
         ProfilingBackend.Reset();
+        meter?.Reset();
+        long launches0 = Estimate.Launches(device.Backend);
         var times = new List<double>();
         for (int i = 0; i < iters; i++)
         {
@@ -31,11 +35,15 @@ public static class Bench
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
         times.Sort();
+        long? launches = Estimate.Launches(device.Backend) is var l1 and > 0 ? (l1 - launches0) / iters : null;
         if (ProfilingBackend.Enabled) Console.Error.WriteLine(ProfilingBackend.Report(int.TryParse(Environment.GetEnvironmentVariable("SCRATCH_PROFILE_TOP"), out var top) ? top : 25));
+        if ((ProfilingBackend.Enabled || meter != null) && launches != null) Console.Error.WriteLine($"launches per step: {launches}");
+        if (meter != null) Console.Error.WriteLine(Estimate.Report(meter, gpus!, iters));
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             workload, engine = "scratch", device = device.ToString(),
-            median_ms = Math.Round(times[times.Count / 2], 3), min_ms = Math.Round(times[0], 3), iters
+            median_ms = Math.Round(times[times.Count / 2], 3), min_ms = Math.Round(times[0], 3), iters,
+            launches_per_step = launches,
         }));
         return 0;
     }

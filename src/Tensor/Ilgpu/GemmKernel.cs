@@ -89,3 +89,27 @@ internal struct Row4<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (col + 48 < n) c[at + col + 48] = C3;
     }
 }
+
+internal static partial class Kernels
+{
+    /// <summary>
+    /// The plainest product: one thread per output element, a dot product over K (and over Inner batch
+    /// items). No shared memory and no barriers — the engine for ILGPU's CPU accelerator, and the
+    /// reference the tiled kernel is tested against.
+    /// </summary>
+    public static void MatMulSimple<T>(Index1D t, ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, MatMulArgs g, int total, int step)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = t; i < total; i += step)
+        {
+            int col = i % g.N, row = (i / g.N) % g.M, cb = i / (g.N * g.M);
+            T acc = T.Zero;
+            for (int bi = cb * g.Inner; bi < (cb + 1) * g.Inner; bi++)
+            {
+                int ao = g.Ao + bi * g.As0 + row * g.As1, bo = g.Bo + bi * g.Bs0 + col * g.Bs2;
+                for (int p = 0; p < g.K; p++) acc += a[ao + p * g.As2] * b[bo + p * g.Bs1];
+            }
+            c[g.Co + i] = acc;
+        }
+    }
+}

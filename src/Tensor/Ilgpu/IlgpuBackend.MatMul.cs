@@ -5,22 +5,34 @@ using ILGPU.Runtime.Cuda;
 
 namespace Scratch.Tensors.Ilgpu;
 
-/// <summary>Which code multiplies matrices on an ILGPU device.</summary>
-public enum GemmEngine { Tiled, CuBlas }
+/// <summary>
+/// Which code multiplies matrices on an ILGPU device: cuBLAS (CUDA only), the tiled shared-memory
+/// kernel (every GPU), or one thread per output — the default on ILGPU's CPU accelerator, which
+/// emulates each of the tiled kernel's barriers with real threads and is ~100× slower with it.
+/// SCRATCH_GEMM=simple|tiled|cublas overrides the default.
+/// </summary>
+public enum GemmEngine { Simple, Tiled, CuBlas }
 
 // MatMul: NVIDIA's cuBLAS (through ILGPU.Algorithms) on CUDA where it applies, else the tiled kernel.
 public sealed partial class IlgpuBackend
 {
     CuBlas? _blas;
-    /// <summary>The engine in use: cuBLAS by default on CUDA (SCRATCH_GEMM=tiled picks the kernel), the tiled kernel elsewhere.</summary>
-    public GemmEngine Gemm { get; set; } = GemmEngine.Tiled;
-    /// <summary>Why cuBLAS is not in use, when it is not (shown by `scratch devices`).</summary>
+    /// <summary>The engine MatMul uses (see <see cref="GemmEngine"/>).</summary>
+    public GemmEngine Gemm { get; private set; }
+    /// <summary>What multiplies matrices here and why (shown by `scratch devices`).</summary>
     public string GemmNote { get; private set; } = "";
 
     void InitMatMul()
     {
-        if (_acc is not CudaAccelerator cuda) { GemmNote = "tiled kernel (cuBLAS is CUDA-only)"; return; }
-        if (Environment.GetEnvironmentVariable("SCRATCH_GEMM") is "tiled") { GemmNote = "tiled kernel (SCRATCH_GEMM=tiled)"; return; }
+        var forced = Environment.GetEnvironmentVariable("SCRATCH_GEMM") switch
+        {
+            "simple" => GemmEngine.Simple, "tiled" => GemmEngine.Tiled, "cublas" => GemmEngine.CuBlas, _ => (GemmEngine?)null,
+        };
+        Gemm = forced ?? (_acc.AcceleratorType == AcceleratorType.CPU ? GemmEngine.Simple : GemmEngine.Tiled);
+        GemmNote = Gemm == GemmEngine.Simple ? "one thread per output (the CPU emulator's default: it pays for every barrier of the tiled kernel)" : "tiled shared-memory kernel";
+        if (forced == null && _acc is not CudaAccelerator) return;
+        if (forced is not (null or GemmEngine.CuBlas)) { GemmNote += " (SCRATCH_GEMM)"; return; }
+        if (_acc is not CudaAccelerator cuda) { Gemm = GemmEngine.Tiled; GemmNote = "tiled shared-memory kernel (cuBLAS is CUDA-only)"; return; }
         try
         {
             _blas = new CuBlas(cuda);
@@ -29,13 +41,17 @@ public sealed partial class IlgpuBackend
         }
         catch (Exception e) when (e is DllNotFoundException or CuBlasException or EntryPointNotFoundException or TypeInitializationException)
         {
-            GemmNote = $"tiled kernel (cuBLAS unavailable: {e.Message.Split('\n')[0]})";
+            Gemm = GemmEngine.Tiled;
+            GemmNote = $"tiled shared-memory kernel (cuBLAS unavailable: {e.Message.Split('\n')[0]})";
         }
     }
 
     void DisposeMatMul() => _blas?.Dispose();
 
-    public void MatMul(NDArray a, NDArray b, NDArray c)
+    public void MatMul(NDArray a, NDArray b, NDArray c) => MatMulWith(Gemm, a, b, c);
+
+    /// <summary>MatMul by a chosen engine (tests compare the engines on one accelerator).</summary>
+    internal void MatMulWith(GemmEngine engine, NDArray a, NDArray b, NDArray c)
     {
         int batches = c.Shape[0], m = c.Shape[1], n = c.Shape[2], k = a.Shape[2];
         if (c.Numel == 0) return;
@@ -46,7 +62,14 @@ public sealed partial class IlgpuBackend
             Co = c.Offset, M = m, N = n, K = k, Inner = a.Shape[0] / batches,
         };
         if (k == 0) { Fill(c, 0); return; }
-        if (Gemm == GemmEngine.CuBlas && F32(c) && TryCuBlas(a, b, c, g)) return;
+        if (engine == GemmEngine.CuBlas && _blas != null && F32(c) && TryCuBlas(a, b, c, g)) return;
+        if (engine == GemmEngine.Simple)
+        {
+            int l = Threads(c.Numel);
+            if (F32(c)) Kernel("matmul_simple", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs, int, int>(Kernels.MatMulSimple))(l, V<float>(a), V<float>(b), V<float>(c), g, c.Numel, l);
+            else Kernel("matmul_simple", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, MatMulArgs, int, int>(Kernels.MatMulSimple))(l, V<double>(a), V<double>(b), V<double>(c), g, c.Numel, l);
+            return;
+        }
         Launches++;
         var cfg = new KernelConfig(new Index3D((n + Kernels.GemmTile - 1) / Kernels.GemmTile, (m + Kernels.GemmTile - 1) / Kernels.GemmTile, batches), new Index3D(Kernels.GemmThreads, 1, 1));
         if (F32(c)) Kernel("matmul_tiled", typeof(float), null, () => _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>(Kernels.MatMulTiled))(cfg, V<float>(a), V<float>(b), V<float>(c), g);

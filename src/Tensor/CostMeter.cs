@@ -1,0 +1,92 @@
+namespace Scratch.Tensors;
+
+/// <summary>A GPU's datasheet figures, for a roofline estimate.</summary>
+public sealed record GpuSpec(string Name, string Label, double Fp32TeraFlops, double TeraBytesPerSecond, double LaunchMicroseconds)
+{
+    /// <summary>
+    /// FP32 (non-tensor-core) peak and memory bandwidth from NVIDIA's datasheets; 5 µs per launch is a
+    /// typical CUDA launch plus ILGPU's argument marshalling from .NET (an assumption, not a datasheet figure).
+    /// </summary>
+    public static readonly GpuSpec[] Known =
+    [
+        new("h100", "H100 SXM5 80GB (67 TFLOP/s FP32, 3.35 TB/s HBM3)", 67.0, 3.35, 5),
+        new("a100", "A100 SXM4 80GB (19.5 TFLOP/s FP32, 2.04 TB/s HBM2e)", 19.5, 2.039, 5),
+        new("rtx4090", "GeForce RTX 4090 (82.6 TFLOP/s FP32, 1.01 TB/s GDDR6X)", 82.6, 1.008, 5),
+        new("t4", "Tesla T4 (8.1 TFLOP/s FP32, 320 GB/s GDDR6)", 8.1, 0.32, 5),
+    ];
+
+    public static GpuSpec Find(string name) => Known.FirstOrDefault(g => g.Name == name.Trim().ToLowerInvariant())
+        ?? throw new ArgumentException($"unknown GPU '{name}' (choose one of {string.Join(", ", Known.Select(g => g.Name))})");
+
+    /// <summary>One kernel's time at the roofline: bound by memory or by arithmetic, whichever is slower.</summary>
+    public double Seconds(double bytes, double flops) => Math.Max(bytes / (TeraBytesPerSecond * 1e12), flops / (Fp32TeraFlops * 1e12));
+}
+
+/// <summary>
+/// Wraps a backend and, for every primitive call, counts what a GPU would have to do: kernel
+/// launches, bytes read and written (each distinct element once: a broadcast operand is read at its
+/// own size), and floating-point operations (a multiply-add is 2; exp, log, tanh and pow count 8).
+/// `scratch bench WORKLOAD --estimate GPU` turns these into a roofline time per step.
+/// </summary>
+public sealed class CostMeter(IBackend inner) : IBackend
+{
+    public readonly record struct Call(string Primitive, long Launches, double BytesRead, double BytesWritten, double Flops);
+    readonly List<Call> _calls = new();
+    public IBackend Inner => inner;
+    public IReadOnlyList<Call> Calls => _calls;
+    public void Reset() => _calls.Clear();
+
+    // A launch count from the backend itself where it counts them (the ILGPU backend), else one per primitive.
+    long LaunchesSoFar => inner is Ilgpu.IlgpuBackend ib ? ib.Launches : 0;
+    void Run(string name, double read, double written, double flops, Action f)
+    {
+        long before = LaunchesSoFar;
+        f();
+        long launches = inner is Ilgpu.IlgpuBackend ? LaunchesSoFar - before : 1;
+        _calls.Add(new Call(name, launches, read, written, flops));
+    }
+
+    /// <summary>Bytes of the distinct elements a view touches (broadcast dims, stride 0, count once).</summary>
+    static double Footprint(NDArray a) => a.DType.Size() * (double)a.Shape.Where((d, i) => a.Strides[i] != 0).Aggregate(1L, (p, d) => p * d);
+    static double Bytes(NDArray a) => a.DType.Size() * (double)a.Numel;
+    static double Cost<TOp>() => typeof(TOp).Name is "Exp" or "Log" or "Tanh" or "Sigmoid" or "Pow" or "PowT" ? 8 : 1;
+
+    public Device Device => inner.Device;
+    public long BytesAllocated => inner.BytesAllocated;
+    public void Synchronize() => inner.Synchronize();
+    public void Dispose() => inner.Dispose();
+    public Storage Allocate(DType dtype, int length) => inner.Allocate(dtype, length);
+    public void Upload<T>(ReadOnlySpan<T> source, Storage dst) where T : unmanaged => inner.Upload(source, dst);
+    public void Download<T>(NDArray src, Span<T> destination) where T : unmanaged => inner.Download(src, destination);
+
+    public void Fill(NDArray dst, double value) => Run("fill", 0, Bytes(dst), 0, () => inner.Fill(dst, value));
+    public void Random(NDArray dst, RandomKind kind, ulong seed, ulong offset, double p0, double p1) =>
+        Run("random", 0, Bytes(dst), 30.0 * dst.Numel, () => inner.Random(dst, kind, seed, offset, p0, p1));   // ~10 Philox rounds + Box–Muller
+    public void Copy(NDArray src, NDArray dst) => Run("copy", Footprint(src), Bytes(dst), 0, () => inner.Copy(src, dst));
+    public void Map<TOp>(NDArray src, NDArray dst, double a, double b) where TOp : struct, IUnaryOp =>
+        Run("map", Footprint(src), Bytes(dst), Cost<TOp>() * dst.Numel, () => inner.Map<TOp>(src, dst, a, b));
+    public void Zip<TOp>(NDArray x, NDArray y, NDArray dst, double a = 0, double b = 0) where TOp : struct, IBinaryOp =>
+        Run("zip", Footprint(x) + Footprint(y), Bytes(dst), Cost<TOp>() * dst.Numel, () => inner.Zip<TOp>(x, y, dst, a, b));
+    public void Where(NDArray cond, NDArray x, NDArray y, NDArray dst) =>
+        Run("where", Footprint(cond) + Footprint(x) + Footprint(y), Bytes(dst), dst.Numel, () => inner.Where(cond, x, y, dst));
+    public void Reduce<TOp>(NDArray src, NDArray dst) where TOp : struct, IReduceOp =>
+        Run("reduce", Footprint(src), Bytes(dst), src.Numel, () => inner.Reduce<TOp>(src, dst));
+    public void ArgMax(NDArray src, NDArray dst, int axis) => Run("argmax", Footprint(src), Bytes(dst), src.Numel, () => inner.ArgMax(src, dst, axis));
+    public void MatMul(NDArray a, NDArray b, NDArray c) =>
+        Run("matmul", Footprint(a) + Footprint(b), Bytes(c), 2.0 * a.Shape[0] / c.Shape[0] * c.Numel * a.Shape[2], () => inner.MatMul(a, b, c));
+    public void Im2Col(NDArray x, NDArray cols, ConvGeometry g) => Run("im2col", Bytes(x), Bytes(cols), 0, () => inner.Im2Col(x, cols, g));
+    public void Col2Im(NDArray cols, NDArray x, ConvGeometry g) => Run("col2im", Bytes(cols), Bytes(x), cols.Numel, () => inner.Col2Im(cols, x, g));
+    public void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g) =>
+        Run("maxpool", Bytes(x), Bytes(values) + Bytes(indices), x.Numel, () => inner.MaxPool(x, values, indices, g));
+    public void PoolGather(NDArray x, NDArray indices, NDArray dst, ConvGeometry g) =>
+        Run("pool_gather", Bytes(indices) + Bytes(dst), Bytes(dst), 0, () => inner.PoolGather(x, indices, dst, g));
+    public void PoolScatter(NDArray src, NDArray indices, NDArray dx, ConvGeometry g) =>
+        Run("pool_scatter", Bytes(src) + Bytes(indices), Bytes(dx), dx.Numel, () => inner.PoolScatter(src, indices, dx, g));
+    public void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule =>
+        Run("update", Bytes(p) + Bytes(g) + Bytes(s1) + (s2 == s1 ? 0 : Bytes(s2)), Bytes(p) + Bytes(s1) + (s2 == s1 ? 0 : Bytes(s2)), 10.0 * p.Numel,
+            () => inner.Update<TRule>(p, g, s1, s2, h));
+
+    /// <summary>Σ over calls of max(bytes/bandwidth, flops/peak), plus launches × launch overhead.</summary>
+    public double RooflineSeconds(GpuSpec gpu) =>
+        _calls.Sum(c => gpu.Seconds(c.BytesRead + c.BytesWritten, c.Flops)) + _calls.Sum(c => c.Launches) * gpu.LaunchMicroseconds * 1e-6;
+}
