@@ -13,16 +13,22 @@ namespace Scratch.Tests.Tensor;
 [Properties(Arbitrary = [typeof(Arbitraries)], MaxTest = 25)]
 public class BackendEqualityTests
 {
-    static void Same(ArrayCase c, Func<NDArray, NDArray> f, double low = -2, double high = 2)
+    static void Same(ArrayCase c, Func<NDArray, NDArray> f, double low = -2, double high = 2, double f32Rel = 1e-5)
     {
         var cpu = f(c.Make(Devices.Cpu, low, high));
         var gpu = f(c.Make(Devices.Ilgpu, low, high));
-        Check.Close(cpu, gpu, Check.Tol(c.DType), Check.Tol(c.DType) / 10, c.ToString());
+        double rel = c.DType == DType.Float32 ? f32Rel : Check.Tol(c.DType);
+        Check.Close(cpu, gpu, rel, Check.Tol(c.DType) / 10, c.ToString());
     }
+
+    // Tolerances that also hold on CUDA, where ILGPU compiles float32 tanh to tanh.approx.f32
+    // (relative error up to 2^-10.99 ≈ 4.9e-4) and exp/log to ex2/lg2.approx.f32 (~2 ulp, within
+    // 1e-5 here). ILGPU's CPU accelerator computes them exactly, so only these bounds are portable.
+    const double CudaTanhRel = 1e-3;
 
     [Property] public void Copy(ArrayCase c) => Same(c, x => x.Contiguous());
     [Property] public void Neg_Abs_Sign(ArrayCase c) { Same(c, x => x.Neg()); Same(c, x => x.Abs()); Same(c, x => x.Sign()); }
-    [Property] public void Exp_Tanh_Sigmoid(ArrayCase c) { Same(c, x => x.Exp()); Same(c, x => x.Tanh()); Same(c, x => x.Sigmoid()); }
+    [Property] public void Exp_Tanh_Sigmoid(ArrayCase c) { Same(c, x => x.Exp()); Same(c, x => x.Tanh(), f32Rel: CudaTanhRel); Same(c, x => x.Sigmoid()); }
     [Property] public void Log_Sqrt_Pow(ArrayCase c) { Same(c, x => x.Log(), 0.1, 3); Same(c, x => x.Sqrt(), 0.1, 3); Same(c, x => x.Pow(1.7), 0.1, 3); Same(c, x => x.Pow(2)); }
     [Property] public void Relu_Leaky_Clamp(ArrayCase c) { Same(c, x => x.Relu()); Same(c, x => x.LeakyRelu(0.2)); Same(c, x => x.Clamp(-0.5, 0.7)); }
     [Property] public void Affine_Threshold(ArrayCase c) { Same(c, x => x.Affine(-1.5, 0.25)); Same(c, x => x.GreaterThan(0.3)); }

@@ -120,6 +120,18 @@ public class PtxTests(ITestOutputHelper output)
         Assert.Matches(@"\bmul\.f32\b", gemm);
     }
 
+    [Fact]
+    public void Float32_transcendentals_are_the_fast_approximations_the_docs_state()
+    {
+        // A deliberate choice (docs/backends.md, "GPU math"): CUDA runs float32 tanh/exp/log as the
+        // hardware approximations, and the backend-equality tests use tolerances that hold for them.
+        // If ILGPU ever changes this, this test says so and the tolerances must be revisited.
+        string Ptx(string op) => Compiled.Value[($"MapLinear<Single,Op.{op}>", CudaArchitecture.SM_90)];
+        Assert.Contains("tanh.approx.f32", Ptx("Tanh"));
+        Assert.Contains("ex2.approx", Ptx("Exp"));
+        Assert.Contains("lg2.approx", Ptx("Log"));
+    }
+
     /// <summary>PTX_SHOW=label writes that kernel's sm_90 PTX to PTX_OUT (default ./kernel.ptx): how docs/backends.md reads one.</summary>
     [Fact]
     public void Show_one_kernel_when_asked()

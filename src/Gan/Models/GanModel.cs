@@ -68,25 +68,29 @@ public sealed class GanModel
         return (Tensor.Cat([z, cat.OneHot(InfoGanD.Categories), con], 1), cat, con);
     }
 
-    /// <summary>One discriminator (critic) update on a real batch and a fresh, detached fake batch.</summary>
-    public (double Loss, double Wasserstein) DStep(Tensor real)
+    /// <summary>
+    /// One discriminator (critic) update on a real batch and a fresh, detached fake batch. Reading a
+    /// loss makes the host wait for the device; with readLosses false (the benchmark) nothing waits
+    /// and NaN is returned.
+    /// </summary>
+    public (double Loss, double Wasserstein) DStep(Tensor real, bool readLosses = true)
     {
         int n = real.Shape[0];
         Tensor fake;
         using (GradMode.NoGrad()) fake = G.Call(Latent(n).Z);
         var sReal = D.Call(real); var sFake = D.Call(fake);
         var loss = GanLosses.D(Config.Loss, sReal, sFake);
-        double w = Config.Loss is "wgan" or "wgan-gp" ? -loss.Item() : double.NaN;
+        double w = readLosses && Config.Loss is "wgan" or "wgan-gp" ? -loss.Item() : double.NaN;
         if (Config.Loss == "wgan-gp") loss = loss + GanLosses.GradientPenalty(D, real, fake, Rng) * Config.GpLambda;
         OptD.ZeroGrad();
         loss.Backward();
         OptD.Step();
         if (Config.Loss == "wgan") OptD.ClampParameters(-Config.Clip, Config.Clip);
-        return (loss.Item(), w);
+        return (readLosses ? loss.Item() : double.NaN, w);
     }
 
-    /// <summary>One generator update (for InfoGAN also Q's: the information loss trains both).</summary>
-    public (double Loss, double Info) GStep(int n)
+    /// <summary>One generator update (for InfoGAN also Q's: the information loss trains both); readLosses as in DStep.</summary>
+    public (double Loss, double Info) GStep(int n, bool readLosses = true)
     {
         var (z, cat, con) = Latent(n);
         var fake = G.Call(z);
@@ -100,14 +104,14 @@ public sealed class GanModel
                 foreach (var p in Info.QHead.Parameters()) p.RequiresGrad = true;
                 var (d, q) = Info.Both(fake);
                 var infoLoss = InfoLoss(q, cat!, con!);
-                info = infoLoss.Item();
+                if (readLosses) info = infoLoss.Item();
                 loss = GanLosses.G(Config.Loss, d) + infoLoss;
             }
             else loss = GanLosses.G(Config.Loss, D.Call(fake));
             OptG.ZeroGrad();
             loss.Backward();
             OptG.Step();
-            return (loss.Item(), info);
+            return (readLosses ? loss.Item() : double.NaN, info);
         }
         finally { foreach (var p in D.Parameters()) p.RequiresGrad = true; }
     }
