@@ -87,7 +87,7 @@ internal static class CpuSimd
 
     public static bool Zip<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
-        if (typeof(TOp) == typeof(Op.Axpby) || typeof(TOp) == typeof(Op.AxpbySquare) || typeof(TOp) == typeof(Op.ScaledRsqrt))
+        if (typeof(TOp) == typeof(Op.Axpby) || typeof(TOp) == typeof(Op.AxpbySquare) || typeof(TOp) == typeof(Op.ScaledRsqrt) || typeof(TOp) == typeof(Op.SlopeMask))
         {
             int i = 0, w = Vector<T>.Count;
             var va = new Vector<T>(a); var vb = new Vector<T>(b);
@@ -96,6 +96,7 @@ internal static class CpuSimd
                 var vx = new Vector<T>(x.Slice(i)); var vy = new Vector<T>(y.Slice(i));
                 var r = typeof(TOp) == typeof(Op.Axpby) ? va * vx + vb * vy
                       : typeof(TOp) == typeof(Op.AxpbySquare) ? va * vx + vb * vy * vy
+                      : typeof(TOp) == typeof(Op.SlopeMask) ? Vector.ConditionalSelect(Vector.GreaterThan(vx, Vector<T>.Zero), vy, va * vy)   // branch-free
                       : vx / (Vector.SquareRoot(va * vy) + vb);
                 r.CopyTo(d.Slice(i));
             }
