@@ -72,3 +72,19 @@ public class LayerGradTests
         if (m is Dropout2d d2) d2.Generator!.Offset = 0;
     }
 }
+
+/// <summary>BatchNorm in train mode is one fused autograd op; its gradient of the gradient must still be right.</summary>
+public class BatchNormSecondOrderTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Train_mode_batch_norm_passes_gradgradcheck(bool affine)
+    {
+        var bn = new BatchNorm2d(2, affine: affine, dtype: DType.Float64);
+        var x = new T(NDArray.Uniform([3, 2, 2, 2], -1, 1, DType.Float64, Device.Cpu, new Generator(21)), requiresGrad: true);
+        // Weight the output so the function is not invariant in a way that hides errors (Σ of a normalised batch is 0).
+        var w = new T(NDArray.Uniform([3, 2, 2, 2], -1, 1, DType.Float64, Device.Cpu, new Generator(22)));
+        GradGradCheck.Assert(xs => (bn.Call(xs[0]) * w).Pow(2).Sum(), x);
+    }
+}
