@@ -25,7 +25,8 @@ public class PtxTests(ITestOutputHelper output)
 {
     static readonly CudaArchitecture[] Archs = [CudaArchitecture.SM_70, CudaArchitecture.SM_90];
     static readonly Regex IntDivRem = new(@"\b(div|rem)\.[su](32|64)\b"), F64 = new(@"\.f64\b");
-    static readonly Lazy<Dictionary<(string Label, CudaArchitecture Arch), string>> Compiled = new(CompileAll);
+    static readonly CudaDriverVersion Driver = CudaDriverVersion.FromMajorMinor(12, 4);   // the PTX ISA a CUDA 12.4 driver gets
+    static readonly Lazy<Dictionary<(string Label, CudaArchitecture Arch), string>> Compiled = new(() => CompileAll(Driver));
 
     /// <summary>(label, method) for every kernel instantiation the backend can load.</summary>
     public static List<(string Label, MethodInfo Method)> Instantiations()
@@ -56,7 +57,7 @@ public class PtxTests(ITestOutputHelper output)
         return result;
     }
 
-    static Dictionary<(string, CudaArchitecture), string> CompileAll()
+    static Dictionary<(string, CudaArchitecture), string> CompileAll(CudaDriverVersion driver)
     {
         using var context = Context.Create(b => b.EnableAlgorithms());
         var ptx = new Dictionary<(string, CudaArchitecture), string>();
@@ -64,7 +65,7 @@ public class PtxTests(ITestOutputHelper output)
         foreach (var arch in Archs)
         {
             using var backend = new PTXBackend(context, new CudaCapabilityContext(arch), arch,
-                CudaAccelerator.GetInstructionSet(arch, CudaDriverVersion.FromMajorMinor(12, 4)), null);
+                CudaAccelerator.GetInstructionSet(arch, driver), null);
             foreach (var (label, method) in Instantiations())
             {
                 try
@@ -150,9 +151,14 @@ public class PtxTests(ITestOutputHelper output)
             output.WriteLine("PTXAS is not set: the PTX was checked by ILGPU only (set PTXAS=/path/to/ptxas to assemble it too)");
             return;
         }
+        // ptxas reads the PTX ISA of its own CUDA release at most: write that one (as a driver of that release would get).
+        var version = Regex.Match(Run(ptxas, "--version"), @"release (\d+)\.(\d+)");
+        var release = CudaDriverVersion.FromMajorMinor(int.Parse(version.Groups[1].Value), int.Parse(version.Groups[2].Value));
+        output.WriteLine($"ptxas release {release}");
         var dir = Directory.CreateTempSubdirectory("scratch-ptx");
         var problems = new List<string>();
-        foreach (var ((label, arch), text) in Compiled.Value)
+        int assembled = 0;
+        foreach (var ((label, arch), text) in CompileAll(release))
         {
             var file = Path.Combine(dir.FullName, Regex.Replace(label, "[^A-Za-z0-9]+", "_") + $"_{arch.Major}{arch.Minor}.ptx");
             File.WriteAllText(file, text);
@@ -161,10 +167,21 @@ public class PtxTests(ITestOutputHelper output)
             string log = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
             p.WaitForExit();
             var spill = Regex.Match(log, @"(\d+) bytes spill stores");
+            var regs = Regex.Match(log, @"Used (\d+) registers");
             if (p.ExitCode != 0) problems.Add($"{label} sm_{arch.Major}{arch.Minor}: ptxas failed: {log.Split('\n').FirstOrDefault(l => l.Contains("error"))}");
             else if (spill.Success && spill.Groups[1].Value != "0") problems.Add($"{label} sm_{arch.Major}{arch.Minor}: {spill.Value}");
+            else { assembled++; if (arch == CudaArchitecture.SM_90) output.WriteLine($"{label,-44} {regs.Groups[1].Value,4} registers"); }
         }
         dir.Delete(true);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+        output.WriteLine($"{assembled} kernels assembled, no spills");
+    }
+
+    static string Run(string exe, string args)
+    {
+        using var p = Process.Start(new ProcessStartInfo(exe, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        string o = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return o;
     }
 }
