@@ -71,6 +71,12 @@ public static class Op
     public struct Axpby : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y; }
     /// <summary>a·x + b·y²: a running average of squares (Adam's and RMSprop's second moment).</summary>
     public struct AxpbySquare : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y * y; }
+    /// <summary>Binary cross-entropy of logit x against target y, max(x, 0) − x·y + log(1 + e^(−|x|)): finite for any x.</summary>
+    public struct BceWithLogits : IBinaryOp
+    {
+        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> =>
+            (x > T.Zero ? x : T.Zero) - x * y + T.Log(T.Exp(-T.Abs(x)) + T.One);
+    }
     /// <summary>x &gt; 0 ? y : a·y: (leaky) ReLU's gradient y masked by its input x in one pass.</summary>
     public struct SlopeMask : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? y : a * y; }
     /// <summary>x / (√(a·y) + b): Adam's step direction m̂/(√v̂ + ε), with the bias corrections folded into a.</summary>
