@@ -8,7 +8,7 @@ namespace Scratch.Tests.Gan;
 [Collection("serial")]
 public class CliTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var (o, e) = (new StringWriter(), new StringWriter());
         var (oldO, oldE) = (Console.Out, Console.Error);
@@ -19,7 +19,7 @@ public class CliTests
 
     static string Tmp() => Directory.CreateTempSubdirectory().FullName;
 
-    static void OneLineFailure((int Code, string Out, string Err) r, string expect)
+    internal static void OneLineFailure((int Code, string Out, string Err) r, string expect)
     {
         Assert.NotEqual(0, r.Code);
         var err = r.Err.TrimEnd();
