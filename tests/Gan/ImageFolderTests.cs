@@ -107,6 +107,8 @@ public class ImageFolderTests
         Assert.Equal($"data folder '{empty}' holds no IDX training files and no .png, .jpg or .jpeg pictures", e.Message);
 
         var dir = ColourFolder(2);
+        File.WriteAllText(Path.Combine(dir, "._p0.png"), "macOS metadata, not a picture");   // hidden: skipped
+        Assert.Equal(2, ImageFolder.Load(dir, 8, 0, Tmp()).Count);
         var bad = Path.Combine(dir, "broken.png");
         File.WriteAllText(bad, "this is not a picture");
         Assert.StartsWith(bad + ": not a readable PNG or JPEG", Assert.Throws<InvalidDataException>(() => ImageFolder.Load(dir, 8, 0, Tmp())).Message);

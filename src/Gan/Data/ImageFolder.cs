@@ -18,7 +18,11 @@ public static class ImageFolder
     static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
     public const string CacheFolderName = ".scratch-cache";
 
-    /// <summary>The pictures under dir, in a stable (ordinal) order; the cache folder is skipped.</summary>
+    /// <summary>
+    /// The pictures under dir, in a stable (ordinal) order. Hidden entries (names starting with '.')
+    /// are skipped: that covers the cache folder and the "._name.png" metadata files macOS leaves on
+    /// copied folders, which carry a picture's extension but are not pictures.
+    /// </summary>
     public static List<string> Files(string dir) =>
         Directory.EnumerateFiles(dir, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
             .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
