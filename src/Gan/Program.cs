@@ -12,8 +12,10 @@ public static class Program
                 [--beta1 X] [--beta2 X] [--n-critic N] [--clip X] [--gp-lambda X] [--noise-dim N]
                 [--noise uniform|normal] [--image-size N] [--optimizer adam|rmsprop] [--data DIR]
                 [--device D] [--seed N] [--out DIR] [--sample-every N] [--checkpoint-every N]
-                [--resume RUN_DIR]
-                models: vanilla lsgan dcgan dcgan64 wgan wgan-gp infogan
+                [--resume RUN_DIR] [--channels 1|3]
+                --data: an IDX folder (train + t10k files) or a folder of .png/.jpg pictures
+                models: vanilla lsgan dcgan dcgan64 wgan wgan-gp infogan (64×64: dcgan64, and
+                        wgan / wgan-gp with --image-size 64; only these take --channels 3)
                 losses: nonsaturating minimax lsgan wgan wgan-gp
           sample --checkpoint FILE [--n N] [--format png|idx] [--out FILE] [--seed N]
           interpolate --checkpoint FILE [--pairs N] [--steps N] [--out FILE]

@@ -8,7 +8,7 @@ namespace Scratch.Tests.Gan;
 [Collection("serial")]
 public class CliTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var (o, e) = (new StringWriter(), new StringWriter());
         var (oldO, oldE) = (Console.Out, Console.Error);
@@ -19,7 +19,7 @@ public class CliTests
 
     static string Tmp() => Directory.CreateTempSubdirectory().FullName;
 
-    static void OneLineFailure((int Code, string Out, string Err) r, string expect)
+    internal static void OneLineFailure((int Code, string Out, string Err) r, string expect)
     {
         Assert.NotEqual(0, r.Code);
         var err = r.Err.TrimEnd();
@@ -80,7 +80,7 @@ public class CliTests
         var ckpt = Path.Combine(run, "checkpoints", "latest.safetensors");
         var png = Path.Combine(run, "s.png");
         Assert.Equal(0, Run("sample", "--checkpoint", ckpt, "--n", "16", "--out", png).Code);
-        var (_, w, h) = Scratch.Gan.Images.PngReader.ReadGrey(png);
+        var (_, w, h) = Scratch.Gan.Images.ImageFile.ReadRgb(png);
         Assert.Equal((4 * 30 + 2, 4 * 30 + 2), (w, h));
         var idx = Path.Combine(run, "s-idx3-ubyte");
         Assert.Equal(0, Run("sample", "--checkpoint", ckpt, "--format", "idx", "--n", "7", "--out", idx).Code);
@@ -129,7 +129,7 @@ public class CliTests
         Assert.True(r.Code == 0, r.Err);
         foreach (var f in new[] { "categorical.png", "continuous-1.png", "continuous-2.png" })
         {
-            var (_, w, h) = Scratch.Gan.Images.PngReader.ReadGrey(Path.Combine(dir, "t", f));
+            var (_, w, h) = Scratch.Gan.Images.ImageFile.ReadRgb(Path.Combine(dir, "t", f));
             Assert.Equal((5 * 30 + 2, 10 * 30 + 2), (w, h));   // 10 category rows, 5 columns
         }
 

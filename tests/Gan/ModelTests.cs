@@ -21,6 +21,38 @@ public class ModelTests
         Assert.Equal(6_580_801 + 92 * 1024, Architectures.DcganG(96).ParameterCount);
     }
 
+    // PyTorch's counts for NTU ML 2021 HW6's Generator(in_dim=100) and Discriminator(3) (feature_dim 64):
+    // G = 100·8192 + 2·8192 (BN1d) + 25·(512·256 + 256·128 + 128·64 + 64·3) + 3 + 2·(256 + 128 + 64);
+    // D = 25·(3·64 + 64·128 + 128·256 + 256·512) + 64 + 128 + 256 + 512 + 2·(128 + 256 + 512) + 16·512 + 1.
+    [Fact]
+    public void Ntu_hw6_networks_have_pytorchs_parameter_counts_in_colour()
+    {
+        Assert.Equal(5_142_083, Architectures.Dcgan64G(100, 3).ParameterCount);
+        Assert.Equal(4_316_545, Architectures.Dcgan64D(3).ParameterCount);
+        Assert.Equal(5_138_881, Architectures.Dcgan64G(100, 1).ParameterCount);
+    }
+
+    [Theory]
+    [InlineData("wgan", false)]
+    [InlineData("wgan-gp", true)]
+    public void Wgan_models_at_64px_use_the_hw6_critic_and_only_wgan_gp_drops_batchnorm(string model, bool instanceNorm)
+    {
+        var c = Zoo.Defaults(model, 64) with { Channels = 3 };
+        Assert.Equal(("dcgan64", 100, "normal"), (Zoo.Architecture(c), c.NoiseDim, c.Noise));
+        var gan = new GanModel(c, Device.Cpu);
+        var layers = new List<Module>();
+        gan.D.Apply(layers.Add);
+        Assert.Equal(instanceNorm, layers.Any(m => m is InstanceNorm2d));
+        Assert.Equal(!instanceNorm, layers.Any(m => m is BatchNorm));
+        var w = layers.OfType<Conv2d>().ElementAt(1).Weight.ToDoubles();   // 128·64·25 weights drawn from N(0, 0.02)
+        double sd = Math.Sqrt(w.Select(v => v * v).Average());
+        Assert.InRange(sd, 0.019, 0.021);
+        using var _ = GradMode.NoGrad();
+        var images = gan.G.Call(gan.Latent(2).Z);
+        Assert.Equal([2, 3, 64, 64], images.Shape);
+        Assert.Equal([2, 1], gan.D.Call(images).Shape);
+    }
+
     [Theory]
     [InlineData("vanilla", 28)]
     [InlineData("dcgan", 28)]

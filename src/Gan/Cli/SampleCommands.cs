@@ -13,12 +13,16 @@ public static class SampleCommands
     static GanModel Load(Args a)
     {
         var path = a.Str("checkpoint") ?? throw new UsageException("--checkpoint is required (a checkpoints/*.safetensors file of a run)");
+        if (Directory.Exists(path))
+            throw new UsageException($"--checkpoint: '{path}' is a folder; pass a checkpoint file (for a run folder: {Path.Combine(path, "checkpoints", "latest.safetensors")})");
         if (!File.Exists(path)) throw new UsageException($"--checkpoint: '{path}' does not exist");
         var config = RunFolder.ReadConfig(path);
         var gan = new GanModel(config, Program.DeviceOption(a.Str("device") ?? "auto"));
         RunFolder.LoadCheckpoint(path, gan);
         return gan;
     }
+
+    const int MaxGrid = 4096;
 
     public static int Sample(Args a)
     {
@@ -28,23 +32,21 @@ public static class SampleCommands
         var outPath = a.Str("out", format == "png" ? "samples.png" : "samples-idx3-ubyte");
         var gan = Load(a);
         a.Done(1);
+        if (format == "png" && n > MaxGrid) throw new UsageException($"--n: a PNG grid holds at most {MaxGrid} samples (got {n}); use --format idx for more");
+        if (Directory.Exists(outPath)) throw new UsageException($"--out: '{outPath}' is a folder; give a file name (for example {Path.Combine(outPath, format == "png" ? "samples.png" : "samples-idx3-ubyte")})");
         var g = new Generator(seed);
-        if (format == "png")
-        {
-            Grid.SavePng(outPath, gan.Generate(gan.Latent(n, g).Z), (int)Math.Ceiling(Math.Sqrt(n)));
-        }
+        int s = gan.Config.ImageSize, ch = gan.Config.Channels;
+        var values = new float[n * ch * s * s];
+        for (int at = 0; at < n; at += 500)   // in chunks, so memory stays small for large n
+            using (MemoryScope.Begin())
+                gan.Generate(gan.Latent(Math.Min(500, n - at), g).Z).ToArray<float>().CopyTo(values, at * ch * s * s);
+        if (format == "png") Grid.SavePng(outPath, NDArray.From(values, [n, ch, s, s], Device.Cpu), (int)Math.Ceiling(Math.Sqrt(n)));
         else
         {
-            int s = gan.Config.ImageSize;
-            var pixels = new byte[n * s * s];
-            for (int at = 0; at < n; at += 500)   // in chunks, so memory stays small for large n
-                using (MemoryScope.Begin())
-                {
-                    int k = Math.Min(500, n - at);
-                    var v = gan.Generate(gan.Latent(k, g).Z).ToArray<float>();
-                    for (int i = 0; i < v.Length; i++) pixels[at * s * s + i] = Grid.ToByte(v[i]);
-                }
-            Idx.WriteImages(outPath, n, s, s, pixels);
+            var pixels = values.Select(Grid.ToByte).ToArray();
+            // Grey samples are the standard MNIST layout [N, H, W]; colour ones keep the channel axis, [N, 3, H, W].
+            if (ch == 1) Idx.WriteImages(outPath, n, s, s, pixels);
+            else Idx.Write(outPath, [n, ch, s, s], pixels);
         }
         Console.WriteLine($"wrote {n} samples to {outPath}");
         return 0;
@@ -56,6 +58,7 @@ public static class SampleCommands
         int steps = a.Int("steps", 10, min: 2), pairs = a.Int("pairs", 4);
         var seed = (ulong)a.Int("seed", 1, min: 0);
         var outPath = a.Str("out", "interpolate.png");
+        if (2L * pairs * steps > MaxGrid) throw new UsageException($"--pairs {pairs} × 2 rows × --steps {steps} is more than the {MaxGrid} pictures a grid holds");
         var gan = Load(a);
         a.Done(1);
         var g = new Generator(seed);
@@ -93,6 +96,7 @@ public static class SampleCommands
         var gan = Load(a);
         a.Done(1);
         if (gan.Config.Model != "infogan") throw new UsageException($"traverse needs an infogan checkpoint; this one is {gan.Config.Model}");
+        if (File.Exists(outDir)) throw new UsageException($"--out: '{outDir}' is a file; traverse writes three pictures into a folder (it is created if missing)");
         int nz = gan.Config.NoiseDim, k = InfoGanD.Categories, m = InfoGanD.Continuous;
         var noise = gan.Noise(cols, new Generator(seed)).ToDoubles();
         double[] Code(int col, int cat, double c1, double c2)

@@ -10,7 +10,7 @@ namespace Scratch.Gan.Data;
 /// </summary>
 public static class Idx
 {
-    public const int ImagesMagic = 0x803, LabelsMagic = 0x801;
+    public const int ImagesMagic = 0x803, LabelsMagic = 0x801, Tensor4Magic = 0x804;
 
     public sealed record Images(int Count, int Rows, int Cols, byte[] Pixels);
 
@@ -24,6 +24,9 @@ public static class Idx
     }
 
     public static byte[] ReadLabels(Stream s, string name) => Read(s, name, LabelsMagic, 1).Data;
+
+    /// <summary>A 4-dimensional u8 array (magic 0x0000 0804), as the image-folder cache stores [N, C, H, W].</summary>
+    public static (int[] Dims, byte[] Data) ReadTensor4(string path) => Read(File.OpenRead(path), path, Tensor4Magic, 4);
 
     static (int[] Dims, byte[] Data) Read(Stream raw, string name, int magic, int rank)
     {
@@ -48,7 +51,7 @@ public static class Idx
         if (all.Length < 4 + 4 * rank) throw new InvalidDataException($"{name}: truncated IDX header ({all.Length} bytes)");
         int m = BinaryPrimitives.ReadInt32BigEndian(all);
         if (m != magic)
-            throw new InvalidDataException($"{name}: wrong magic number 0x{m:X8} (expected 0x{magic:X8}, IDX {(magic == ImagesMagic ? "u8 images" : "u8 labels")})");
+            throw new InvalidDataException($"{name}: wrong magic number 0x{m:X8} (expected 0x{magic:X8}, IDX {(magic == ImagesMagic ? "u8 images" : magic == LabelsMagic ? "u8 labels" : $"u8, {rank} dims")})");
         var dims = new int[rank];
         long n = 1;
         for (int i = 0; i < rank; i++)
@@ -64,19 +67,16 @@ public static class Idx
     }
 
     /// <summary>Writes u8 images as an IDX file (for `scratch sample --format idx`), atomically.</summary>
-    public static void WriteImages(string path, int count, int rows, int cols, byte[] pixels)
+    public static void WriteImages(string path, int count, int rows, int cols, byte[] pixels) => Write(path, [count, rows, cols], pixels);
+
+    /// <summary>Writes a u8 array of 1–4 dims (magic 0x0000 08nn, nn = the number of dims), atomically.</summary>
+    public static void Write(string path, int[] dims, byte[] data)
     {
-        var tmp = path + ".tmp";
-        using (var f = File.Create(tmp))
-        {
-            Span<byte> h = stackalloc byte[16];
-            BinaryPrimitives.WriteInt32BigEndian(h, ImagesMagic);
-            BinaryPrimitives.WriteInt32BigEndian(h[4..], count);
-            BinaryPrimitives.WriteInt32BigEndian(h[8..], rows);
-            BinaryPrimitives.WriteInt32BigEndian(h[12..], cols);
-            f.Write(h);
-            f.Write(pixels);
-        }
-        File.Move(tmp, path, overwrite: true);
+        if (dims.Aggregate(1L, (p, d) => p * d) != data.Length) throw new ArgumentException($"idx: {data.Length} bytes do not fill [{string.Join(", ", dims)}]");
+        var bytes = new byte[4 + 4 * dims.Length + data.Length];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, 0x800 + dims.Length);
+        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
+        data.CopyTo(bytes, 4 + 4 * dims.Length);
+        Scratch.Gan.Images.ImageFile.WriteAtomically(path, bytes);
     }
 }

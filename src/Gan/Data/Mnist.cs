@@ -4,23 +4,47 @@ using Scratch.Tensors;
 namespace Scratch.Gan.Data;
 
 /// <summary>
-/// An image data set in memory: N grey images as bytes, and their labels. Loaded from the embedded
-/// MNIST subset, or from a folder of standard IDX files (MNIST or Fashion-MNIST file names).
+/// An image data set in memory: N images of C channels (1 grey, 3 RGB) as bytes laid out
+/// [N, C, H, W], and their labels. Loaded from the embedded MNIST subset, from a folder of standard
+/// IDX files (MNIST or Fashion-MNIST file names), or from a folder of PNG/JPEG pictures
+/// (<see cref="ImageFolder"/>, whose images have no labels: all 0).
 /// </summary>
 public sealed class Mnist
 {
     public int Count { get; }
+    public int Channels { get; }
     public int Rows { get; }
     public int Cols { get; }
     public byte[] Pixels { get; }
     public byte[] Labels { get; }
     public string Source { get; }
 
-    Mnist(Idx.Images images, byte[] labels, string source)
+    Mnist(Idx.Images images, byte[] labels, string source) : this(images.Count, 1, images.Rows, images.Cols, images.Pixels, labels, source) { }
+
+    internal Mnist(int count, int channels, int rows, int cols, byte[] pixels, byte[] labels, string source)
     {
-        if (labels.Length != images.Count)
-            throw new InvalidDataException($"{source}: {images.Count} images but {labels.Length} labels");
-        Count = images.Count; Rows = images.Rows; Cols = images.Cols; Pixels = images.Pixels; Labels = labels; Source = source;
+        if (labels.Length != count)
+            throw new InvalidDataException($"{source}: {count} images but {labels.Length} labels");
+        Count = count; Channels = channels; Rows = rows; Cols = cols; Pixels = pixels; Labels = labels; Source = source;
+    }
+
+    /// <summary>
+    /// The same images with another number of channels: grey copied into R, G and B, or RGB to grey
+    /// by ITU-R BT.601 luma (0.299 R + 0.587 G + 0.114 B, as PIL's convert("L")).
+    /// </summary>
+    public Mnist WithChannels(int channels)
+    {
+        if (channels == Channels) return this;
+        int hw = Rows * Cols;
+        var px = new byte[Count * channels * hw];
+        for (int n = 0; n < Count; n++)
+        {
+            var src = Pixels.AsSpan(n * Channels * hw, Channels * hw);
+            var dst = px.AsSpan(n * channels * hw, channels * hw);
+            if (channels == 3) { src.CopyTo(dst); src.CopyTo(dst[hw..]); src.CopyTo(dst[(2 * hw)..]); }
+            else for (int i = 0; i < hw; i++) dst[i] = (byte)Math.Round(0.299 * src[i] + 0.587 * src[hw + i] + 0.114 * src[2 * hw + i]);
+        }
+        return new Mnist(Count, channels, Rows, Cols, px, Labels, Source);
     }
 
     /// <summary>The 10,000 MNIST digits compiled into this program.</summary>
@@ -32,29 +56,45 @@ public sealed class Mnist
                          Idx.ReadLabels(Open("train-labels-idx1-ubyte.gz"), "embedded train-labels-idx1-ubyte.gz"), "embedded MNIST (10k)");
     }
 
-    /// <summary>Reads train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] from a folder.</summary>
+    /// <summary>True when a folder holds an IDX training set (train-images-idx3-ubyte, optionally gzipped).</summary>
+    public static bool IsIdxFolder(string dir) =>
+        File.Exists(Path.Combine(dir, "train-images-idx3-ubyte")) || File.Exists(Path.Combine(dir, "train-images-idx3-ubyte.gz"));
+
+    /// <summary>
+    /// Reads train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] from a folder, and the
+    /// t10k-images/labels test files too when both are there (full MNIST: 60,000 + 10,000). A GAN
+    /// never evaluates on held-out digits, so the test split is simply more training data.
+    /// </summary>
     public static Mnist FromFolder(string dir)
     {
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"data folder '{dir}' does not exist");
-        string Find(string stem) =>
-            new[] { stem, stem + ".gz" }.Select(n => Path.Combine(dir, n)).FirstOrDefault(File.Exists)
-            ?? throw new FileNotFoundException($"data folder '{dir}' has no {stem} or {stem}.gz");
-        return new Mnist(Idx.ReadImages(Find("train-images-idx3-ubyte")), Idx.ReadLabels(Find("train-labels-idx1-ubyte")), dir);
+        string? Find(string stem) => new[] { stem, stem + ".gz" }.Select(n => Path.Combine(dir, n)).FirstOrDefault(File.Exists);
+        string Need(string stem) => Find(stem) ?? throw new FileNotFoundException($"data folder '{dir}' has no {stem} or {stem}.gz");
+        var train = new Mnist(Idx.ReadImages(Need("train-images-idx3-ubyte")), Idx.ReadLabels(Need("train-labels-idx1-ubyte")), dir);
+        var (testImages, testLabels) = (Find("t10k-images-idx3-ubyte"), Find("t10k-labels-idx1-ubyte"));
+        if (testImages == null || testLabels == null) return train;
+        var test = new Mnist(Idx.ReadImages(testImages), Idx.ReadLabels(testLabels), testImages);
+        if ((test.Rows, test.Cols) != (train.Rows, train.Cols))
+            throw new InvalidDataException($"{testImages}: {test.Rows}×{test.Cols} images, but the training images are {train.Rows}×{train.Cols}");
+        return new Mnist(train.Count + test.Count, 1, train.Rows, train.Cols, [.. train.Pixels, .. test.Pixels], [.. train.Labels, .. test.Labels],
+            $"{dir} (train + t10k)");
     }
 
-    /// <summary>Images idx[0..] as a float batch [B, 1, H, W] scaled to [−1, 1] (so tanh generators can match it).</summary>
+    /// <summary>Images idx[0..] as a float batch [B, C, H, W] scaled to [−1, 1] (so tanh generators can match it).</summary>
     public NDArray Batch(ReadOnlySpan<int> idx, int size, Device device)
     {
-        int hw = size * size;
-        var buf = new float[idx.Length * hw];
+        int hw = size * size, plane = Rows * Cols;
+        var buf = new float[idx.Length * Channels * hw];
         for (int b = 0; b < idx.Length; b++)
-        {
-            var src = Pixels.AsSpan(idx[b] * Rows * Cols, Rows * Cols);
-            if (size == Rows && size == Cols)
-                for (int i = 0; i < hw; i++) buf[b * hw + i] = src[i] / 127.5f - 1f;
-            else Resize.Bilinear(src, Rows, Cols, buf.AsSpan(b * hw, hw), size, size);
-        }
-        return NDArray.From(buf, [idx.Length, 1, size, size], device);
+            for (int c = 0; c < Channels; c++)
+            {
+                var src = Pixels.AsSpan((idx[b] * Channels + c) * plane, plane);
+                var dst = buf.AsSpan((b * Channels + c) * hw, hw);
+                if (size == Rows && size == Cols)
+                    for (int i = 0; i < hw; i++) dst[i] = src[i] / 127.5f - 1f;
+                else Resize.Bilinear(src, Rows, Cols, dst, size, size);
+            }
+        return NDArray.From(buf, [idx.Length, Channels, size, size], device);
     }
 
     public NDArray LabelBatch(ReadOnlySpan<int> idx, Device device)

@@ -5,7 +5,7 @@ using Scratch.Tensors;
 namespace Scratch.Gan.Models;
 
 /// <summary>
-/// The networks of the zoo. Generators map noise [N, nz] to images [N, 1, S, S] in [−1, 1] (tanh);
+/// The networks of the zoo. Generators map noise [N, nz] to images [N, C, S, S] in [−1, 1] (tanh);
 /// discriminators map images to one logit (or critic score) per image, [N, 1].
 /// </summary>
 public static class Architectures
@@ -33,31 +33,34 @@ public static class Architectures
         new ConvTranspose2d(64, 1, 4, stride: 2, padding: 1, g: g), new Tanh());
 
     /// <summary>
-    /// NTU ML 2021 HW6 64×64 generator (dim 64): Linear to 4×4×512 + BN + ReLU, three 5×5 stride-2
-    /// transposed convs (padding 2, output_padding 1) + BN + ReLU, a last one to 1 channel + tanh.
+    /// NTU ML 2021 HW6 64×64 generator (feature_dim 64): Linear (no bias) to 4×4×512 + BatchNorm1d +
+    /// ReLU, three 5×5 stride-2 transposed convs (padding 2, output_padding 1, no bias) + BN + ReLU, a
+    /// last one to C channels (1 grey, 3 RGB) + tanh.
     /// </summary>
-    public static Sequential Dcgan64G(int nz, Generator? g = null)
+    public static Sequential Dcgan64G(int nz, int channels = 1, Generator? g = null)
     {
         const int dim = 64;
         static Module[] Up(int i, int o, Generator? g) => [new ConvTranspose2d(i, o, 5, stride: 2, padding: 2, outputPadding: 1, bias: false, g: g), new BatchNorm2d(o), new ReLU()];
         return new Sequential([
             new Linear(nz, dim * 8 * 4 * 4, bias: false, g: g), new BatchNorm1d(dim * 8 * 4 * 4), new ReLU(), new Unflatten(dim * 8, 4, 4),
             .. Up(dim * 8, dim * 4, g), .. Up(dim * 4, dim * 2, g), .. Up(dim * 2, dim, g),
-            new ConvTranspose2d(dim, 1, 5, stride: 2, padding: 2, outputPadding: 1, g: g), new Tanh()]);
+            new ConvTranspose2d(dim, channels, 5, stride: 2, padding: 2, outputPadding: 1, g: g), new Tanh()]);
     }
 
     /// <summary>
-    /// NTU HW6 64×64 discriminator: 5×5 stride-2 convs with LeakyReLU 0.2 (BatchNorm after all but the
-    /// first), a final 4×4 conv to one score. A WGAN-GP critic must not use BatchNorm (the penalty is
-    /// per sample), so critic=true swaps it for InstanceNorm, as the WGAN-GP paper suggests.
+    /// NTU HW6 64×64 discriminator on C channels: 5×5 stride-2 convs with LeakyReLU 0.2 (BatchNorm
+    /// after all but the first), a final 4×4 conv to one score — no sigmoid: the losses take raw
+    /// scores, which is also what a WGAN critic needs. A WGAN-GP critic must not use BatchNorm (the
+    /// penalty is per sample, and batch statistics mix samples), so critic=true swaps it for
+    /// InstanceNorm2d with a learnt scale and shift, as the WGAN-GP paper suggests.
     /// </summary>
-    public static Sequential Dcgan64D(bool critic = false, Generator? g = null)
+    public static Sequential Dcgan64D(int channels = 1, bool critic = false, Generator? g = null)
     {
         const int dim = 64;
         Module Norm(int c) => critic ? new InstanceNorm2d(c, affine: true) : new BatchNorm2d(c);
         Module[] Down(int i, int o) => [new Conv2d(i, o, 5, stride: 2, padding: 2, g: g), Norm(o), new LeakyReLU(0.2)];
         return new Sequential([
-            new Conv2d(1, dim, 5, stride: 2, padding: 2, g: g), new LeakyReLU(0.2),
+            new Conv2d(channels, dim, 5, stride: 2, padding: 2, g: g), new LeakyReLU(0.2),
             .. Down(dim, dim * 2), .. Down(dim * 2, dim * 4), .. Down(dim * 4, dim * 8),
             new Conv2d(dim * 8, 1, 4, g: g), new Flatten()]);
     }

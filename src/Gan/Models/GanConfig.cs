@@ -21,6 +21,8 @@ public sealed record GanConfig
     /// <summary>"uniform" = U(−1, 1) as in CS231n, "normal" = N(0, 1).</summary>
     public string Noise { get; init; } = "uniform";
     public int ImageSize { get; init; } = 28;
+    /// <summary>1 = grey, 3 = RGB. Configs written before colour support have no such key and load as 1.</summary>
+    public int Channels { get; init; } = 1;
     public string Optimizer { get; init; } = "adam";
     public string Data { get; init; } = "embedded";
     public string Device { get; init; } = "auto";
@@ -33,7 +35,17 @@ public sealed record GanConfig
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     public string ToJson() => JsonSerializer.Serialize(this, Json);
-    public static GanConfig FromJson(string s) => JsonSerializer.Deserialize<GanConfig>(s, Json) ?? throw new InvalidDataException("config.json is empty");
+    /// <summary>Parses a config; <paramref name="source"/> names the file (or checkpoint) in the one-line error a bad one gives.</summary>
+    public static GanConfig FromJson(string s, string source = "config.json")
+    {
+        try { return JsonSerializer.Deserialize<GanConfig>(s, Json) ?? throw new InvalidDataException($"{source}: empty (the JSON is null)"); }
+        catch (JsonException e)
+        {
+            // The reader's message points at the offending line and byte; keep that much, on one line.
+            var where = e.LineNumber is long l ? $" (line {l + 1}, byte {e.BytePositionInLine + 1})" : "";
+            throw new InvalidDataException($"{source}: not a valid Scratch run config{where}; it is damaged or not a config.json");
+        }
+    }
 }
 
 /// <summary>
@@ -44,6 +56,13 @@ public static class Zoo
 {
     public static readonly string[] ModelNames = ["vanilla", "lsgan", "dcgan", "dcgan64", "wgan", "wgan-gp", "infogan"];
     public static readonly string[] LossNames = ["nonsaturating", "minimax", "lsgan", "wgan", "wgan-gp"];
+
+    /// <summary>
+    /// The defaults for a model (before command-line overrides). wgan and wgan-gp at 64×64 use the
+    /// NTU HW6 networks, and with them HW6's noise, N(0, 1)¹⁰⁰; their losses and optimizers stay.
+    /// </summary>
+    public static GanConfig Defaults(string model, int imageSize) =>
+        model is "wgan" or "wgan-gp" && imageSize == 64 ? Defaults(model) with { ImageSize = 64, NoiseDim = 100, Noise = "normal" } : Defaults(model);
 
     /// <summary>The defaults for a model (before command-line overrides).</summary>
     public static GanConfig Defaults(string model) => model switch
@@ -58,7 +77,11 @@ public static class Zoo
         _ => throw new ArgumentException($"unknown model '{model}' (choose one of {string.Join(", ", ModelNames)})"),
     };
 
-    /// <summary>The architecture family behind a model name.</summary>
+    /// <summary>The architecture family behind a config: its model name, and for wgan/wgan-gp the image size.</summary>
+    public static string Architecture(GanConfig c) =>
+        c.Model is "wgan" or "wgan-gp" && c.ImageSize == 64 ? "dcgan64" : Architecture(c.Model);
+
+    /// <summary>The architecture family behind a model name at its default size.</summary>
     public static string Architecture(string model) => model switch
     {
         "vanilla" or "lsgan" => "mlp",
@@ -75,8 +98,13 @@ public static class Zoo
         if (!LossNames.Contains(c.Loss)) throw new ArgumentException($"unknown loss '{c.Loss}' (choose one of {string.Join(", ", LossNames)})");
         if (c.Model == "infogan" && c.Loss is "wgan" or "wgan-gp")
             throw new ArgumentException($"model infogan cannot use loss {c.Loss}: its Q head shares the discriminator's trunk, which a critic's loss does not train as a classifier (use nonsaturating, minimax or lsgan)");
-        int size = Architecture(c.Model) == "dcgan64" ? 64 : 28;
-        if (c.ImageSize != size) throw new ArgumentException($"model {c.Model} makes {size}×{size} images; --image-size {c.ImageSize} does not fit it");
+        var arch = Architecture(c);
+        int size = arch == "dcgan64" ? 64 : 28;
+        if (c.ImageSize != size)
+            throw new ArgumentException($"model {c.Model} makes {(c.Model is "wgan" or "wgan-gp" ? "28×28 or 64×64" : $"{size}×{size}")} images; --image-size {c.ImageSize} does not fit it");
+        if (c.Channels is not (1 or 3)) throw new ArgumentException($"--channels {c.Channels}: 1 (grey) or 3 (RGB)");
+        if (c.Channels == 3 && arch != "dcgan64")
+            throw new ArgumentException($"model {c.Model} at {c.ImageSize}×{c.ImageSize} makes grey images only; for colour use dcgan64, or wgan / wgan-gp with --image-size 64 (or pass --channels 1)");
         if (c.Noise is not ("uniform" or "normal")) throw new ArgumentException($"unknown noise '{c.Noise}' (uniform or normal)");
         if (c.Optimizer is not ("adam" or "rmsprop")) throw new ArgumentException($"unknown optimizer '{c.Optimizer}' (adam or rmsprop)");
         if (c.Model == "infogan" && c.NoiseDim < 1) throw new ArgumentException("infogan needs a noise dimension of at least 1");

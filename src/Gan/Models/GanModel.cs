@@ -29,13 +29,13 @@ public sealed class GanModel
         Config = c; Device = device;
         var init = new Generator(c.Seed * 7919 + 1);
         Rng = new Generator(c.Seed);
-        var arch = Zoo.Architecture(c.Model);
+        var arch = Zoo.Architecture(c);
         int nz = LatentDim;
         (G, D) = arch switch
         {
             "mlp" => ((Module)Architectures.MlpG(nz, init), (Module)Architectures.MlpD(init)),
             "dcgan" => (Architectures.DcganG(nz, init), Architectures.DcganD(init)),
-            "dcgan64" => (Architectures.Dcgan64G(nz, init), Architectures.Dcgan64D(critic: c.Loss == "wgan-gp", init)),
+            "dcgan64" => (Architectures.Dcgan64G(nz, c.Channels, init), Architectures.Dcgan64D(c.Channels, critic: c.Loss == "wgan-gp", init)),
             _ => (InfoGanD.Generator(nz, init), new InfoGanD(init)),
         };
         if (arch is "dcgan64" or "infogan") { G.Apply(m => Init.Dcgan(m, init)); D.Apply(m => Init.Dcgan(m, init)); }

@@ -60,16 +60,30 @@ public sealed class RunFolder
         var (_, meta) = SafeTensors.Load(path);
         if (!meta.TryGetValue("format", out var f) || f != "scratch-gan-checkpoint" || !meta.TryGetValue("config", out var cfg))
             throw new InvalidDataException($"'{path}' is a safetensors file but not a Scratch GAN checkpoint");
-        return GanConfig.FromJson(cfg);
+        return GanConfig.FromJson(cfg, $"'{path}' (the config in its metadata)");
     }
 
     /// <summary>Loads weights, optimizer state and the random stream's position into m; returns where training stood.</summary>
     public static Progress LoadCheckpoint(string path, GanModel m)
     {
+        try { return Load(path, m); }
+        // Missing or garbled metadata, or tensors that do not fit the model: one line that names the file.
+        catch (Exception e) when (e is KeyNotFoundException or FormatException or OverflowException)
+        {
+            throw new InvalidDataException($"'{path}' is a damaged Scratch GAN checkpoint: its metadata is incomplete or not numeric");
+        }
+        catch (InvalidDataException e) when (e.Message.StartsWith("load: "))
+        {
+            throw new InvalidDataException($"'{path}' does not fit this {m.Config.Model} model: {e.Message["load: ".Length..]}");
+        }
+    }
+
+    static Progress Load(string path, GanModel m)
+    {
         var (tensors, meta) = SafeTensors.Load(path);
         if (!meta.TryGetValue("format", out var f) || f != "scratch-gan-checkpoint")
             throw new InvalidDataException($"'{path}' is a safetensors file but not a Scratch GAN checkpoint");
-        if (meta["model"] != m.Config.Model)
+        if (meta.GetValueOrDefault("model") != m.Config.Model)
             throw new InvalidDataException($"'{path}' is a checkpoint of model {meta["model"]}, not {m.Config.Model}");
         m.G.LoadStateDict(tensors, "G.");
         m.D.LoadStateDict(tensors, "D.");

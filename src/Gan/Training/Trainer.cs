@@ -101,10 +101,16 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
         var frames = Enumerable.Range(1, epochs).Select(run.Fixed).Where(File.Exists).ToList();
         if (frames.Count == 0) return;
         // Each epoch's grid, drawn from the same fixed latents, becomes one frame.
+        int channels = model.Config.Channels;
         var decoded = new List<byte[]>();
         int w = 0, h = 0;
-        foreach (var f in frames) { var (px, fw, fh) = PngReader.ReadGrey(f); decoded.Add(px); w = fw; h = fh; }
-        Gif.Save(Path.Combine(run.Dir, "fixed", "progress.gif"), decoded, w, h, 60);
+        foreach (var f in frames)
+        {
+            var (rgb, fw, fh) = ImageFile.ReadRgb(f);
+            decoded.Add(channels == 3 ? rgb : rgb.Where((_, i) => i % 3 == 0).ToArray());   // a grey PNG decodes to R = G = B
+            (w, h) = (fw, fh);
+        }
+        Gif.Save(Path.Combine(run.Dir, "fixed", "progress.gif"), decoded, w, h, channels, 60);
     }
 
     void SaveCurves()
