@@ -102,6 +102,12 @@ public sealed class Sgd(IEnumerable<Tensor> parameters, double lr, double moment
             buf = h.K1 == T.Zero ? g : h.K0 * buf + T.One * g;
             return T.One * p + h.K2 * buf;
         }
+
+        public readonly Vector<T> Apply<T>(Vector<T> p, Vector<T> g, ref Vector<T> buf, ref Vector<T> unused, UpdateVectors<T> h) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            buf = h.Scalars.K1 == T.Zero ? g : h.K0 * buf + Vector<T>.One * g;
+            return Vector<T>.One * p + h.K2 * buf;
+        }
     }
 }
 
@@ -141,6 +147,14 @@ public sealed class Adam : Optimizer
             T dir = m / (T.Sqrt(h.K4 * v) + h.K5);               // m / (√(v/c₂) + ε)
             return T.One * p + h.K6 * dir;                       // p ← p − (lr/c₁)·dir
         }
+
+        public readonly Vector<T> Apply<T>(Vector<T> p, Vector<T> g, ref Vector<T> m, ref Vector<T> v, UpdateVectors<T> h) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            m = h.K0 * m + h.K1 * g;
+            v = h.K2 * v + h.K3 * g * g;
+            var dir = m / (Vector.SquareRoot(h.K4 * v) + h.K5);
+            return Vector<T>.One * p + h.K6 * dir;
+        }
     }
 }
 
@@ -160,6 +174,12 @@ public sealed class RmsProp(IEnumerable<Tensor> parameters, double lr = 1e-2, do
         {
             v = h.K0 * v + h.K1 * g * g;                         // v ← αv + (1−α)g²
             return T.One * p + h.K3 * (g / (T.Sqrt(T.One * v) + h.K2));  // p ← p − lr·g/(√v + ε)
+        }
+
+        public readonly Vector<T> Apply<T>(Vector<T> p, Vector<T> g, ref Vector<T> v, ref Vector<T> unused, UpdateVectors<T> h) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            v = h.K0 * v + h.K1 * g * g;
+            return Vector<T>.One * p + h.K3 * (g / (Vector.SquareRoot(Vector<T>.One * v) + h.K2));
         }
     }
 }

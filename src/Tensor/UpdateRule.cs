@@ -12,6 +12,19 @@ public interface IUpdateRule
 {
     /// <summary>Returns the new parameter value; updates the two state values in place.</summary>
     T Apply<T>(T p, T g, ref T s1, ref T s2, UpdateScalars<T> h) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// The same formula on SIMD lanes, for the CPU backend (a GPU thread runs the scalar form). Written
+    /// beside the scalar form with the same operations in the same order, so both give equal numbers.
+    /// </summary>
+    Vector<T> Apply<T>(Vector<T> p, Vector<T> g, ref Vector<T> s1, ref Vector<T> s2, UpdateVectors<T> h) where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+/// <summary>The scalars of <see cref="UpdateScalars{T}"/>, each broadcast to every SIMD lane.</summary>
+public readonly struct UpdateVectors<T>(UpdateScalars<T> h) where T : unmanaged
+{
+    public readonly Vector<T> K0 = new(h.K0), K1 = new(h.K1), K2 = new(h.K2), K3 = new(h.K3), K4 = new(h.K4), K5 = new(h.K5), K6 = new(h.K6), K7 = new(h.K7);
+    public readonly UpdateScalars<T> Scalars = h;
 }
 
 /// <summary>Up to eight hyperparameters of one step (learning rate, betas, bias corrections…), already in T.</summary>

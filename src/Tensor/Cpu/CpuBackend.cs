@@ -281,9 +281,18 @@ public sealed class CpuBackend(Device device) : IBackend
         T[] p = Data<T>(pa), g = Data<T>(ga), s1 = Data<T>(s1a), s2 = Data<T>(s2a);
         int po = pa.Offset, go = ga.Offset, o1 = s1a.Offset, o2 = s2a.Offset;
         var rule = default(TRule);
+        var hv = new UpdateVectors<T>(h);
+        int w = Vector<T>.Count;
         RowPlan.Parallel(1, pa.Numel, (_, c0, c1) =>
         {
-            for (int i = c0; i < c1; i++)
+            int i = c0;
+            for (; i <= c1 - w; i += w)   // SIMD lanes, then the scalar tail
+            {
+                var m = new Vector<T>(s1, o1 + i); var v = new Vector<T>(s2, o2 + i);
+                rule.Apply(new Vector<T>(p, po + i), new Vector<T>(g, go + i), ref m, ref v, hv).CopyTo(p, po + i);
+                v.CopyTo(s2, o2 + i); m.CopyTo(s1, o1 + i);   // s2 first: a rule with one state passes s1 as s2 too
+            }
+            for (; i < c1; i++)
             {
                 T m = s1[o1 + i], v = s2[o2 + i];
                 p[po + i] = rule.Apply(p[po + i], g[go + i], ref m, ref v, h);
