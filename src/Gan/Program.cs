@@ -41,6 +41,7 @@ public static class Program
                 case "sample": return SampleCommands.Sample(args);
                 case "interpolate": return SampleCommands.Interpolate(args);
                 case "traverse": return SampleCommands.Traverse(args);
+                case "classifier": return Evaluation.ClassifierCommand.Run(args);
                 default: throw new UsageException($"unknown command '{verb}' (try: scratch help)");
             }
         }
