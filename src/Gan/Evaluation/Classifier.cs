@@ -24,9 +24,9 @@ public sealed class Classifier : Module
     public Classifier(Generator? g = null)
     {
         Features = Child("features", new Sequential(
-            new Conv2d(1, 32, 5, g: g), new ReLU(), new MaxPool2d(2),          // 24×24 → 12×12
-            new Conv2d(32, 64, 5, g: g), new ReLU(), new MaxPool2d(2),         // 8×8 → 4×4
-            new Flatten(), new Linear(64 * 4 * 4, FeatureDim, g: g), new ReLU()));
+            new Conv2d(1, 32, 5, padding: 2, g: g), new ReLU(), new MaxPool2d(2),    // 28×28 → 14×14
+            new Conv2d(32, 64, 5, padding: 2, g: g), new ReLU(), new MaxPool2d(2),   // 14×14 → 7×7
+            new Flatten(), new Linear(64 * 7 * 7, FeatureDim, g: g), new ReLU()));
         // Dropout only regularises training; in eval mode it is the identity, so features are deterministic.
         Head = Child("head", new Sequential(new Dropout(0.3, g), new Linear(FeatureDim, Classes, g: g)));
     }
