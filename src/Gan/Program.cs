@@ -42,6 +42,8 @@ public static class Program
                 case "interpolate": return SampleCommands.Interpolate(args);
                 case "traverse": return SampleCommands.Traverse(args);
                 case "classifier": return Evaluation.ClassifierCommand.Run(args);
+                case "eval": return Evaluation.EvalCommand.Run(args);
+                case "sweep": return Evaluation.Sweep.SweepCommand.Run(args);
                 default: throw new UsageException($"unknown command '{verb}' (try: scratch help)");
             }
         }
