@@ -14,12 +14,11 @@ public static class ClassifierCommand
         var outPath = a.Str("out", "classifier.safetensors");
         int epochs = a.Int("epochs", 15);
         var seed = (ulong)a.Int("seed", 0, min: 0);
-        int limit = a.Int("limit", int.MaxValue);   // tests: train on the first N images only
         var device = Program.DeviceOption(a);
         a.Done(2);
         var data = EvalData.Load(dataDir);
         Console.WriteLine($"scratch classifier train: {data.Description}; {epochs} epochs, seed {seed}, device {device}");
-        var (net, acc) = ClassifierTraining.Train(data, epochs, seed, device, Console.Out, limit);
+        var (net, acc) = ClassifierTraining.Train(data, epochs, seed, device, Console.Out);
         string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         net.Save(outPath, new Dictionary<string, string>
         {
@@ -27,9 +26,9 @@ public static class ClassifierCommand
             ["epochs"] = epochs.ToString(CultureInfo.InvariantCulture),
             ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
             ["held_out_accuracy"] = F(acc),
-            ["held_out_count"] = Math.Min(limit, data.HeldIdx.Length).ToString(CultureInfo.InvariantCulture),
+            ["held_out_count"] = data.HeldIdx.Length.ToString(CultureInfo.InvariantCulture),
         });
-        Console.WriteLine($"held-out accuracy {acc:P2} on {Math.Min(limit, data.HeldIdx.Length)} images; wrote {outPath}");
+        Console.WriteLine($"held-out accuracy {acc:P2} on {data.HeldIdx.Length} images; wrote {outPath}");
         return 0;
     }
 }

@@ -17,13 +17,13 @@ public static class ClassifierTraining
     public const int Batch = 64, MaxShift = 2;
     public const double Lr = 1e-3, Decay = 0.85;
 
-    public static (Classifier Net, double HeldAccuracy) Train(EvalData data, int epochs, ulong seed, Device device, TextWriter log, int limit = int.MaxValue)
+    public static (Classifier Net, double HeldAccuracy) Train(EvalData data, int epochs, ulong seed, Device device, TextWriter log)
     {
         var net = new Classifier(new Generator(seed * 7919 + 3));
         net.To(device);
         var opt = new Adam(net.Parameters(), Lr);
         var rng = new Generator(seed);
-        var trainIdx = data.TrainIdx.Take(limit).ToArray();
+        var trainIdx = data.TrainIdx;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -39,10 +39,10 @@ public static class ClassifierTraining
                     opt.ZeroGrad(); loss.Backward(); opt.Step();
                     lossSum += loss.Item(); steps++;
                 }
-            double acc = Accuracy(net, data.Held, data.HeldIdx.Take(limit).ToArray());
+            double acc = Accuracy(net, data.Held, data.HeldIdx);
             log.WriteLine($"epoch {epoch + 1}/{epochs}: loss {lossSum / Math.Max(1, steps):F4}, held-out accuracy {acc:P2} ({clock.Elapsed.TotalSeconds:F1} s)");
         }
-        return (net, Accuracy(net, data.Held, data.HeldIdx.Take(limit).ToArray()));
+        return (net, Accuracy(net, data.Held, data.HeldIdx));
     }
 
     /// <summary>A batch in [−1, 1] with each image translated by a random (dx, dy) in [−2, 2]², background filled in.</summary>
