@@ -12,12 +12,18 @@ public static class Program
                 [--beta1 X] [--beta2 X] [--n-critic N] [--clip X] [--gp-lambda X] [--noise-dim N]
                 [--noise uniform|normal] [--image-size N] [--optimizer adam|rmsprop] [--data DIR]
                 [--device D] [--seed N] [--out DIR] [--sample-every N] [--checkpoint-every N]
-                [--resume RUN_DIR]
+                [--resume RUN_DIR] [--eval-every N] [--eval-n N]
                 models: vanilla lsgan dcgan dcgan64 wgan wgan-gp infogan
                 losses: nonsaturating minimax lsgan wgan wgan-gp
           sample --checkpoint FILE [--n N] [--format png|idx] [--out FILE] [--seed N]
           interpolate --checkpoint FILE [--pairs N] [--steps N] [--out FILE]
           traverse --checkpoint FILE [--columns N] [--out DIR]      (InfoGAN)
+          eval --checkpoint FILE [--n 10000] [--seed N] [--json] [--out FILE] [--classifier FILE] [--data DIR]
+                                       IS, class histogram, Fréchet distance, KID, precision/recall (docs/evaluation.md)
+          classifier train [--data DIR] [--out FILE] [--epochs N] [--seed N]
+                                       the MNIST classifier that eval judges with (one ships in the program)
+          sweep --model M --grid "OPT=V1,V2 OPT=V1,V2" [--epochs N] [--jobs N] [--n N] [--out DIR] [--emit slurm]
+          sweep --aggregate DIR        train + eval each grid point; sweep.md, sweep.csv, contact-sheet.png
           devices                      list backends and devices, and why any is unavailable
           bench WORKLOAD [--iters N] [--warmup N] [--device D]
                                        time gemm | vanilla-step | dcgan-step | wgan-gp-step | sample-1k

@@ -15,14 +15,15 @@ public static class Curves
         {
             var mp = new ScottPlot.Multiplot();
             mp.AddPlot(plt);
-            mp.AddPlot(Plot(panel, "evaluation (docs/evaluation.md)", xLabel, "metric", lines: false));
+            // The Fréchet distance runs to hundreds where IS and class counts stay below 10: it gets the right axis.
+            mp.AddPlot(Plot(panel, "evaluation (docs/evaluation.md)", xLabel, "IS, classes covered", lines: false, rightAxis: "Fréchet distance"));
             mp.SavePng(tmp, 900, 900);
         }
         else plt.SavePng(tmp, 900, 500);
         File.Move(tmp, path, overwrite: true);
     }
 
-    static ScottPlot.Plot Plot(IReadOnlyList<(string Name, double[] X, double[] Y)> series, string title, string xLabel, string yLabel, bool lines)
+    static ScottPlot.Plot Plot(IReadOnlyList<(string Name, double[] X, double[] Y)> series, string title, string xLabel, string yLabel, bool lines, string? rightAxis = null)
     {
         var plt = new ScottPlot.Plot();
         foreach (var (name, x, y) in series)
@@ -33,6 +34,7 @@ public static class Curves
             s.LegendText = name;
             s.MarkerSize = lines ? 0 : 7;   // evaluations are sparse points: markers joined by lines
             s.LineWidth = 1.5f;
+            if (name == rightAxis) { s.Axes.YAxis = plt.Axes.Right; plt.Axes.Right.Label.Text = name; }
         }
         plt.Title(title);
         plt.XLabel(xLabel);
