@@ -88,6 +88,9 @@ public class EvalCliTests
         var codes = JsonDocument.Parse(r.Out).RootElement.GetProperty("codes");
         Assert.InRange(codes.GetProperty("accuracy").GetDouble(), 0, 1);
         Assert.Equal(Enumerable.Range(0, 10), codes.GetProperty("digit_of_code").EnumerateArray().Select(d => d.GetInt32()).Order());
+        var continuous = codes.GetProperty("continuous").EnumerateArray().ToList();
+        Assert.Equal([1, 2], continuous.Select(c => c.GetProperty("code").GetInt32()));
+        Assert.All(continuous, c => Assert.Contains(c.GetProperty("statistic").GetString(), Scratch.Gan.Evaluation.ContinuousCodes.Statistics));
     }
 
     [Fact]

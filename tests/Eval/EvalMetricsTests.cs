@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using Scratch.Gan.Evaluation;
 using Scratch.Gan.Evaluation.Metrics;
 using Xunit;
 
@@ -126,6 +127,26 @@ public class EvalMetricsTests
             double best = Permutations(Enumerable.Range(0, n).ToArray()).Min(p => Enumerable.Range(0, n).Sum(i => cost[i, p[i]]));
             Assert.Equal(best, Enumerable.Range(0, n).Sum(i => cost[i, a[i]]));
         }
+    }
+
+    [Fact]
+    public void Continuous_code_statistics_see_monotonic_changes()
+    {
+        Assert.Equal(1, ContinuousCodes.Spearman([0.1, 0.5, 0.7, 2, 9]), 12);
+        Assert.Equal(-1, ContinuousCodes.Spearman([5, 4, 3, 2, 1]), 12);
+        Assert.True(double.IsNaN(ContinuousCodes.Spearman([2, 2, 2])));
+        // Bars of growing width: the width statistic grows with them, the height stays.
+        var widths = Enumerable.Range(1, 5).Select(half => ContinuousCodes.Moments(Bar(half), 28, 28)).ToArray();
+        Assert.Equal(1, ContinuousCodes.Spearman(widths.Select(m => m[1]).ToArray()), 12);
+        Assert.All(widths, m => Assert.Equal(widths[0][2], m[2], 9));
+        Assert.All(widths, m => Assert.Equal(0, m[3], 9));   // upright: no slant
+    }
+
+    static float[] Bar(int half)
+    {
+        var img = Enumerable.Repeat(-1f, 28 * 28).ToArray();
+        for (int y = 4; y < 24; y++) for (int x = 14 - half; x < 14 + half; x++) img[y * 28 + x] = 1;
+        return img;
     }
 
     static IEnumerable<int[]> Permutations(int[] items)

@@ -34,6 +34,8 @@ public sealed record EvalReport(string Checkpoint, string Model, int Epoch, long
         if (Codes != null)
             sb.AppendLine($"InfoGAN categorical code accuracy: {Codes.Accuracy.ToString("P2", ci)} ({Codes.PerCode} samples per code; code→digit " +
                 string.Join(" ", Codes.DigitOfCode.Select((d, c) => $"{c}→{d}")) + ")");
+        foreach (var e in Codes?.Continuous ?? [])
+            sb.AppendLine($"InfoGAN continuous code {e.Code}: moves {e.Statistic} most monotonically (mean Spearman ρ {e.MeanSpearman.ToString("F2", ci)} over {e.Bases} latents, {e.Steps} steps from −2 to 2)");
         return sb.ToString();
     }
 

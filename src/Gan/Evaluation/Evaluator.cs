@@ -18,7 +18,7 @@ public sealed record SetMetrics(int N, double InceptionScore, int[] ClassHistogr
     double Frechet, double KidMean, double KidStd, double Precision, double Recall);
 
 /// <summary>InfoGAN: how well the categorical code picks the digit, after the best code → digit matching.</summary>
-public sealed record CodeAccuracy(double Accuracy, int[] DigitOfCode, int PerCode);
+public sealed record CodeAccuracy(double Accuracy, int[] DigitOfCode, int PerCode, ContinuousEffect[] Continuous);
 
 /// <summary>
 /// Measures image sets against the real reference: the classifier's training split, whose features are
@@ -110,6 +110,6 @@ public sealed class Evaluator
             for (int i = 0; i < perCode; i++) confusion[code, ClassifierTraining.ArgMax(p.AsSpan(i * cats, cats))]++;
         }
         var m = CodeMatching.Match(confusion);
-        return new CodeAccuracy(m.Accuracy, m.ClassOfCode, perCode);
+        return new CodeAccuracy(m.Accuracy, m.ClassOfCode, perCode, ContinuousCodes.Measure(gan, Math.Clamp(Protocol.N / 20, 5, 200), Protocol.Seed + 2));
     }
 }
