@@ -32,7 +32,9 @@ public static class SweepTable
             var run = new RunFolder(sub);
             var evalPath = Path.Combine(sub, "eval.json");
             if (!File.Exists(run.ConfigPath) || !File.Exists(evalPath)) continue;
-            var eval = EvalReport.FromJson(File.ReadAllText(evalPath));
+            EvalReport eval;
+            try { eval = EvalReport.FromJson(File.ReadAllText(evalPath)); }
+            catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"'{evalPath}' is not an evaluation written by scratch eval ({e.Message.Split('.')[0]})"); }
             var settings = Path.GetFileName(sub).Split('_').Select(s => s.Split('=', 2)).Where(kv => kv.Length == 2).Select(kv => (kv[0], kv[1])).ToList();
             var epochs = GanConfig.FromJson(File.ReadAllText(run.ConfigPath)).Epochs;
             rows.Add(new SweepRow(Path.GetFileName(sub), settings, eval, EpochSeconds(run), run.Fixed(epochs)));
