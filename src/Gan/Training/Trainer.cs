@@ -27,6 +27,7 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
     const int FixedCount = 64;
     readonly Diagnostics _diagnostics = new(Diagnostics.FloorAtZero(model.Config.Loss));
     bool Evaluating => model.Config.EvalEvery > 0 && Evaluate != null;
+    readonly Stopwatch _epochClock = new();   // paused while evaluating: epoch times are training times
 
     public void Train(RunFolder.Progress? from)
     {
@@ -44,7 +45,8 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
         for (int epoch = startEpoch; epoch < c.Epochs; epoch++)
         {
             var order = new Generator(c.Seed * 31 + (ulong)epoch + 1).Permutation(data.Count);
-            var clock = Stopwatch.StartNew();
+            var clock = _epochClock;
+            clock.Restart();
             int firstBatch = epoch == startEpoch ? startBatch : 0;
             for (int b = firstBatch; b < perEpoch; b++)
             {
@@ -101,7 +103,9 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
     {
         if (!Evaluating) return "";
         if (!due) return new string(',', EvalNames.Length);
+        _epochClock.Stop();
         var m = Evaluate!(model);
+        _epochClock.Start();
         log.WriteLine($"eval at iteration {iter}: IS {m.InceptionScore:F3}, FD {m.Frechet:F3}, KID {m.KidMean:F4}, precision {m.Precision:F3}, recall {m.Recall:F3}, classes covered {m.ClassesCovered}");
         Warn(_diagnostics.ObserveEval(iter, m.ClassesCovered, m.HistogramKl));
         double[] v = [m.InceptionScore, m.Frechet, m.KidMean, m.Precision, m.Recall, m.ClassesCovered, m.HistogramKl];
