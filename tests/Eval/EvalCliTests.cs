@@ -167,6 +167,7 @@ public class EvalCliTests
         Assert.Equal("batch-size,noise-dim,IS,FD,classes_covered,s/epoch,digits?", csv[0]);
         Assert.Equal(3, csv.Length);
         Assert.All(csv.Skip(1), row => Assert.Matches("^(50|100),8,[0-9.]+,[0-9.]+,[0-9]+,[0-9.]+,[OX]$", row));
+        Assert.StartsWith("50,", csv[1]);   // grid order, numbers by value (not "100" < "50")
         Assert.Contains("digits? — O when", File.ReadAllText(Path.Combine(dir, "sweep.md")));
 
         var again = Run(args);

@@ -23,13 +23,13 @@ public sealed record EvalData(Mnist Train, int[] TrainIdx, Mnist Held, int[] Hel
             {
                 var test = Mnist.FromFiles(ti, tl, dir + " (t10k)");
                 return new EvalData(train, Enumerable.Range(0, train.Count).ToArray(), test, Enumerable.Range(0, test.Count).ToArray(),
-                    $"{train.Count} training images of {dir}; held out: its {test.Count} t10k images");
+                    $"{dir}: training split its {train.Count} training images, held out its {test.Count} t10k images");
             }
         }
         int held = (int)Math.Round(train.Count * HeldFraction);
         int cut = train.Count - held;
         if (cut < 1 || held < 1) throw new InvalidDataException($"{train.Source}: {train.Count} images are too few to hold some out");
         return new EvalData(train, Enumerable.Range(0, cut).ToArray(), train, Enumerable.Range(cut, held).ToArray(),
-            $"{train.Source}: images 0–{cut - 1} train the classifier, {cut}–{train.Count - 1} are held out");
+            $"{train.Source}: training split images 0–{cut - 1}, held out {cut}–{train.Count - 1}");
     }
 }

@@ -39,7 +39,21 @@ public static class SweepTable
             var epochs = GanConfig.FromJson(File.ReadAllText(run.ConfigPath)).Epochs;
             rows.Add(new SweepRow(Path.GetFileName(sub), settings, eval, EpochSeconds(run), run.Fixed(epochs)));
         }
+        rows.Sort(BySettings);
         return rows;
+    }
+
+    /// <summary>Grid order: setting by setting, numbers by value (so batch-size 64 comes before 128), words by spelling.</summary>
+    static int BySettings(SweepRow a, SweepRow b)
+    {
+        for (int i = 0; i < Math.Min(a.Settings.Count, b.Settings.Count); i++)
+        {
+            var (x, y) = (a.Settings[i].Value, b.Settings[i].Value);
+            int c = double.TryParse(x, CultureInfo.InvariantCulture, out var dx) && double.TryParse(y, CultureInfo.InvariantCulture, out var dy)
+                ? dx.CompareTo(dy) : string.CompareOrdinal(x, y);
+            if (c != 0) return c;
+        }
+        return string.CompareOrdinal(a.Name, b.Name);
     }
 
     /// <summary>Mean seconds per epoch over the epochs epoch_times.csv records (a resumed epoch's last record counts).</summary>
