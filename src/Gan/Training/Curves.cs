@@ -14,7 +14,7 @@ public static class Curves
         if (panel is { Count: > 0 })
         {
             var mp = new ScottPlot.Multiplot();
-            mp.AddPlot(plt);
+            mp.Reset(plt);   // a new Multiplot holds an empty plot of its own: replace it, or it is drawn as a blank first panel
             // The Fréchet distance runs to hundreds where IS and class counts stay below 10: it gets the right axis.
             mp.AddPlot(Plot(panel, "evaluation (docs/evaluation.md)", xLabel, "IS, classes covered", lines: false, rightAxis: "Fréchet distance"));
             mp.SavePng(tmp, 900, 900);
