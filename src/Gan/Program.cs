@@ -12,7 +12,7 @@ public static class Program
                 [--beta1 X] [--beta2 X] [--n-critic N] [--clip X] [--gp-lambda X] [--noise-dim N]
                 [--noise uniform|normal] [--image-size N] [--optimizer adam|rmsprop] [--data DIR]
                 [--device D] [--seed N] [--out DIR] [--sample-every N] [--checkpoint-every N]
-                [--resume RUN_DIR] [--channels 1|3]
+                [--resume RUN_DIR] [--channels 1|3] [--eval-every N] [--eval-n N]
                 --data: an IDX folder (train + t10k files) or a folder of .png/.jpg pictures
                 models: vanilla lsgan dcgan dcgan64 wgan wgan-gp infogan (64×64: dcgan64, and
                         wgan / wgan-gp with --image-size 64; only these take --channels 3)
@@ -20,6 +20,12 @@ public static class Program
           sample --checkpoint FILE [--n N] [--format png|idx] [--out FILE] [--seed N]
           interpolate --checkpoint FILE [--pairs N] [--steps N] [--out FILE]
           traverse --checkpoint FILE [--columns N] [--out DIR]      (InfoGAN)
+          eval --checkpoint FILE [--n 10000] [--seed N] [--json] [--out FILE] [--classifier FILE] [--data DIR]
+                                       IS, class histogram, Fréchet distance, KID, precision/recall (docs/evaluation.md)
+          classifier train [--data DIR] [--out FILE] [--epochs N] [--seed N]
+                                       the MNIST classifier that eval judges with (one ships in the program)
+          sweep --model M --grid "OPT=V1,V2 OPT=V1,V2" [--epochs N] [--jobs N] [--n N] [--out DIR] [--emit slurm]
+          sweep --aggregate DIR        train + eval each grid point; sweep.md, sweep.csv, contact-sheet.png
           devices                      list backends and devices, and why any is unavailable
           bench WORKLOAD [--iters N] [--warmup N] [--device D]
                                        time gemm | vanilla-step | dcgan-step | wgan-gp-step | sample-1k
@@ -43,6 +49,9 @@ public static class Program
                 case "sample": return SampleCommands.Sample(args);
                 case "interpolate": return SampleCommands.Interpolate(args);
                 case "traverse": return SampleCommands.Traverse(args);
+                case "classifier": return Evaluation.ClassifierCommand.Run(args);
+                case "eval": return Evaluation.EvalCommand.Run(args);
+                case "sweep": return Evaluation.Sweep.SweepCommand.Run(args);
                 default: throw new UsageException($"unknown command '{verb}' (try: scratch help)");
             }
         }

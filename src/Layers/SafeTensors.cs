@@ -69,7 +69,12 @@ public static class SafeTensors
     public static (Dictionary<string, NDArray> Tensors, Dictionary<string, string> Metadata) Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint '{path}' does not exist");
-        var bytes = File.ReadAllBytes(path);
+        return Load(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Parses safetensors bytes already in memory (an embedded resource); <paramref name="path"/> names them in errors.</summary>
+    public static (Dictionary<string, NDArray> Tensors, Dictionary<string, string> Metadata) Load(byte[] bytes, string path)
+    {
         string Bad(string why) => $"'{path}' is not a valid checkpoint: {why}";
         if (bytes.Length < 8) throw new InvalidDataException(Bad("too short"));
         ulong n = BinaryPrimitives.ReadUInt64LittleEndian(bytes);

@@ -22,7 +22,7 @@ public static class TrainCommand
             c = GanConfig.FromJson(File.ReadAllText(run.ConfigPath), run.ConfigPath);
             try { Zoo.Validate(c); } catch (ArgumentException e) { throw new InvalidDataException($"{run.ConfigPath}: {e.Message}"); }
             c = c with { Epochs = a.Int("epochs", c.Epochs), Device = a.Str("device", c.Device) };
-            foreach (var o in new[] { "model", "loss", "batch-size", "lr", "lr-d", "lr-g", "beta1", "beta2", "n-critic", "clip", "gp-lambda", "noise-dim", "image-size", "channels", "data", "seed", "out", "optimizer", "noise" })
+            foreach (var o in new[] { "model", "loss", "batch-size", "lr", "lr-d", "lr-g", "beta1", "beta2", "n-critic", "clip", "gp-lambda", "noise-dim", "image-size", "channels", "data", "seed", "out", "optimizer", "noise", "eval-every", "eval-n" })
                 if (a.Str(o) != null) throw new UsageException($"--{o} cannot be changed when resuming: the run continues with the settings in its config.json");
         }
         else
@@ -53,6 +53,8 @@ public static class TrainCommand
                 Seed = (ulong)a.Int("seed", 0, min: 0),
                 SampleEvery = a.Int("sample-every", d.SampleEvery, min: 0),
                 CheckpointEvery = a.Int("checkpoint-every", d.CheckpointEvery, min: 0),
+                EvalEvery = a.Int("eval-every", 0, min: 0),
+                EvalN = a.Int("eval-n", d.EvalN, min: 10),
             };
             if (c.Beta1 >= 1 || c.Beta2 >= 1) throw new UsageException("--beta1 and --beta2 must be below 1");
             // Grey-only networks take grey data whatever it holds; the 64×64 ones follow the data unless told.
@@ -64,6 +66,7 @@ public static class TrainCommand
             if (File.Exists(run.ConfigPath)) throw new UsageException($"--out: '{run.Dir}' already holds a run; pick another folder or continue it with --resume {run.Dir}");
         }
         long stopAfter = a.Int("stop-after", int.MaxValue);
+        int evalReal = a.Int("eval-real", int.MaxValue, min: 10);   // tests: fewer real reference images for --eval-every
         a.Done(1);
 
         var device = Program.DeviceOption(c.Device);
@@ -82,7 +85,15 @@ public static class TrainCommand
         }
         Console.WriteLine($"scratch train: {c.Model} ({c.Loss}) on {data.Source}, {data.Count} images, device {device} — run folder {run.Dir}");
         Console.WriteLine($"G: {gan.G.ParameterCount:N0} parameters, D: {gan.D.ParameterCount:N0} parameters");
-        new Trainer(gan, data, run, Console.Out) { StopAfter = stopAfter }.Train(from);
+        Func<GanModel, Evaluation.SetMetrics>? evaluate = null;
+        if (c.EvalEvery > 0)
+        {
+            // The embedded MNIST classifier judges the samples; 20 KID subsets keep an evaluation to seconds.
+            var ev = Evaluation.EvalCommand.MakeEvaluator(null, c.Data == "embedded" ? null : c.Data, c.EvalN, seed: 1, evalReal, kidSubsets: 20);
+            Console.WriteLine("eval every " + c.EvalEvery + " epoch(s): " + ev.Protocol.Describe());
+            evaluate = ev.Generated;
+        }
+        new Trainer(gan, data, run, Console.Out) { StopAfter = stopAfter, Evaluate = evaluate }.Train(from);
         Console.WriteLine($"done: samples in {Path.Combine(run.Dir, "fixed")}, curves in {Path.Combine(run.Dir, "curves.png")}");
         return 0;
     }

@@ -80,6 +80,10 @@ public sealed class Mnist
             $"{dir} (train + t10k)");
     }
 
+    /// <summary>Reads one images file and its labels file (e.g. MNIST's t10k pair).</summary>
+    public static Mnist FromFiles(string images, string labels, string source) =>
+        new(Idx.ReadImages(images), Idx.ReadLabels(labels), source);
+
     /// <summary>Images idx[0..] as a float batch [B, C, H, W] scaled to [−1, 1] (so tanh generators can match it).</summary>
     public NDArray Batch(ReadOnlySpan<int> idx, int size, Device device)
     {

@@ -29,6 +29,10 @@ public sealed record GanConfig
     public ulong Seed { get; init; } = 0;
     public int SampleEvery { get; init; } = 250;
     public int CheckpointEvery { get; init; } = 1000;
+    /// <summary>Evaluate G's samples every this many epochs (0: never); see docs/evaluation.md.</summary>
+    public int EvalEvery { get; init; } = 0;
+    /// <summary>Samples per evaluation during training (fewer than `scratch eval`'s 10,000, to keep epochs short).</summary>
+    public int EvalN { get; init; } = 2000;
     public double InfoLambdaCat { get; init; } = 1;
     public double InfoLambdaCon { get; init; } = 0.1;
     public string Version { get; init; } = typeof(GanConfig).Assembly.GetName().Version?.ToString(3) ?? "0";

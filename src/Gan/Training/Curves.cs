@@ -1,9 +1,29 @@
+using ScottPlot;   // the Multiplot extension methods (AddPlot, SavePng) live in this namespace
+
 namespace Scratch.Gan.Training;
 
 /// <summary>Learning curves (curves.png) drawn with ScottPlot from the metrics of a run.</summary>
 public static class Curves
 {
-    public static void Save(string path, IReadOnlyList<(string Name, double[] X, double[] Y)> series, string title, string xLabel = "iteration", string yLabel = "loss")
+    /// <summary>The loss curves; a non-empty panel (evaluation metrics) is drawn as a second plot below them.</summary>
+    public static void Save(string path, IReadOnlyList<(string Name, double[] X, double[] Y)> series, string title, string xLabel = "iteration", string yLabel = "loss",
+        IReadOnlyList<(string Name, double[] X, double[] Y)>? panel = null)
+    {
+        var plt = Plot(series, title, xLabel, yLabel, lines: true);
+        var tmp = path + ".tmp.png";
+        if (panel is { Count: > 0 })
+        {
+            var mp = new ScottPlot.Multiplot();
+            mp.Reset(plt);   // a new Multiplot holds an empty plot of its own: replace it, or it is drawn as a blank first panel
+            // The Fréchet distance runs to hundreds where IS and class counts stay below 10: it gets the right axis.
+            mp.AddPlot(Plot(panel, "evaluation (docs/evaluation.md)", xLabel, "IS, classes covered", lines: false, rightAxis: "Fréchet distance"));
+            mp.SavePng(tmp, 900, 900);
+        }
+        else plt.SavePng(tmp, 900, 500);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    static ScottPlot.Plot Plot(IReadOnlyList<(string Name, double[] X, double[] Y)> series, string title, string xLabel, string yLabel, bool lines, string? rightAxis = null)
     {
         var plt = new ScottPlot.Plot();
         foreach (var (name, x, y) in series)
@@ -12,16 +32,15 @@ public static class Curves
             if (ok.Length == 0) continue;
             var s = plt.Add.Scatter(ok.Select(i => x[i]).ToArray(), ok.Select(i => y[i]).ToArray());
             s.LegendText = name;
-            s.MarkerSize = 0;
+            s.MarkerSize = lines ? 0 : 7;   // evaluations are sparse points: markers joined by lines
             s.LineWidth = 1.5f;
+            if (name == rightAxis) { s.Axes.YAxis = plt.Axes.Right; plt.Axes.Right.Label.Text = name; }
         }
         plt.Title(title);
         plt.XLabel(xLabel);
         plt.YLabel(yLabel);
         plt.ShowLegend();
-        var tmp = path + ".tmp.png";
-        plt.SavePng(tmp, 900, 500);
-        File.Move(tmp, path, overwrite: true);
+        return plt;
     }
 
     /// <summary>Smooths a noisy series with a trailing moving average (window w).</summary>

@@ -17,6 +17,9 @@ public sealed class RunFolder
 
     public string ConfigPath => Path.Combine(Dir, "config.json");
     public string MetricsPath => Path.Combine(Dir, "metrics.csv");
+    public string WarningsPath => Path.Combine(Dir, "warnings.txt");
+    /// <summary>"epoch,seconds" for each epoch trained without interruption (what sweep reports as time per epoch).</summary>
+    public string EpochTimesPath => Path.Combine(Dir, "epoch_times.csv");
     public string LatestCheckpoint => Path.Combine(Dir, "checkpoints", "latest.safetensors");
     public string Samples(long iter) => Path.Combine(Dir, "samples", $"iter-{iter:D6}.png");
     public string Fixed(int epoch) => Path.Combine(Dir, "fixed", $"epoch-{epoch:D3}.png");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Scratch.Autograd;
 using Scratch.Gan.Data;
+using Scratch.Gan.Evaluation;
 using Scratch.Gan.Images;
 using Scratch.Gan.Models;
 using Scratch.Tensors;
@@ -21,7 +22,12 @@ public sealed class TrainingDivergedException(string message) : Exception(messag
 public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWriter log)
 {
     public long StopAfter { get; init; } = long.MaxValue;   // for tests: stop (with a checkpoint) after this iteration
+    /// <summary>Measures G's samples (config.EvalEvery > 0): the metrics appended to the epoch's last metrics row.</summary>
+    public Func<GanModel, SetMetrics>? Evaluate { get; init; }
     const int FixedCount = 64;
+    readonly Diagnostics _diagnostics = new(Diagnostics.FloorAtZero(model.Config.Loss));
+    bool Evaluating => model.Config.EvalEvery > 0 && Evaluate != null;
+    readonly Stopwatch _epochClock = new();   // paused while evaluating: epoch times are training times
 
     public void Train(RunFolder.Progress? from)
     {
@@ -39,8 +45,10 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
         for (int epoch = startEpoch; epoch < c.Epochs; epoch++)
         {
             var order = new Generator(c.Seed * 31 + (ulong)epoch + 1).Permutation(data.Count);
-            var clock = Stopwatch.StartNew();
-            for (int b = epoch == startEpoch ? startBatch : 0; b < perEpoch; b++)
+            var clock = _epochClock;
+            clock.Restart();
+            int firstBatch = epoch == startEpoch ? startBatch : 0;
+            for (int b = firstBatch; b < perEpoch; b++)
             {
                 iter++;
                 using (MemoryScope.Begin())
@@ -54,8 +62,9 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
                         last = last with { G = gl, Info = info };
                     }
                 }
+                Warn(_diagnostics.Observe(iter, last.D, last.G));
                 CheckFinite(iter, last);
-                metrics.WriteLine(RunFolder.MetricsRow(iter, epoch + 1, last));
+                metrics.WriteLine(RunFolder.MetricsRow(iter, epoch + 1, last) + EvalColumns(iter, b + 1 == perEpoch && (epoch + 1) % Math.Max(1, c.EvalEvery) == 0));
                 progress.Update(epoch, b + 1, last);
                 var here = new RunFolder.Progress(iter, b + 1 == perEpoch ? epoch + 1 : epoch, (b + 1) % perEpoch, model.Rng.Offset, last.G, last.Info);
                 if (c.SampleEvery > 0 && iter % c.SampleEvery == 0) SaveGrid(run.Samples(iter), fixedZ);
@@ -69,6 +78,7 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
                 }
             }
             progress.EpochDone(epoch, clock.Elapsed, last);
+            if (firstBatch == 0) File.AppendAllText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)}\n");
             SaveGrid(run.Fixed(epoch + 1), fixedZ);
             SaveGif(c.Epochs);
             SaveCurves();
@@ -81,8 +91,35 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
     {
         var lines = File.Exists(run.MetricsPath) ? File.ReadAllLines(run.MetricsPath) : [];
         var keep = lines.Skip(1).Where(l => long.TryParse(l.Split(',')[0], CultureInfo.InvariantCulture, out var i) && i <= upTo);
-        File.WriteAllLines(run.MetricsPath, keep.Prepend(RunFolder.MetricsHeader));
+        var header = RunFolder.MetricsHeader + (Evaluating ? "," + string.Join(",", EvalNames) : "");
+        File.WriteAllLines(run.MetricsPath, keep.Prepend(header));
         return new StreamWriter(run.MetricsPath, append: true) { AutoFlush = true };
+    }
+
+    static readonly string[] EvalNames = ["is", "fd", "kid", "precision", "recall", "classes_covered", "hist_kl"];
+
+    /// <summary>The evaluation columns of a metrics row: the numbers when due, else empty cells.</summary>
+    string EvalColumns(long iter, bool due)
+    {
+        if (!Evaluating) return "";
+        if (!due) return new string(',', EvalNames.Length);
+        _epochClock.Stop();
+        var m = Evaluate!(model);
+        _epochClock.Start();
+        log.WriteLine($"eval at iteration {iter}: IS {m.InceptionScore:F3}, FD {m.Frechet:F3}, KID {m.KidMean:F4}, precision {m.Precision:F3}, recall {m.Recall:F3}, classes covered {m.ClassesCovered}");
+        Warn(_diagnostics.ObserveEval(iter, m.ClassesCovered, m.HistogramKl));
+        double[] v = [m.InceptionScore, m.Frechet, m.KidMean, m.Precision, m.Recall, m.ClassesCovered, m.HistogramKl];
+        return "," + string.Join(",", v.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>Each new warning: one line in the log, one line in warnings.txt (iteration, kind, message, hint; tab-separated).</summary>
+    void Warn(IEnumerable<Warning> warnings)
+    {
+        foreach (var w in warnings)
+        {
+            log.WriteLine(w.ToString());
+            File.AppendAllText(run.WarningsPath, w.ToLine() + "\n");
+        }
     }
 
     static void CheckFinite(long iter, StepLosses l)
@@ -126,7 +163,11 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
         };
         if (model.Config.Loss is "wgan" or "wgan-gp") series.Add(("Wasserstein estimate", x, Curves.Smooth(rows.Select(r => P(r[4])).ToArray(), w)));
         if (model.Config.Model == "infogan") series.Add(("info loss", x, Curves.Smooth(rows.Select(r => P(r[5])).ToArray(), w)));
-        Curves.Save(Path.Combine(run.Dir, "curves.png"), series, $"{model.Config.Model} ({model.Config.Loss})");
+        var panel = new List<(string, double[], double[])>();
+        if (Evaluating)
+            foreach (var (name, col) in new[] { ("inception score", 6), ("Fréchet distance", 7), ("classes covered", 11) })
+                if (rows[0].Length > col) panel.Add((name, x, rows.Select(r => P(r[col])).ToArray()));
+        Curves.Save(Path.Combine(run.Dir, "curves.png"), series, $"{model.Config.Model} ({model.Config.Loss})", panel: panel);
     }
 }
 

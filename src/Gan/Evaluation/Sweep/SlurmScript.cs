@@ -1,0 +1,44 @@
+using System.Text;
+
+namespace Scratch.Gan.Evaluation.Sweep;
+
+/// <summary>
+/// `sweep --emit slurm`: a job-array script, one array task per grid point, each running the same
+/// train-then-eval as a local sweep (and skipping or resuming exactly as it does), so that
+/// `scratch sweep --aggregate DIR` can build the same table from the run folders afterwards.
+/// </summary>
+public static class SlurmScript
+{
+    public static string Make(string model, IReadOnlyList<SweepPoint> points, int epochs, int n, IReadOnlyList<string> extra, string outDir)
+    {
+        static string Q(string s) => "'" + s.Replace("'", "'\\''") + "'";
+        var sb = new StringBuilder();
+        sb.AppendLine("#!/bin/bash");
+        sb.AppendLine($"#SBATCH --job-name=scratch-sweep-{model}");
+        sb.AppendLine($"#SBATCH --array=0-{points.Count - 1}");
+        sb.AppendLine("#SBATCH --cpus-per-task=4");
+        sb.AppendLine("#SBATCH --time=24:00:00");
+        sb.AppendLine($"#SBATCH --output={outDir}/slurm-%A_%a.log");
+        sb.AppendLine("# Written by `scratch sweep --emit slurm`. After every task has finished:");
+        sb.AppendLine($"#   scratch sweep --aggregate {Q(outDir)}");
+        sb.AppendLine("set -euo pipefail");
+        sb.AppendLine("SCRATCH=${SCRATCH:-scratch}   # the scratch program (or: export SCRATCH=\"dotnet /path/to/scratch.dll\")");
+        sb.AppendLine($"OUT={Q(outDir)}");
+        sb.AppendLine("NAMES=(");
+        foreach (var p in points) sb.AppendLine("  " + Q(p.Name));
+        sb.AppendLine(")");
+        sb.AppendLine("ARGS=(");
+        foreach (var p in points) sb.AppendLine("  " + Q(string.Join(" ", p.TrainArgs.Concat(extra))));
+        sb.AppendLine(")");
+        sb.AppendLine("name=${NAMES[$SLURM_ARRAY_TASK_ID]}; dir=\"$OUT/$name\"");
+        sb.AppendLine("if [[ -f \"$dir/eval.json\" ]]; then echo \"$name: done already\"; exit 0; fi");
+        sb.AppendLine("if [[ -f \"$dir/checkpoints/latest.safetensors\" ]]; then");
+        sb.AppendLine($"  $SCRATCH train --resume \"$dir\" --epochs {epochs}");
+        sb.AppendLine("else");
+        sb.AppendLine("  rm -rf \"$dir\"");
+        sb.AppendLine($"  $SCRATCH train --model {model} ${{ARGS[$SLURM_ARRAY_TASK_ID]}} --epochs {epochs} --out \"$dir\" --sample-every 0");
+        sb.AppendLine("fi");
+        sb.AppendLine($"$SCRATCH eval --checkpoint \"$dir/checkpoints/latest.safetensors\" --n {n} --seed 1 --device cpu --out \"$dir/eval.json\"");
+        return sb.ToString();
+    }
+}

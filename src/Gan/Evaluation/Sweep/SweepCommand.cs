@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+using Scratch.Gan.Cli;
+using Scratch.Gan.Training;
+
+namespace Scratch.Gan.Evaluation.Sweep;
+
+/// <summary>
+/// `scratch sweep`: one run folder per grid point under --out, each trained with `train` and then
+/// evaluated into its eval.json; then the table and contact sheet. A point with eval.json is done and
+/// skipped, a point with a checkpoint is resumed, so an interrupted sweep continues where it stopped.
+/// </summary>
+public static class SweepCommand
+{
+    public static int Run(Args a)
+    {
+        var aggregate = a.Str("aggregate");
+        if (aggregate != null)
+        {
+            a.Done(1);
+            var found = SweepTable.Read(aggregate);
+            SweepTable.Write(aggregate, found);
+            Console.WriteLine($"aggregated {found.Count} points: {Path.Combine(aggregate, "sweep.md")}, sweep.csv, contact-sheet.png");
+            return 0;
+        }
+        var model = a.Choice("model", "dcgan", Models.Zoo.ModelNames);
+        var points = SweepGrid.Parse(a.Str("grid") ?? throw new UsageException("--grid is required, e.g. --grid \"lr=1e-4,2e-4 batch-size=64,128\""));
+        int epochs = a.Int("epochs", 5);
+        int jobs = a.Int("jobs", 1);
+        int n = a.Int("n", 10000, min: 10);
+        var emit = a.Str("emit");
+        if (emit != null && emit != "slurm") throw new UsageException($"--emit: unknown value '{emit}' (only: slurm)");
+        var outDir = Path.GetFullPath(a.Str("out") ?? Path.Combine("runs", $"sweep-{model}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        var extra = new List<string>();
+        foreach (var o in new[] { "data", "device" }) if (a.Str(o) is { } v) extra.AddRange(["--" + o, v]);
+        int evalReal = a.Int("eval-real", int.MaxValue, min: 10);   // tests: fewer real reference images
+        a.Done(1);
+        Directory.CreateDirectory(outDir);
+
+        if (emit == "slurm")
+        {
+            var script = Path.Combine(outDir, "sweep.slurm");
+            File.WriteAllText(script, SlurmScript.Make(model, points, epochs, n, extra, outDir));
+            Console.WriteLine($"wrote {script} ({points.Count} array tasks). Submit it, then aggregate the run folders with:");
+            Console.WriteLine($"  sbatch {script}");
+            Console.WriteLine($"  scratch sweep --aggregate {outDir}");
+            return 0;
+        }
+
+        Console.WriteLine($"scratch sweep: {model}, {points.Count} points × {epochs} epochs, {jobs} at a time, into {outDir}");
+        var evalLock = new object();
+        try { Parallel.ForEach(points, new ParallelOptions { MaxDegreeOfParallelism = jobs }, p => RunPoint(p)); }
+        catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
+
+        void RunPoint(SweepPoint p)
+        {
+            var dir = Path.Combine(outDir, p.Name);
+            var evalPath = Path.Combine(dir, "eval.json");
+            if (File.Exists(evalPath)) { Console.WriteLine($"{p.Name}: done already, skipped"); return; }
+            string[] train = TrainArgs(model, p, epochs, dir, extra);
+            int code;
+            try { code = jobs == 1 ? TrainCommand.Run(new Args(train)) : Child(train, Path.Combine(outDir, p.Name + ".log")); }
+            catch (TrainingDivergedException e) { Console.WriteLine($"{p.Name}: {e.Message}; left out of the table"); return; }
+            if (code == 1 && jobs > 1 && File.ReadAllText(Path.Combine(outDir, p.Name + ".log")).Contains("training diverged"))
+            { Console.WriteLine($"{p.Name}: training diverged (see its log); left out of the table"); return; }
+            if (code != 0) throw new InvalidOperationException($"sweep point {p.Name} failed to train (exit {code}; see its log); finished points are kept, run the sweep again to continue");
+            // One evaluation at a time: they share the CPU backend's worker threads.
+            lock (evalLock)
+            {
+                var report = EvalCommand.Evaluate(new RunFolder(dir).LatestCheckpoint, n, 1, Program.DeviceOption("cpu"), realLimit: evalReal);
+                File.WriteAllText(evalPath + ".tmp", report.ToJson() + "\n");
+                File.Move(evalPath + ".tmp", evalPath, overwrite: true);
+                Console.WriteLine($"{p.Name}: IS {report.Generated.InceptionScore:F2}, FD {report.Generated.Frechet:F2}, classes covered {report.Generated.ClassesCovered}");
+            }
+        }
+        var rows = SweepTable.Read(outDir);
+        SweepTable.Write(outDir, rows);
+        Console.WriteLine($"wrote {Path.Combine(outDir, "sweep.md")}, sweep.csv and contact-sheet.png");
+        return 0;
+    }
+
+    /// <summary>`train` arguments for a point: a fresh run, or --resume when an earlier attempt left a checkpoint.</summary>
+    static string[] TrainArgs(string model, SweepPoint p, int epochs, string dir, List<string> extra)
+    {
+        var run = new RunFolder(dir);
+        var e = epochs.ToString(CultureInfo.InvariantCulture);
+        // A point that reached its last epoch resumes with nothing left to train, and goes straight to eval.
+        if (File.Exists(run.LatestCheckpoint)) return ["train", "--resume", dir, "--epochs", e];
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);   // started but never reached a checkpoint: start again
+        return ["train", "--model", model, .. p.TrainArgs, "--epochs", e, "--out", dir, "--sample-every", "0", .. extra];
+    }
+
+    /// <summary>Runs `scratch train` as a child process (parallel points), its output in a log file.</summary>
+    static int Child(string[] args, string logPath)
+    {
+        var exe = Environment.ProcessPath ?? "scratch";
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Started as `dotnet scratch.dll`: the child needs the dll path too.
+        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var x in args) psi.ArgumentList.Add(x);
+        using var proc = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {exe}");
+        using var log = new StreamWriter(logPath);
+        var err = proc.StandardError.ReadToEndAsync();
+        log.Write(proc.StandardOutput.ReadToEnd());
+        proc.WaitForExit();
+        log.Write(err.Result);
+        return proc.ExitCode;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+using Scratch.Gan.Cli;
+
+namespace Scratch.Gan.Evaluation.Sweep;
+
+/// <summary>One point of a grid: option → value, in the grid's order, and the run-folder name made of them.</summary>
+public sealed record SweepPoint(IReadOnlyList<(string Option, string Value)> Settings)
+{
+    public string Name => string.Join("_", Settings.Select(s => $"{s.Option}={s.Value}"));
+    public IEnumerable<string> TrainArgs => Settings.SelectMany(s => new[] { "--" + s.Option, s.Value });
+}
+
+/// <summary>
+/// Parses --grid "noise-dim=100,200 batch-size=128,512 lr=1e-4,2e-4": space-separated options, each
+/// with comma-separated values; the points are their Cartesian product (first option slowest).
+/// </summary>
+public static class SweepGrid
+{
+    /// <summary>The `train` options a grid may vary (everything else is fixed by --model's defaults).</summary>
+    public static readonly string[] Options =
+        ["noise-dim", "batch-size", "lr", "lr-d", "lr-g", "beta1", "beta2", "n-critic", "clip", "gp-lambda", "noise", "optimizer", "loss", "seed"];
+
+    public static List<SweepPoint> Parse(string grid)
+    {
+        var axes = new List<(string Option, string[] Values)>();
+        foreach (var part in grid.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = part.IndexOf('=');
+            if (eq <= 0 || eq == part.Length - 1) throw new UsageException($"--grid: '{part}' is not option=value[,value...]");
+            var option = part[..eq];
+            if (!Options.Contains(option)) throw new UsageException($"--grid: '{option}' cannot be swept (choose from {string.Join(", ", Options)})");
+            if (axes.Any(a => a.Option == option)) throw new UsageException($"--grid: '{option}' appears twice");
+            var values = part[(eq + 1)..].Split(',');
+            foreach (var v in values)
+                if (v.Length == 0 || v.Any(ch => !(char.IsLetterOrDigit(ch) || ch is '.' or '-' or '+')))
+                    throw new UsageException($"--grid: '{option}' has an empty or odd value '{v}'");
+                else if (option is not ("noise" or "optimizer" or "loss") && !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                    throw new UsageException($"--grid: {option}={v} is not a number");
+            if (values.Distinct().Count() != values.Length) throw new UsageException($"--grid: '{option}' repeats a value");
+            axes.Add((option, values));
+        }
+        if (axes.Count == 0) throw new UsageException("--grid is empty (e.g. --grid \"lr=1e-4,2e-4 batch-size=64,128\")");
+        IEnumerable<List<(string, string)>> points = [[]];
+        foreach (var (option, values) in axes)
+            points = points.SelectMany(p => values.Select(v => new List<(string, string)>(p) { (option, v) }));
+        return points.Select(p => new SweepPoint(p)).ToList();
+    }
+}
