@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 iters=${1:-10}; shift || true
-workloads=${*:-gemm vanilla-step dcgan-step wgan-gp-step sample-1k}
+workloads=${*:-gemm vanilla-step dcgan-step wgan-gp-step sample-1k dcgan64-step}
 peer=../shared/peer/torchsharp/run.sh
 dotnet build src/Gan -c Release -nologo -v q >/dev/null
 scratch=src/Gan/bin/Release/net10.0/scratch

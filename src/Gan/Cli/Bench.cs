@@ -10,7 +10,7 @@ namespace Scratch.Gan.Cli;
 /// </summary>
 public static class Bench
 {
-    public static readonly string[] Workloads = ["gemm", "vanilla-step", "dcgan-step", "wgan-gp-step", "sample-1k"];
+    public static readonly string[] Workloads = ["gemm", "vanilla-step", "dcgan-step", "wgan-gp-step", "sample-1k", "dcgan64-step"];
 
     public static int Run(Args args)
     {
@@ -44,7 +44,7 @@ public static class Bench
             workload, engine = "scratch", device = device.ToString(),
             median_ms = Math.Round(times[times.Count / 2], 3), min_ms = Math.Round(times[0], 3), iters,
             launches_per_step = launches,
-        }));
+        }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
         return 0;
     }
 

@@ -8,12 +8,11 @@ namespace Scratch.Gan.Cli;
 /// The GAN workloads exactly as ../shared/peer/torchsharp/Program.cs defines them: batch 128, noise
 /// U(−1,1)⁹⁶, real = U(−1,1) images, Adam(1e-3, 0.5, 0.999) on both nets, BCE-with-logits losses (or
 /// WGAN-GP with λ = 10), one D step then one G step — run by the same GanModel the trainer uses;
-/// sample-1k = 1,000 images from the DCGAN generator in eval mode.
+/// sample-1k = 1,000 images from the DCGAN generator in eval mode; dcgan64-step = the NTU HW6 64×64
+/// DCGAN on one channel, batch 64, N(0,1) noise of 100, otherwise the same.
 /// </summary>
 internal static class BenchGan
 {
-    const int B = 128;
-
     public static Action Workload(string name, Device device)
     {
         var (model, loss) = name switch
@@ -21,11 +20,15 @@ internal static class BenchGan
             "vanilla-step" => ("vanilla", "nonsaturating"),
             "dcgan-step" or "sample-1k" => ("dcgan", "nonsaturating"),
             "wgan-gp-step" => ("dcgan", "wgan-gp"),
+            "dcgan64-step" => ("dcgan64", "nonsaturating"),
             _ => throw new UsageException($"bench: unknown workload '{name}'"),
         };
+        // The peer's 64×64 workload is the NTU HW6 DCGAN on one channel: batch 64, N(0, 1) noise of 100.
+        bool hw6 = model == "dcgan64";
+        int batch = hw6 ? 64 : 128, side = hw6 ? 64 : 28;
         var config = Zoo.Defaults(model) with
         {
-            Loss = loss, BatchSize = B, NoiseDim = 96, Noise = "uniform", Optimizer = "adam",
+            Loss = loss, BatchSize = batch, NoiseDim = hw6 ? 100 : 96, Noise = hw6 ? "normal" : "uniform", Optimizer = "adam",
             LrD = 1e-3, LrG = 1e-3, Beta1 = 0.5, Beta2 = 0.999, GpLambda = 10,
         };
         var gan = new GanModel(config, device);
@@ -35,13 +38,13 @@ internal static class BenchGan
                 using (MemoryScope.Begin())
                     gan.Generate(gan.Noise(1000)).Reshape(-1).Narrow(0, 0, 1).Item();   // reading one value waits for a GPU to finish
             };
-        var real = new Tensor(NDArray.Uniform([B, 1, 28, 28], -1, 1, device: device, g: new Generator(1)));
+        var real = new Tensor(NDArray.Uniform([batch, 1, side, side], -1, 1, device: device, g: new Generator(1)));
         return () =>
         {
             using (MemoryScope.Begin())
             {
                 gan.DStep(real, readLosses: false);   // no host sync inside a step: the timer's Synchronize waits once
-                gan.GStep(B, readLosses: false);
+                gan.GStep(batch, readLosses: false);
             }
         };
     }
