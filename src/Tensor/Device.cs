@@ -26,13 +26,16 @@ public sealed class Device
     IBackend? _instrumented;
     public IBackend Backend => _instrumented ?? _backend.Value;
 
-    /// <summary>Puts a wrapper (a cost meter, a profiler) around this device's backend from now on.</summary>
+    /// <summary>Puts a wrapper (a cost meter, a profiler) around this device's backend until <see cref="RemoveInstrument"/>.</summary>
     public TWrapper Instrument<TWrapper>(Func<IBackend, TWrapper> wrap) where TWrapper : IBackend
     {
         var w = wrap(Backend);
         _instrumented = w;
         return w;
     }
+
+    /// <summary>Back to the plain backend (devices are shared by the whole process).</summary>
+    public void RemoveInstrument() => _instrumented = null;
 
     Device(DeviceKind kind, string name, Func<Device, IBackend> make)
     {

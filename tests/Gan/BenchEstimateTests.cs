@@ -5,6 +5,7 @@ using static Scratch.Tests.Gan.CliTests;
 namespace Scratch.Tests.Gan;
 
 /// <summary>`scratch bench --estimate`: launches, bytes, FLOPs and a roofline time per GPU, from a real run on the ILGPU backend.</summary>
+[Collection("serial")]   // counts the launches of the process-wide ILGPU device
 public class BenchEstimateTests
 {
     [Fact]

@@ -21,6 +21,12 @@ public static class Bench
         var gpus = Estimate.Parse(args.Str("estimate"));
         args.Done(2);
         var meter = gpus == null ? null : device.Instrument(b => new CostMeter(b));
+        try { return Measure(workload, device, iters, warmup, meter, gpus); }
+        finally { if (meter != null) device.RemoveInstrument(); }
+    }
+
+    static int Measure(string workload, Device device, int iters, int warmup, CostMeter? meter, GpuSpec[]? gpus)
+    {
         Action step = Workload(workload, device);
         for (int i = 0; i < warmup; i++) step();
         ProfilingBackend.Reset();
