@@ -61,23 +61,16 @@ public sealed class Mnist
         File.Exists(Path.Combine(dir, "train-images-idx3-ubyte")) || File.Exists(Path.Combine(dir, "train-images-idx3-ubyte.gz"));
 
     /// <summary>
-    /// Reads train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] from a folder, and the
-    /// t10k-images/labels test files too when both are there (full MNIST: 60,000 + 10,000). A GAN
-    /// never evaluates on held-out digits, so the test split is simply more training data.
+    /// Reads train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] from a folder. MNIST's
+    /// t10k test files, when there, are not trained on: `scratch eval` and `--eval-every` hold them
+    /// out as the real digits a generator's samples are compared with (Evaluation/EvalData.cs).
     /// </summary>
     public static Mnist FromFolder(string dir)
     {
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"data folder '{dir}' does not exist");
-        string? Find(string stem) => new[] { stem, stem + ".gz" }.Select(n => Path.Combine(dir, n)).FirstOrDefault(File.Exists);
-        string Need(string stem) => Find(stem) ?? throw new FileNotFoundException($"data folder '{dir}' has no {stem} or {stem}.gz");
-        var train = new Mnist(Idx.ReadImages(Need("train-images-idx3-ubyte")), Idx.ReadLabels(Need("train-labels-idx1-ubyte")), dir);
-        var (testImages, testLabels) = (Find("t10k-images-idx3-ubyte"), Find("t10k-labels-idx1-ubyte"));
-        if (testImages == null || testLabels == null) return train;
-        var test = new Mnist(Idx.ReadImages(testImages), Idx.ReadLabels(testLabels), testImages);
-        if ((test.Rows, test.Cols) != (train.Rows, train.Cols))
-            throw new InvalidDataException($"{testImages}: {test.Rows}×{test.Cols} images, but the training images are {train.Rows}×{train.Cols}");
-        return new Mnist(train.Count + test.Count, 1, train.Rows, train.Cols, [.. train.Pixels, .. test.Pixels], [.. train.Labels, .. test.Labels],
-            $"{dir} (train + t10k)");
+        string Need(string stem) => new[] { stem, stem + ".gz" }.Select(n => Path.Combine(dir, n)).FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException($"data folder '{dir}' has no {stem} or {stem}.gz");
+        return new Mnist(Idx.ReadImages(Need("train-images-idx3-ubyte")), Idx.ReadLabels(Need("train-labels-idx1-ubyte")), dir);
     }
 
     /// <summary>Reads one images file and its labels file (e.g. MNIST's t10k pair).</summary>
