@@ -36,6 +36,8 @@ public sealed partial class IlgpuBackend
         try
         {
             _blas = new CuBlas(cuda);
+            // cuBLAS calls must queue behind the kernels that produce their inputs: same stream.
+            _blas.Stream = (CudaStream)cuda.DefaultStream;
             Gemm = GemmEngine.CuBlas;
             GemmNote = "cuBLAS for single and weight-shared products, tiled kernel for the rest";
         }
