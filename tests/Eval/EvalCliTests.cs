@@ -11,26 +11,10 @@ namespace Scratch.Tests.Eval;
 [Collection("serial")]
 public class EvalCliTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (o, e) = (new StringWriter(), new StringWriter());
-        var (oldO, oldE) = (Console.Out, Console.Error);
-        Console.SetOut(o); Console.SetError(e);
-        try { return (Program.Main(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldO); Console.SetError(oldE); }
-    }
-
+    // The in-process runner and the one-line-failure check every CLI test uses.
+    static (int Code, string Out, string Err) Run(params string[] args) => Gan.CliTests.Run(args);
+    static void OneLineFailure((int Code, string Out, string Err) r, string expect) => Gan.CliTests.OneLineFailure(r, expect);
     static string Tmp() => Directory.CreateTempSubdirectory().FullName;
-
-    static void OneLineFailure((int Code, string Out, string Err) r, string expect)
-    {
-        Assert.NotEqual(0, r.Code);
-        var err = r.Err.TrimEnd();
-        Assert.StartsWith("scratch: ", err);
-        Assert.DoesNotContain("\n", err);
-        Assert.DoesNotContain("   at ", err);
-        Assert.Contains(expect, err);
-    }
 
     /// <summary>An untrained model's checkpoint: enough to exercise every step of eval.</summary>
     static string Checkpoint(string dir, string model)
