@@ -14,6 +14,35 @@ public static class Shape
         return (int)n;
     }
 
+    /// <summary>
+    /// The simplest walk over arrays of one shape that are visited together (an op's operands and its
+    /// destination): size-1 dims are dropped and neighbours i, i+1 merged when every array's
+    /// stride[i] == stride[i+1]·size[i+1], i.e. steps over the pair as over one dim. Always at least
+    /// one dim (a single element is [1] with stride 1). Both backends plan their loops with it.
+    /// </summary>
+    public static (int[] Dims, int[][] Strides) Coalesce(int[] shape, int[][] strides)
+    {
+        var dims = new List<int>();
+        var st = strides.Select(_ => new List<int>()).ToArray();
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] == 1) continue;
+            int last = dims.Count - 1;
+            bool merge = last >= 0;
+            for (int k = 0; merge && k < strides.Length; k++) merge = st[k][last] == strides[k][i] * shape[i];
+            if (merge)
+            {
+                dims[last] *= shape[i];
+                for (int k = 0; k < strides.Length; k++) st[k][last] = strides[k][i];
+                continue;
+            }
+            dims.Add(shape[i]);
+            for (int k = 0; k < strides.Length; k++) st[k].Add(strides[k][i]);
+        }
+        if (dims.Count == 0) { dims.Add(1); foreach (var s in st) s.Add(1); }
+        return (dims.ToArray(), st.Select(s => s.ToArray()).ToArray());
+    }
+
     /// <summary>Row-major (C-order) strides: the last dimension moves fastest.</summary>
     public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
     {

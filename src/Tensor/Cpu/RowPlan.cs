@@ -15,26 +15,12 @@ internal sealed class RowPlan
 
     public RowPlan(int[] shape, params NDArray[] ops)
     {
-        int k = ops.Length;
-        var dims = new List<int>(shape);
-        var st = ops.Select(o => new List<int>(o.Strides)).ToArray();
-        // Drop size-1 dims, then merge neighbours i, i+1 when stride[i] == stride[i+1]*size[i+1] for all.
-        for (int i = dims.Count - 1; i >= 0; i--)
-            if (dims[i] == 1) { dims.RemoveAt(i); foreach (var s in st) s.RemoveAt(i); }
-        for (int i = dims.Count - 2; i >= 0; i--)
-        {
-            bool merge = true;
-            for (int j = 0; j < k; j++) if (st[j][i] != st[j][i + 1] * dims[i + 1]) { merge = false; break; }
-            if (!merge) continue;
-            dims[i] *= dims[i + 1]; dims.RemoveAt(i + 1);
-            foreach (var s in st) { s[i] = s[i + 1]; s.RemoveAt(i + 1); }
-        }
-        if (dims.Count == 0) { dims.Add(1); foreach (var s in st) s.Add(1); }
+        var (dims, st) = Shape.Coalesce(shape, ops.Select(o => o.Strides).ToArray());
         Len = dims[^1];
-        _outer = dims.Take(dims.Count - 1).ToArray();
+        _outer = dims[..^1];
         Rows = _outer.Aggregate(1, (p, d) => p * d);
         if (Shape.Numel(shape) == 0) Rows = 0;
-        _strides = st.Select(s => s.Take(s.Count - 1).ToArray()).ToArray();
+        _strides = st.Select(s => s[..^1]).ToArray();
         Inner = st.Select(s => s[^1]).ToArray();
         _base = ops.Select(o => o.Offset).ToArray();
     }

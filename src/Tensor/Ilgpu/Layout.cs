@@ -45,10 +45,8 @@ public struct Strided
 }
 
 /// <summary>
-/// Simplifies the layouts of arrays that are walked together (an elementwise op's operands and
-/// destination, all of one shape): size-1 dims are dropped and a dim is merged into the next when
-/// every array steps over the pair as over one dim. A result of one dim with unit strides is the
-/// contiguous fast path — a kernel indexes it linearly, with no div/rem at all.
+/// The layouts of arrays walked together, coalesced (<see cref="Shape.Coalesce"/>). A result of one
+/// dim with unit strides is the contiguous fast path: a kernel indexes it linearly, with no div/rem.
 /// </summary>
 public static class Collapse
 {
@@ -58,25 +56,8 @@ public static class Collapse
 
     public static Plan Of(int[] shape, int[][] arrayStrides)
     {
-        var dims = new List<int>();
-        var strides = arrayStrides.Select(_ => new List<int>()).ToArray();
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (shape[i] == 1) continue;
-            int last = dims.Count - 1;
-            // Merge with the previous kept dim when, for every array, stepping the previous dim once
-            // equals stepping this dim shape[i] times.
-            if (last >= 0 && arrayStrides.Select((st, k) => strides[k][last] == st[i] * shape[i]).All(b => b))
-            {
-                dims[last] *= shape[i];
-                for (int k = 0; k < arrayStrides.Length; k++) strides[k][last] = arrayStrides[k][i];
-                continue;
-            }
-            dims.Add(shape[i]);
-            for (int k = 0; k < arrayStrides.Length; k++) strides[k].Add(arrayStrides[k][i]);
-        }
-        bool linear = dims.Count == 0 || (dims.Count == 1 && strides.All(s => s[0] == 1));
-        return new Plan(linear, dims.Count == 0 ? [1] : dims.ToArray(), strides.Select(s => s.Count == 0 ? new[] { 1 } : s.ToArray()).ToArray());
+        var (dims, strides) = Tensors.Shape.Coalesce(shape, arrayStrides);
+        return new Plan(dims.Length == 1 && strides.All(s => s[0] == 1), dims, strides);
     }
 
     /// <summary>Array k's layout under the plan, for the strided kernels.</summary>
