@@ -13,7 +13,7 @@ public static class Program
                 [--noise uniform|normal] [--image-size N] [--optimizer adam|rmsprop] [--data DIR]
                 [--device D] [--seed N] [--out DIR] [--sample-every N] [--checkpoint-every N]
                 [--resume RUN_DIR] [--channels 1|3] [--eval-every N] [--eval-n N]
-                --data: an IDX folder (train + t10k files) or a folder of .png/.jpg pictures
+                --data: an IDX folder (t10k files, if any, are held out for eval) or a folder of .png/.jpg pictures
                 models: vanilla lsgan dcgan dcgan64 wgan wgan-gp infogan (64×64: dcgan64, and
                         wgan / wgan-gp with --image-size 64; only these take --channels 3)
                 losses: nonsaturating minimax lsgan wgan wgan-gp
@@ -27,8 +27,8 @@ public static class Program
           sweep --model M --grid "OPT=V1,V2 OPT=V1,V2" [--epochs N] [--jobs N] [--n N] [--out DIR] [--emit slurm]
           sweep --aggregate DIR        train + eval each grid point; sweep.md, sweep.csv, contact-sheet.png
           devices                      list backends and devices, and why any is unavailable
-          bench WORKLOAD [--iters N] [--warmup N] [--device D]
-                                       time gemm | vanilla-step | dcgan-step | wgan-gp-step | sample-1k
+          bench WORKLOAD [--iters N] [--warmup N] [--device D] [--estimate h100,a100,rtx4090,t4|all]
+                                       time gemm | vanilla-step | dcgan-step | wgan-gp-step | sample-1k | dcgan64-step
         devices: auto | cpu | cuda | opencl | ilgpu-cpu (or the SCRATCH_DEVICE variable)
         """;
 
@@ -78,14 +78,12 @@ public static class Program
         catch (ArgumentException e) { throw new UsageException("--device: " + e.Message); }
     }
 
-    internal static IBackend Unwrap(IBackend b) => b is ProfilingBackend p ? p.Inner : b;
-
     static int Devices()
     {
         foreach (var (spec, ok, detail) in Device.Survey())
         {
             Console.WriteLine($"{spec,-10} {(ok ? "available  " : "unavailable")}  {detail}");
-            if (ok && spec != "cpu" && Device.TryGet(spec, out var d, out _) && Unwrap(d!.Backend) is Tensors.Ilgpu.IlgpuBackend ib)
+            if (ok && spec != "cpu" && Device.TryGet(spec, out var d, out _) && d!.Backend.Innermost() is Tensors.Ilgpu.IlgpuBackend ib)
                 Console.WriteLine($"{"",-10} {"",-11}  matmul: {ib.GemmNote}");
         }
         Console.WriteLine($"auto       -> {Device.Get("auto")}");

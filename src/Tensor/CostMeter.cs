@@ -28,7 +28,7 @@ public sealed record GpuSpec(string Name, string Label, double Fp32TeraFlops, do
 /// own size), and floating-point operations (a multiply-add is 2; exp, log, tanh and pow count 8).
 /// `scratch bench WORKLOAD --estimate GPU` turns these into a roofline time per step.
 /// </summary>
-public sealed class CostMeter(IBackend inner) : IBackend
+public sealed class CostMeter(IBackend inner) : IBackendWrapper
 {
     public readonly record struct Call(string Primitive, long Launches, double BytesRead, double BytesWritten, double Flops);
     readonly List<Call> _calls = new();
@@ -36,13 +36,14 @@ public sealed class CostMeter(IBackend inner) : IBackend
     public IReadOnlyList<Call> Calls => _calls;
     public void Reset() => _calls.Clear();
 
-    // A launch count from the backend itself where it counts them (the ILGPU backend), else one per primitive.
-    long LaunchesSoFar => inner is Ilgpu.IlgpuBackend ib ? ib.Launches : 0;
+    // A launch count from the backend itself where it counts them (the ILGPU backend, under any
+    // profiler), else one per primitive.
     void Run(string name, double read, double written, double flops, Action f)
     {
-        long before = LaunchesSoFar;
+        var ilgpu = inner.Innermost() as Ilgpu.IlgpuBackend;
+        long before = ilgpu?.Launches ?? 0;
         f();
-        long launches = inner is Ilgpu.IlgpuBackend ? LaunchesSoFar - before : 1;
+        long launches = ilgpu != null ? ilgpu.Launches - before : 1;
         _calls.Add(new Call(name, launches, read, written, flops));
     }
 

@@ -77,7 +77,7 @@ public sealed class Device
         {
             // An OpenCL device counts only if it is a GPU: OpenCL on the CPU is slower than the managed backend.
             foreach (var k in new[] { "cuda", "opencl" })
-                if (TryGet(k, out var d, out _) && (d!.Kind == DeviceKind.Cuda || d.IsGpu)) return d;
+                if (TryGet(k, out var d, out _) && d!.IsGpu) return d;
             return Cpu;
         }
         if (!Choices.Contains(spec))

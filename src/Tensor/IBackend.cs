@@ -62,6 +62,18 @@ public interface IBackend : IDisposable
     void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule;
 }
 
+/// <summary>A backend that wraps another (the profiler, the cost meter) and forwards every call to it.</summary>
+public interface IBackendWrapper : IBackend
+{
+    IBackend Inner { get; }
+}
+
+public static class BackendExtensions
+{
+    /// <summary>The backend that really computes, under any wrappers.</summary>
+    public static IBackend Innermost(this IBackend b) => b is IBackendWrapper w ? w.Inner.Innermost() : b;
+}
+
 public enum RandomKind { Uniform, Normal, Bernoulli }
 
 /// <summary>Sizes of one 2-D convolution: input C×H×W, kernel KH×KW, stride, padding, output OH×OW.</summary>

@@ -102,7 +102,6 @@ public sealed partial class NDArray
     NDArray ReduceAxes<TOp>(string op, int[]? axes, bool keepDim) where TOp : struct, IReduceOp
     {
         var ax = Axes(op, axes);
-        var x = this;
         // Merge a run of adjacent reduced axes of a contiguous array into one: a plain row reduction.
         if (ax.Length > 1 && IsContiguous && ax[^1] - ax[0] == ax.Length - 1)
         {

@@ -8,7 +8,7 @@ namespace Scratch.Tensors;
 /// way to see where a training step spends its time. Enable with SCRATCH_PROFILE=1; `scratch bench`
 /// prints the table at the end.
 /// </summary>
-public sealed class ProfilingBackend(IBackend inner) : IBackend
+public sealed class ProfilingBackend(IBackend inner) : IBackendWrapper
 {
     /// <summary>The backend being timed.</summary>
     public IBackend Inner => inner;

@@ -20,13 +20,7 @@ internal static class Estimate
     }
 
     /// <summary>Kernel launches so far on an ILGPU device (through any wrappers), or 0 elsewhere.</summary>
-    public static long Launches(IBackend b) => b switch
-    {
-        IlgpuBackend ib => ib.Launches,
-        CostMeter m => Launches(m.Inner),
-        ProfilingBackend p => Launches(p.Inner),
-        _ => 0,
-    };
+    public static long Launches(IBackend b) => b.Innermost() is IlgpuBackend ib ? ib.Launches : 0;
 
     public static string Report(CostMeter meter, GpuSpec[] gpus, int iters)
     {
