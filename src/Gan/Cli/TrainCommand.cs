@@ -81,7 +81,7 @@ public static class TrainCommand
         {
             try { Directory.CreateDirectory(run.Dir); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new IOException($"--out: cannot create the run folder '{run.Dir}': {e.Message}"); }
-            Images.ImageFile.WriteAtomically(run.ConfigPath, System.Text.Encoding.UTF8.GetBytes(c.ToJson()));
+            AtomicFile.WriteText(run.ConfigPath, c.ToJson(), "config.json");
         }
         Console.WriteLine($"scratch train: {c.Model} ({c.Loss}) on {data.Source}, {data.Count} images, device {device} — run folder {run.Dir}");
         Console.WriteLine($"G: {gan.G.ParameterCount:N0} parameters, D: {gan.D.ParameterCount:N0} parameters");

@@ -77,6 +77,6 @@ public static class Idx
         BinaryPrimitives.WriteInt32BigEndian(bytes, 0x800 + dims.Length);
         for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
         data.CopyTo(bytes, 4 + 4 * dims.Length);
-        Scratch.Gan.Images.ImageFile.WriteAtomically(path, bytes);
+        AtomicFile.Write(path, bytes, "samples.idx");
     }
 }

@@ -25,12 +25,7 @@ public static class EvalCommand
 
         var report = Evaluate(path, n, seed, device, classifierPath, dataDir, realLimit, kidSubsets);
         var text = json ? report.ToJson() : report.ToTable();
-        if (outPath != null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-            File.WriteAllText(outPath + ".tmp", report.ToJson() + "\n");
-            File.Move(outPath + ".tmp", outPath, overwrite: true);
-        }
+        if (outPath != null) AtomicFile.WriteText(outPath, report.ToJson() + "\n", "eval.json");
         Console.WriteLine(text.TrimEnd());
         return 0;
     }

@@ -36,7 +36,7 @@ public static class Gif
             s.WriteByte(0);
         }
         s.WriteByte(0x3B);
-        ImageFile.WriteAtomically(path, s.ToArray());
+        AtomicFile.Write(path, s.ToArray(), "progress.gif");
     }
 
     static readonly byte[] GreyPalette = Enumerable.Range(0, 256).SelectMany(i => new[] { (byte)i, (byte)i, (byte)i }).ToArray();

@@ -33,26 +33,7 @@ public static class ImageFile
     }
 
     public static void SavePng(string path, byte[] pixels, int width, int height, int channels) =>
-        WriteAtomically(path, EncodePng(pixels, width, height, channels));
-
-    /// <summary>Writes to a temporary file beside the target, then renames; a failure says what to pass instead.</summary>
-    public static void WriteAtomically(string path, byte[] bytes)
-    {
-        if (Directory.Exists(path)) throw new IOException($"'{path}' is a folder; give a file name to write (for example {Path.Combine(path, "samples.png")})");
-        var full = Path.GetFullPath(path);
-        var tmp = full + ".tmp";
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllBytes(tmp, bytes);
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try { File.Delete(tmp); } catch (Exception) { /* the temporary file may never have been made */ }
-            throw new IOException($"cannot write '{path}': {e.Message}");
-        }
-    }
+        AtomicFile.Write(path, EncodePng(pixels, width, height, channels));
 
     /// <summary>
     /// Decodes any PNG or JPEG (grey, RGB, palette, with alpha…) to interleaved RGB bytes; alpha is

@@ -31,9 +31,7 @@ public static class ContactSheet
             for (int l = 0; l < lines.Count; l++) canvas.DrawText(lines[l], x, y + side + 14 + 14 * l, font, ink);
         }
         using var png = surface.Snapshot().Encode(SKEncodedImageFormat.Png, 100);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllBytes(path + ".tmp", png.ToArray());
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.Write(path, png.ToArray(), "contact-sheet.png");
     }
 
     static List<string> Wrap(string text, SKFont font, float width)

@@ -68,8 +68,7 @@ public static class SweepCommand
             lock (evalLock)
             {
                 var report = EvalCommand.Evaluate(new RunFolder(dir).LatestCheckpoint, n, 1, Program.DeviceOption("cpu"), realLimit: evalReal);
-                File.WriteAllText(evalPath + ".tmp", report.ToJson() + "\n");
-                File.Move(evalPath + ".tmp", evalPath, overwrite: true);
+                AtomicFile.WriteText(evalPath, report.ToJson() + "\n", "eval.json");
                 Console.WriteLine($"{p.Name}: IS {report.Generated.InceptionScore:F2}, FD {report.Generated.Frechet:F2}, classes covered {report.Generated.ClassesCovered}");
             }
         }

@@ -81,7 +81,7 @@ public static class SweepTable
 
         var csv = new StringBuilder().AppendLine(string.Join(",", head.Select(h => h.Replace(' ', '_'))));
         foreach (var r in rows) csv.AppendLine(string.Join(",", Cells(r)));
-        File.WriteAllText(Path.Combine(dir, "sweep.csv"), csv.ToString());
+        AtomicFile.WriteText(Path.Combine(dir, "sweep.csv"), csv.ToString());
 
         var first = rows[0].Eval;
         var md = new StringBuilder();
@@ -93,7 +93,7 @@ public static class SweepTable
         md.AppendLine("|" + string.Concat(head.Select(_ => "---|")));
         foreach (var r in rows) md.AppendLine("| " + string.Join(" | ", Cells(r)) + " |");
         md.AppendLine().AppendLine("![contact sheet](contact-sheet.png)");
-        File.WriteAllText(Path.Combine(dir, "sweep.md"), md.ToString());
+        AtomicFile.WriteText(Path.Combine(dir, "sweep.md"), md.ToString());
         ContactSheet.Save(Path.Combine(dir, "contact-sheet.png"), rows.Select(r => (r.FinalGrid, r.Name.Replace('_', ' ') + (r.Digits ? "  O" : "  X"))).ToList());
     }
 }
