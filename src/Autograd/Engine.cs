@@ -55,8 +55,15 @@ public static class Engine
         finally { _needed = saved; }
 
         if (accumulateLeaves)
+        {
+            // A gradient may become a leaf's Grad as it is (no copy) only if nothing else can see its
+            // memory: not a gradient the caller passed in, not one already given to another leaf, and
+            // not saved by a graph that is kept for another backward.
+            var taken = new HashSet<Storage>(ReferenceEqualityComparer.Instance);
+            if (gradOutputs != null) foreach (var g in gradOutputs) if (g != null) taken.Add(g.Data.Storage);
             foreach (var (t, g) in grads)
-                if (t.IsLeaf && t.RequiresGrad) AccumulateLeaf(t, g, createGraph);
+                if (t.IsLeaf && t.RequiresGrad) AccumulateLeaf(t, g, createGraph, retain ? null : taken);
+        }
         return grads;
     }
 
@@ -103,11 +110,21 @@ public static class Engine
     static void Accumulate(Dictionary<Tensor, Tensor> grads, Tensor t, Tensor g) =>
         grads[t] = grads.TryGetValue(t, out var prev) ? prev + g : g;
 
-    // A leaf's Grad outlives the step's MemoryScope: it is allocated untracked once, then summed in place.
-    static void AccumulateLeaf(Tensor leaf, Tensor g, bool createGraph)
+    // A leaf's Grad outlives the step's MemoryScope. The first gradient after ZeroGrad is adopted when
+    // it may be (its memory leaves the scope and the old buffer goes back to the pool): on a GPU that
+    // saves one copy kernel per parameter and step. Otherwise it is copied into the kept buffer, and
+    // later gradients are summed in place.
+    static void AccumulateLeaf(Tensor leaf, Tensor g, bool createGraph, HashSet<Storage>? taken)
     {
         if (createGraph) { leaf.Grad = leaf.Grad == null ? g : leaf.Grad + g; return; }
-        if (leaf.Grad == null && leaf.SpareGrad is { } spare && !spare.Data.Storage.IsReleased)
+        var spare = leaf.SpareGrad is { } s && !s.Data.Storage.IsReleased ? s : null;
+        if (leaf.Grad == null && taken != null && Adoptable(g.Data, taken))
+        {
+            leaf.Grad = new Tensor(g.Data);
+            leaf.SpareGrad = null;
+            spare?.Data.Storage.Release();
+        }
+        else if (leaf.Grad == null && spare != null)
         {
             spare.Data.CopyFrom(g.Data);
             leaf.Grad = spare;
@@ -119,6 +136,12 @@ public static class Engine
         }
         else leaf.Grad.Data.AddInPlace(g.Data);
     }
+
+    // The array must cover its whole storage, contiguously, and be owned by an open MemoryScope (which
+    // then lets go of it); an array made outside every scope may be the caller's and is copied.
+    static bool Adoptable(NDArray a, HashSet<Storage> taken) =>
+        a.IsContiguous && a.Offset == 0 && a.Numel == a.Storage.Length && !a.Storage.IsReleased
+        && !taken.Contains(a.Storage) && MemoryScope.Disown(a.Storage) && taken.Add(a.Storage);
 
     // Iterative depth-first search: deep graphs (long training unrolls) must not overflow the stack.
     static List<Tensor> TopologicalOrder(Tensor[] outputs)

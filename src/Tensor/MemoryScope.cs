@@ -47,6 +47,23 @@ public sealed class MemoryScope : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes a storage out of whichever open scope owns it, so it lives on like untracked state.
+    /// False when no scope owns it (it was made outside every scope, or untracked).
+    /// </summary>
+    public static bool Disown(Storage s)
+    {
+        for (var c = _current; c != null; c = c._parent)
+        {
+            if (c._suspended) continue;
+            int i = c._owned.LastIndexOf(s);
+            if (i < 0) continue;
+            c._owned.RemoveAt(i);
+            return true;
+        }
+        return false;
+    }
+
     public int Count => _owned.Count;
 
     public void Dispose()
