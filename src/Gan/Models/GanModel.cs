@@ -22,6 +22,10 @@ public sealed class GanModel
     public Generator Rng { get; }
     public Device Device { get; }
     InfoGanD? Info => D as InfoGanD;
+    // Whether D may score the real and the fake batch as one batch of 2n: true unless a layer couples
+    // the samples of a batch (BatchNorm's statistics would then mix real and fake). The scores are
+    // the same either way; one pass through each layer instead of two halves the kernel launches.
+    readonly bool _jointD;
 
     public GanModel(GanConfig c, Device device)
     {
@@ -43,6 +47,7 @@ public sealed class GanModel
         OptD = MakeOptimizer(D.Parameters(), c.LrD);
         var gParams = Info != null ? G.Parameters().Concat(Info.QHead.Parameters()) : G.Parameters();
         OptG = MakeOptimizer(gParams, c.LrG);
+        _jointD = Info == null && !D.Modules().Any(m => m is BatchNorm);
     }
 
     Optimizer MakeOptimizer(IEnumerable<Tensor> ps, double lr) => Config.Optimizer == "rmsprop"
@@ -78,7 +83,7 @@ public sealed class GanModel
         int n = real.Shape[0];
         Tensor fake;
         using (GradMode.NoGrad()) fake = G.Call(Latent(n).Z);
-        var sReal = D.Call(real); var sFake = D.Call(fake);
+        var (sReal, sFake) = Scores(real, fake);
         var loss = GanLosses.D(Config.Loss, sReal, sFake);
         double w = readLosses && Config.Loss is "wgan" or "wgan-gp" ? -loss.Item() : double.NaN;
         if (Config.Loss == "wgan-gp") loss = loss + GanLosses.GradientPenalty(D, real, fake, Rng) * Config.GpLambda;
@@ -87,6 +92,15 @@ public sealed class GanModel
         OptD.Step();
         if (Config.Loss == "wgan") OptD.ClampParameters(-Config.Clip, Config.Clip);
         return (readLosses ? loss.Item() : double.NaN, w);
+    }
+
+    /// <summary>D's scores of a real and a fake batch: one pass over both when <see cref="_jointD"/>.</summary>
+    (Tensor Real, Tensor Fake) Scores(Tensor real, Tensor fake)
+    {
+        if (!_jointD || !Shape.Same(real.Shape, fake.Shape)) return (D.Call(real), D.Call(fake));
+        int n = real.Shape[0];
+        var both = D.Call(Tensor.Cat([real, fake], 0));
+        return (both.Narrow(0, 0, n), both.Narrow(0, n, fake.Shape[0]));
     }
 
     /// <summary>One generator update (for InfoGAN also Q's: the information loss trains both); readLosses as in DStep.</summary>
