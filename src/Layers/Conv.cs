@@ -4,7 +4,7 @@ using Scratch.Tensors;
 namespace Scratch.Layers;
 
 /// <summary>2-D convolution, weight [out, in, k, k].</summary>
-public sealed class Conv2d : Module
+public sealed class Conv2d : Module, IBiasActivation
 {
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
@@ -20,13 +20,14 @@ public sealed class Conv2d : Module
     }
 
     public override Tensor Forward(Tensor x) => x.Conv2d(Weight, Bias, Stride, Padding);
+    public Tensor ForwardActivated(Tensor x, double slope) => x.Conv2d(Weight, null, Stride, Padding).AddLeakyRelu(Bias!.Reshape(1, -1, 1, 1), slope);
 }
 
 /// <summary>
 /// Transposed convolution ("deconvolution"), weight [in, out, k, k]: the adjoint of a Conv2d, used by
 /// generators to upsample. Output side = (in − 1)·stride − 2·padding + k + output_padding.
 /// </summary>
-public sealed class ConvTranspose2d : Module
+public sealed class ConvTranspose2d : Module, IBiasActivation
 {
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
@@ -43,4 +44,6 @@ public sealed class ConvTranspose2d : Module
     }
 
     public override Tensor Forward(Tensor x) => x.ConvTranspose2d(Weight, Bias, Stride, Padding, OutputPadding);
+    public Tensor ForwardActivated(Tensor x, double slope) =>
+        x.ConvTranspose2d(Weight, null, Stride, Padding, OutputPadding).AddLeakyRelu(Bias!.Reshape(1, -1, 1, 1), slope);
 }

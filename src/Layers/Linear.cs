@@ -4,7 +4,7 @@ using Scratch.Tensors;
 namespace Scratch.Layers;
 
 /// <summary>y = x·Wᵀ + b with W [out, in] (PyTorch's layout, so state dicts interchange).</summary>
-public sealed class Linear : Module
+public sealed class Linear : Module, IBiasActivation
 {
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
@@ -22,6 +22,12 @@ public sealed class Linear : Module
     {
         if (x.Shape[^1] != In) throw new ArgumentException($"Linear({In}, {Out}): input {x.ShapeStr} has {x.Shape[^1]} features, expected {In}");
         return x.Linear(Weight, Bias);
+    }
+
+    public Tensor ForwardActivated(Tensor x, double slope)
+    {
+        if (x.Shape[^1] != In) throw new ArgumentException($"Linear({In}, {Out}): input {x.ShapeStr} has {x.Shape[^1]} features, expected {In}");
+        return x.Linear(Weight).AddLeakyRelu(Bias!, slope);
     }
 
     public override string ToString() => $"Linear({In}, {Out})";

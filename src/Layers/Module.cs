@@ -24,9 +24,12 @@ public abstract class Module
     public Tensor Call(Tensor x)
     {
         var y = Forward(x);
-        _recorder?.Add((this, y.Shape));
+        Recorded(y);
         return y;
     }
+
+    /// <summary>Notes an output of this module for <see cref="Summary"/> (Sequential calls it for fused layers).</summary>
+    internal void Recorded(Tensor y) => _recorder?.Add((this, y.Shape));
 
     protected Tensor Parameter(string name, NDArray value)
     {

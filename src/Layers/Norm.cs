@@ -56,13 +56,17 @@ public class BatchNorm : Module
     Tensor TrainForward(Tensor x, int[] axes, int[] bshape)
     {
         int n = x.Numel / x.Shape[1];
-        NDArray mean = x.Data.Mean(axes, keepDim: true), xc = x.Data - mean;
-        NDArray var = (xc * xc).Sum(axes, keepDim: true), invStd = var.Affine(1.0 / n, Eps).Pow(-0.5);   // var holds n·σ² here
+        // Each line below is one pass (one kernel launch on a GPU); the 1/n of the mean rides in the
+        // subtraction's coefficient instead of a pass of its own.
+        NDArray sum = x.Data.Sum(axes, keepDim: true);                                  // n·μ
+        NDArray xc = NDArray.Zip<Op.Axpby>("sub_mean", x.Data, sum, 1, -1.0 / n);       // x − μ
+        NDArray sq = (xc * xc).Sum(axes, keepDim: true);                                // n·σ²
+        NDArray invStd = sq.Map<Op.RsqrtAffine>(1.0 / n, Eps);                          // 1/√(σ² + ε)
         NDArray xhat = xc * invStd;
         using (GradMode.NoGrad())
         {
-            RunningMean.Data.ZipInPlace<Op.Axpby>(mean.Reshape(-1), 1 - Momentum, Momentum);
-            RunningVar.Data.ZipInPlace<Op.Axpby>(var.Reshape(-1), 1 - Momentum, Momentum / Math.Max(1, n - 1));   // unbiased: n·σ²/(n−1)
+            RunningMean.Data.ZipInPlace<Op.Axpby>(sum.Reshape(-1), 1 - Momentum, Momentum / n);
+            RunningVar.Data.ZipInPlace<Op.Axpby>(sq.Reshape(-1), 1 - Momentum, Momentum / Math.Max(1, n - 1));   // unbiased: n·σ²/(n−1)
         }
         NDArray? gamma = Weight?.Data.Reshape(bshape);
         var y = gamma == null ? xhat : xhat * gamma + Bias!.Data.Reshape(bshape);
@@ -72,7 +76,9 @@ public class BatchNorm : Module
             if (GradMode.Enabled) return Composed(x, axes, bshape, g, inputs);   // double backward
             NDArray dBeta = g.Data.Sum(axes, keepDim: true), dGamma = (g.Data * xhat).Sum(axes, keepDim: true);
             var scale = gamma == null ? invStd : invStd * gamma;
-            var dx = (g.Data - (xhat * dGamma.Affine(1.0 / n, 0) + dBeta.Affine(1.0 / n, 0))) * scale;
+            // dx = (γ/σ)·(g − (x̂·dγ + dβ)/n), the two 1/n folded into the subtractions.
+            var r = NDArray.Zip<Op.Axpby>("bn_grad", g.Data, xhat * dGamma, 1, -1.0 / n);
+            var dx = NDArray.Zip<Op.Axpby>("bn_grad", r, dBeta, 1, -1.0 / n) * scale;
             return gamma == null ? [new Tensor(dx)] : [new Tensor(dx), new Tensor(dGamma.Reshape(-1)), new Tensor(dBeta.Reshape(-1))];
         });
     }

@@ -73,5 +73,29 @@ public sealed class Sequential : Module
     public Sequential(params Module[] layers) { foreach (var l in layers) Add(l); }
     public Sequential Add(Module m) { Child(_layers.Count.ToString(), m); _layers.Add(m); return this; }
     public IReadOnlyList<Module> Layers => _layers;
-    public override Tensor Forward(Tensor x) { foreach (var l in _layers) x = l.Call(x); return x; }
+
+    public override Tensor Forward(Tensor x)
+    {
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            // A peephole fusion: a layer ending in a bias add, then a (leaky) ReLU, run as one pass.
+            if (i + 1 < _layers.Count && _layers[i] is IBiasActivation { Bias: not null } layer && Slope(_layers[i + 1]) is double slope)
+            {
+                x = layer.ForwardActivated(x, slope);
+                _layers[i].Recorded(x); _layers[++i].Recorded(x);
+            }
+            else x = _layers[i].Call(x);
+        }
+        return x;
+    }
+
+    static double? Slope(Module m) => m switch { ReLU => 0, LeakyReLU l when l.Slope >= 0 => l.Slope, _ => null };
+}
+
+/// <summary>A layer whose last step adds a bias, so that a (leaky) ReLU after it can share that pass.</summary>
+public interface IBiasActivation
+{
+    Tensor? Bias { get; }
+    /// <summary>leaky_relu(Forward(x), slope), with the bias added inside the activation's pass.</summary>
+    Tensor ForwardActivated(Tensor x, double slope);
 }

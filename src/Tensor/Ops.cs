@@ -51,6 +51,8 @@ public static class Op
     public struct Sign : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : (x < T.Zero ? -T.One : T.Zero); }
     /// <summary>a*x + b: scalar scale and shift in one pass.</summary>
     public struct Affine : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b; }
+    /// <summary>1/√(a·x + b): BatchNorm's 1/σ from a sum of squares (a = 1/n, b = ε) in one pass.</summary>
+    public struct RsqrtAffine : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.One / T.Sqrt(a * x + b); }
     /// <summary>1 where x &gt; a, else 0: the mask behind relu's and max's gradients.</summary>
     public struct GreaterThan : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > a ? T.One : T.Zero; }
 
@@ -79,6 +81,11 @@ public static class Op
     }
     /// <summary>x &gt; 0 ? y : a·y: (leaky) ReLU's gradient y masked by its input x in one pass.</summary>
     public struct SlopeMask : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? y : a * y; }
+    /// <summary>(Leaky) ReLU of x + y, slope a: a layer's bias and its activation in one pass.</summary>
+    public struct AddLeakyRelu : IBinaryOp
+    {
+        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { var s = x + y; return s > T.Zero ? s : a * s; }
+    }
     /// <summary>x / (√(a·y) + b): Adam's step direction m̂/(√v̂ + ε), with the bias corrections folded into a.</summary>
     public struct ScaledRsqrt : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x / (T.Sqrt(a * y) + b); }
 

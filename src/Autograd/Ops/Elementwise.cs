@@ -45,6 +45,23 @@ public sealed partial class Tensor
     public Tensor LeakyRelu(double slope) => Unary("leaky_relu", Data.LeakyRelu(slope), (g, x) => SlopeMask(g, x.Data, slope));
 
     /// <summary>
+    /// leaky_relu(x + bias) in one pass, bias broadcast to x (slope 0: ReLU): a layer's bias add and
+    /// the activation after it fused, which saves a full read and write of x (a kernel launch on a
+    /// GPU). The output's sign is the sum's sign, so the backward masks with the output.
+    /// </summary>
+    public Tensor AddLeakyRelu(Tensor bias, double slope)
+    {
+        if (slope < 0) throw new ArgumentException($"add_leaky_relu: slope must be ≥ 0, got {slope}");
+        var x = this;
+        var y = NDArray.Zip<Op.AddLeakyRelu>("add_leaky_relu", x.Data, bias.Data, slope);
+        return Record("add_leaky_relu", y, [x, bias], g =>
+        {
+            var pre = SlopeMask(g, y, slope);   // the gradient at x + bias
+            return [pre, Engine.Needs(bias) ? pre.SumTo(bias.Shape) : null];
+        });
+    }
+
+    /// <summary>
     /// (Leaky) ReLU's backward, g·(x &gt; 0 ? 1 : slope), in one pass instead of mask, scale and multiply
     /// (on a GPU, one kernel launch instead of three). It is linear in g with x a constant, so its
     /// own gradient is the same op applied to the incoming gradient — double backward still works.
