@@ -5,11 +5,13 @@ using Xunit;
 
 namespace Scratch.Tests;
 
-/// <summary>The devices tests compare: the CPU backend, and the ILGPU kernels on ILGPU's CPU accelerator.</summary>
+/// <summary>The devices tests compare: the CPU backend, the ILGPU kernels on ILGPU's CPU accelerator, and the reference backend.</summary>
 public static class Devices
 {
     public static Device Cpu => Device.Cpu;
     public static Device Ilgpu => Device.Get("ilgpu-cpu");
+    /// <summary>The reference backend: plain scalar loops, the definition the other two must equal.</summary>
+    public static Device Reference => Device.Reference;
 }
 
 /// <summary>A fact that runs only where a real GPU backend exists; elsewhere it is reported skipped, with the reason.</summary>

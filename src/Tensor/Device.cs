@@ -5,13 +5,15 @@ using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
 using Scratch.Tensors.Cpu;
 using Scratch.Tensors.Ilgpu;
+using Scratch.Tensors.Reference;
 
 namespace Scratch.Tensors;
 
-public enum DeviceKind { Cpu, Cuda, OpenCL, IlgpuCpu }
+public enum DeviceKind { Cpu, Cuda, OpenCL, IlgpuCpu, Reference }
 
 /// <summary>
 /// Where arrays live and which backend computes on them. <c>cpu</c> is the managed SIMD backend;
+/// <c>cpu-ref</c> the reference backend (plain scalar loops: the definition the others must equal);
 /// <c>cuda</c>, <c>opencl</c> and <c>ilgpu-cpu</c> run the same ILGPU kernels on a GPU or on ILGPU's
 /// CPU accelerator (a debugging emulator: exact, but slow — the tests use it to check kernels).
 /// Choose with <see cref="Get"/> or the SCRATCH_DEVICE variable: auto = CUDA, then OpenCL, then cpu.
@@ -45,12 +47,15 @@ public sealed class Device
 
     public override string ToString() => Kind switch
     {
-        DeviceKind.Cpu => "cpu", DeviceKind.Cuda => "cuda", DeviceKind.OpenCL => "opencl", _ => "ilgpu-cpu"
+        DeviceKind.Cpu => "cpu", DeviceKind.Reference => "cpu-ref", DeviceKind.Cuda => "cuda", DeviceKind.OpenCL => "opencl", _ => "ilgpu-cpu"
     };
 
-    public static readonly string[] Choices = ["auto", "cpu", "cuda", "opencl", "ilgpu-cpu"];
+    public static readonly string[] Choices = ["auto", "cpu", "cpu-ref", "cuda", "opencl", "ilgpu-cpu"];
 
     public static Device Cpu { get; } = new(DeviceKind.Cpu, $"managed CPU, {Environment.ProcessorCount} threads, {CpuInfo.Simd}", d => new CpuBackend(d));
+
+    /// <summary>The reference backend: every primitive as the plainest scalar loop (never chosen by auto).</summary>
+    public static Device Reference { get; } = new(DeviceKind.Reference, "reference CPU: scalar loops, one thread", d => new ReferenceBackend(d));
 
     // ILGPU's default CPU device allows 16 threads a group; the tiled GEMM needs groups of 256, so the
     // emulator gets a device of 64 warps of 4 threads (one multiprocessor: the tests run on small shapes).
@@ -68,11 +73,12 @@ public sealed class Device
         set => _default = value;
     }
 
-    /// <summary>Resolves "auto|cpu|cuda|opencl|ilgpu-cpu", throwing a one-line reason when unavailable.</summary>
+    /// <summary>Resolves "auto|cpu|cpu-ref|cuda|opencl|ilgpu-cpu", throwing a one-line reason when unavailable.</summary>
     public static Device Get(string spec)
     {
         spec = spec.Trim().ToLowerInvariant();
         if (spec == "cpu") return Cpu;
+        if (spec == "cpu-ref") return Reference;
         if (spec == "auto")
         {
             // An OpenCL device counts only if it is a GPU: OpenCL on the CPU is slower than the managed backend.
@@ -87,6 +93,7 @@ public sealed class Device
 
     public static bool TryGet(string spec, out Device? device, out string why)
     {
+        if (spec == "cpu" || spec == "cpu-ref") { device = spec == "cpu" ? Cpu : Reference; why = ""; return true; }   // always there
         lock (_cache)
         {
             if (_cache.TryGetValue(spec, out device)) { why = ""; return true; }
@@ -145,6 +152,7 @@ public sealed class Device
     public static IEnumerable<(string Spec, bool Available, string Detail)> Survey()
     {
         yield return ("cpu", true, Cpu.Name);
+        yield return ("cpu-ref", true, Reference.Name);
         foreach (var s in new[] { "cuda", "opencl", "ilgpu-cpu" })
             yield return TryGet(s, out var d, out var why) ? (s, true, d!.Name) : (s, false, why);
     }

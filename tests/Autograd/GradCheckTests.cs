@@ -149,13 +149,67 @@ public class GradCheckTests
             Ok(GradCheck.RunSecondOrder(f, inputs()), name + " (2nd)", ca, cb);
     }
 
-    [Fact]
-    public void A_failing_check_names_the_worst_element()
+    // ---- the diagnostics: a failure says which input, which element, and what the Jacobian looks like ----
+
+    readonly Xunit.Abstractions.ITestOutputHelper _out;
+    public GradCheckTests(Xunit.Abstractions.ITestOutputHelper output) => _out = output;
+
+    /// <summary>x ⊙ w with a hand-written backward; <paramref name="wrongAt"/> adds 1·g to w's gradient at one flat index.</summary>
+    static T MulWithBackward(T x, T w, int wrongAt = -1, bool ignoreGrad = false, bool detachGrad = false)
     {
-        // A deliberately wrong "op": forward x², backward claims 3x.
-        var x = T.From([1.0, 2.0, 3.0], [3], DType.Float64);
-        var r = GradCheck.Run(xs => xs[0] * xs[0].Detach() + (xs[0] * xs[0].Detach()).Detach(), [x]);
+        var mask = new double[w.Numel];
+        if (wrongAt >= 0) mask[wrongAt] = 1;
+        var bump = NDArray.From(mask, w.Shape, DType.Float64, w.Device);
+        return T.Function("mul_by_hand", x.Data * w.Data, [x, w], g =>
+        {
+            if (ignoreGrad) g = new T(g.Data.OnesLike());   // the bug: uses 1 instead of the incoming gradient
+            if (detachGrad) g = g.Detach();                 // the bug: right values, but not differentiable in g
+            return [g * w, g * x + g * new T(bump)];
+        });
+    }
+
+    static T[] Named(int[] shape, int seed) =>
+    [
+        new(NDArray.Uniform(shape, -1, 1, DType.Float64, Device.Cpu, new Generator((ulong)seed))) { Name = "x" },
+        new(NDArray.Uniform(shape, -1, 1, DType.Float64, Device.Cpu, new Generator((ulong)seed + 1))) { Name = "w" },
+    ];
+
+    [Fact]
+    public void A_wrong_backward_is_named_by_input_shape_and_coordinates_with_the_jacobian_around_it()
+    {
+        Assert.True(GradCheck.Run(xs => MulWithBackward(xs[0], xs[1]).Tanh(), Named([2, 3], 1)).Ok);
+        var r = GradCheck.Run(xs => MulWithBackward(xs[0], xs[1], wrongAt: 5).Tanh(), Named([2, 3], 1));   // flat 5 = (1, 2)
+        _out.WriteLine(r.ToString());
         Assert.False(r.Ok);
-        Assert.Contains("gradient mismatch at input 0", r.ToString());
+        Assert.Equal((1, 5), (r.Input, r.Index));
+        Assert.Equal([1, 2], r.Coordinates);
+        Assert.StartsWith("gradcheck failed for input 1 'w' [2,3] at (1, 2): numerical", r.ToString());
+        Assert.Contains("Jacobian ∂output/∂w near w(1, 2), numerical / analytical", r.Report);
+        Assert.Contains("output(1, 2)", r.Report);   // the row where they differ, marked with an arrow
+        Assert.Contains("←", r.Report);
+        var e = Assert.Throws<InvalidOperationException>(() => GradCheck.Assert(xs => MulWithBackward(xs[0], xs[1], wrongAt: 0), Named([3], 2)));
+        Assert.StartsWith("gradcheck failed for input 1 'w' [3] at (0)", e.Message);
+    }
+
+    [Fact]
+    public void A_backward_that_ignores_its_incoming_gradient_is_caught()
+    {
+        var r = GradCheck.Run(xs => MulWithBackward(xs[0], xs[1], ignoreGrad: true).Tanh(), Named([2, 2], 3));
+        _out.WriteLine(r.ToString());
+        Assert.False(r.Ok);
+        Assert.Contains("does not scale with grad_output", r.Problem);
+        Assert.StartsWith("gradcheck failed for input 0 'x' [2,2] at (", r.ToString());
+    }
+
+    [Fact]
+    public void Gradgradcheck_also_differentiates_with_respect_to_grad_output()
+    {
+        // Right first derivatives, and right second derivatives in x and w: only ∂/∂grad_output is wrong.
+        Assert.True(GradCheck.Run(xs => MulWithBackward(xs[0], xs[1], detachGrad: true), Named([2, 2], 4)).Ok);
+        Assert.True(GradGradCheck.Run(xs => MulWithBackward(xs[0], xs[1]), Named([2, 2], 4)).Ok);
+        var r = GradGradCheck.Run(xs => MulWithBackward(xs[0], xs[1], detachGrad: true), Named([2, 2], 4));
+        _out.WriteLine(r.ToString());
+        Assert.False(r.Ok);
+        Assert.StartsWith("gradgradcheck failed for input 2 'grad_output' [2,2] at (", r.ToString());
     }
 }
