@@ -18,8 +18,8 @@ public static class Engine
         for (int i = 0; i < inputs.Length; i++)
         {
             if (grads.TryGetValue(inputs[i], out var g)) result[i] = g;
-            else if (!allowUnused)
-                throw new InvalidOperationException($"grad: input {i} ({inputs[i].ShapeStr}) was not used to compute the outputs; pass allowUnused: true if that is expected");
+            else if (allowUnused) result[i] = inputs[i].ZerosLike();   // PyTorch's allow_unused with materialize_grads
+            else throw new InvalidOperationException($"grad: input {i} ({inputs[i].ShapeStr}) was not used to compute the outputs; pass allowUnused: true to get zeros for it");
         }
         return result;
     }
@@ -46,13 +46,8 @@ public static class Engine
         }
 
         var order = TopologicalOrder(outputs);
-        var saved = _needed;
-        _needed = targets == null ? null : Needed(order, targets);
-        try
-        {
-            using (createGraph ? GradMode.EnableGrad() : GradMode.NoGrad()) Propagate(order, grads, retain);
-        }
-        finally { _needed = saved; }
+        var needed = targets == null ? null : Needed(order, targets);
+        using (createGraph ? GradMode.EnableGrad() : GradMode.NoGrad()) Propagate(order, grads, needed, retain);
 
         if (accumulateLeaves)
         {
@@ -68,8 +63,10 @@ public static class Engine
     }
 
     // Outputs first: each node receives the sum of its output's gradients and passes on its inputs'.
-    static void Propagate(List<Tensor> order, Dictionary<Tensor, Tensor> grads, bool retain)
+    // needed: when only some inputs' gradients were asked for (Grad), the tensors on a path to them.
+    static void Propagate(List<Tensor> order, Dictionary<Tensor, Tensor> grads, HashSet<Tensor>? needed, bool retain)
     {
+        bool Needs(Tensor t) => t.RequiresGrad && (needed == null || needed.Contains(t));
         for (int k = order.Count - 1; k >= 0; k--)
         {
             var t = order[k];
@@ -77,11 +74,12 @@ public static class Engine
             var node = t.Node!;
             if (node.Freed)
                 throw new InvalidOperationException($"backward: the graph through '{node.Op}' was already freed by an earlier backward; pass retainGraph: true to the first call to go through it twice");
-            var inGrads = node.Backward!(g);
+            var needs = Array.ConvertAll(node.Inputs, Needs);
+            var inGrads = node.Backward!(g, t, needs);
             for (int i = 0; i < node.Inputs.Length; i++)
             {
                 var input = node.Inputs[i];
-                if (inGrads[i] is not { } gi || !Needs(input)) continue;
+                if (!needs[i] || inGrads[i] is not { } gi) continue;
                 if (!Shape.Same(gi.Shape, input.Shape))
                     throw new InvalidOperationException($"internal: '{node.Op}' returned a gradient of shape {gi.ShapeStr} for an input of shape {input.ShapeStr}");
                 Accumulate(grads, input, gi);
@@ -90,15 +88,7 @@ public static class Engine
         }
     }
 
-    [ThreadStatic] static HashSet<Tensor>? _needed;
-
-    /// <summary>
-    /// Whether a backward function should compute the gradient for this input: it requires grad and,
-    /// when only some inputs' gradients were asked for (Grad), it lies on a path to one of them.
-    /// Skipping the rest matters: WGAN-GP's ∇ₓD would otherwise also compute every weight gradient.
-    /// </summary>
-    public static bool Needs(Tensor t) => t.RequiresGrad && (_needed == null || _needed.Contains(t));
-
+    // The tensors that lie on a path from one of the targets: only their gradients are computed.
     static HashSet<Tensor> Needed(List<Tensor> order, Tensor[] targets)
     {
         var set = new HashSet<Tensor>(targets, ReferenceEqualityComparer.Instance);

@@ -82,7 +82,7 @@ public sealed partial class Tensor
     /// Wraps an op's result. When grad mode is on and an input requires grad, the result remembers
     /// the op, its inputs and its backward function: g ↦ one gradient per input (null = none).
     /// </summary>
-    internal static Tensor Record(string op, NDArray result, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    internal static Tensor Record(string op, NDArray result, Tensor[] inputs, BackwardFn backward)
     {
         var t = new Tensor(result);
         if (GradMode.Enabled && inputs.Any(i => i.RequiresGrad))
@@ -93,10 +93,18 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>Record for a backward that needs only g: it may return a gradient for every input; the engine drops those not needed.</summary>
+    internal static Tensor Record(string op, NDArray result, Tensor[] inputs, Func<Tensor, Tensor?[]> backward) =>
+        Record(op, result, inputs, (g, _, _) => backward(g));
+
     /// <summary>
     /// Defines a new differentiable op from outside (like torch.autograd.Function): the forward result
     /// and a backward written with Tensor ops. Losses use it for numerically stable fused formulas.
     /// </summary>
+    public static Tensor Function(string op, NDArray result, Tensor[] inputs, BackwardFn backward) =>
+        Record(op, result, inputs, backward);
+
+    /// <summary>Function with a backward of g alone.</summary>
     public static Tensor Function(string op, NDArray result, Tensor[] inputs, Func<Tensor, Tensor?[]> backward) =>
         Record(op, result, inputs, backward);
 
@@ -132,12 +140,21 @@ public sealed partial class Tensor
     public Tensor OnesLike() => new(Data.OnesLike());
 }
 
+/// <summary>
+/// An op's backward. g is the gradient of the loss with respect to the op's output y (y is handed in
+/// because many derivatives are cheapest in terms of it: d eˣ = eˣ, d tanh = 1 − tanh²). needs[i]
+/// says whether input i wants a gradient: skipping the others is what keeps WGAN-GP's ∇ₓD from also
+/// computing every weight gradient. Returns one gradient per input, null where none is needed.
+/// It is written with Tensor ops, so with createGraph the gradient is itself differentiable.
+/// </summary>
+public delegate Tensor?[] BackwardFn(Tensor g, Tensor y, bool[] needs);
+
 /// <summary>One recorded op: its inputs and how to turn the output's gradient into theirs.</summary>
-internal sealed class Node(string op, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+internal sealed class Node(string op, Tensor[] inputs, BackwardFn backward)
 {
     public string Op { get; } = op;
     public Tensor[] Inputs { get; private set; } = inputs;
-    public Func<Tensor, Tensor?[]>? Backward { get; private set; } = backward;
+    public BackwardFn? Backward { get; private set; } = backward;
     public bool Freed => Backward == null;
 
     /// <summary>Drops the saved tensors so their memory can go; a later backward through here is an error.</summary>

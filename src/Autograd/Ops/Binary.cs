@@ -6,10 +6,14 @@ namespace Scratch.Autograd;
 // the broadcast dims (SumTo), because each of its elements was used that many times.
 public sealed partial class Tensor
 {
+    // ga, gb: each input's gradient from the output's gradient g (and the output y, for pow).
     Tensor Binary(string op, Tensor other, NDArray y, Func<Tensor, Tensor> ga, Func<Tensor, Tensor> gb) =>
-        Record(op, y, [this, other], g => [
-            Engine.Needs(this) ? ga(g).SumTo(Shape) : null,
-            Engine.Needs(other) ? gb(g).SumTo(other.Shape) : null]);
+        Binary(op, other, y, (g, _) => ga(g), (g, _) => gb(g));
+
+    Tensor Binary(string op, Tensor other, NDArray y, Func<Tensor, Tensor, Tensor> ga, Func<Tensor, Tensor, Tensor> gb) =>
+        Record(op, y, [this, other], (g, output, needs) => [
+            needs[0] ? ga(g, output).SumTo(Shape) : null,
+            needs[1] ? gb(g, output).SumTo(other.Shape) : null]);
 
     public static Tensor operator +(Tensor a, Tensor b) => a.Binary("add", b, a.Data + b.Data, g => g, g => g);
     public static Tensor operator -(Tensor a, Tensor b) => a.Binary("sub", b, a.Data - b.Data, g => g, g => -g);
@@ -17,11 +21,7 @@ public sealed partial class Tensor
     public static Tensor operator /(Tensor a, Tensor b) => a.Binary("div", b, a.Data / b.Data, g => g / b, g => -g * a / (b * b));
 
     /// <summary>aᵇ elementwise (a &gt; 0 where b is not a whole number).</summary>
-    public Tensor Pow(Tensor e)
-    {
-        Tensor? y = null;
-        return y = Binary("pow", e, Data.Pow(e.Data), g => g * e * Pow(e - 1), g => g * y! * Log());
-    }
+    public Tensor Pow(Tensor e) => Binary("pow", e, Data.Pow(e.Data), (g, y) => g * e * Pow(e - 1), (g, y) => g * y * Log());   // d aᵇ/db = aᵇ·ln a
 
     /// <summary>The larger of a and b; ties send the gradient to a.</summary>
     public static Tensor Maximum(Tensor a, Tensor b)

@@ -7,42 +7,27 @@ namespace Scratch.Autograd;
 // derivative is zero almost everywhere.
 public sealed partial class Tensor
 {
-    Tensor Unary(string op, NDArray y, Func<Tensor, Tensor, Tensor> backward) =>
-        Record(op, y, [this], g => [backward(g, this)]);
+    // backward(g, x, y): the input's gradient from the output's gradient g, the input x and the output y.
+    Tensor Unary(string op, NDArray y, Func<Tensor, Tensor, Tensor, Tensor> backward) =>
+        Record(op, y, [this], (g, output, _) => [backward(g, this, output)]);
 
-    public Tensor Neg() => Unary("neg", Data.Neg(), (g, x) => -g);
+    public Tensor Neg() => Unary("neg", Data.Neg(), (g, x, _) => -g);
 
-    public Tensor Exp()
-    {
-        Tensor? y = null;
-        return y = Unary("exp", Data.Exp(), (g, x) => g * y!);          // d eˣ = eˣ
-    }
+    public Tensor Exp() => Unary("exp", Data.Exp(), (g, x, y) => g * y);          // d eˣ = eˣ
 
-    public Tensor Log() => Unary("log", Data.Log(), (g, x) => g / x);     // d log x = 1/x
+    public Tensor Log() => Unary("log", Data.Log(), (g, x, _) => g / x);     // d log x = 1/x
 
-    public Tensor Sqrt()
-    {
-        Tensor? y = null;
-        return y = Unary("sqrt", Data.Sqrt(), (g, x) => g / (y! * 2));   // d √x = 1/(2√x)
-    }
+    public Tensor Sqrt() => Unary("sqrt", Data.Sqrt(), (g, x, y) => g / (y * 2));   // d √x = 1/(2√x)
 
-    public Tensor Abs() => Unary("abs", Data.Abs(), (g, x) => g * Const(x.Data.Sign()));
+    public Tensor Abs() => Unary("abs", Data.Abs(), (g, x, _) => g * Const(x.Data.Sign()));
 
-    public Tensor Tanh()
-    {
-        Tensor? y = null;
-        return y = Unary("tanh", Data.Tanh(), (g, x) => g * (1 - y! * y!));   // d tanh = 1 − tanh²
-    }
+    public Tensor Tanh() => Unary("tanh", Data.Tanh(), (g, x, y) => g * (1 - y * y));   // d tanh = 1 − tanh²
 
-    public Tensor Sigmoid()
-    {
-        Tensor? y = null;
-        return y = Unary("sigmoid", Data.Sigmoid(), (g, x) => g * y! * (1 - y!));   // σ' = σ(1 − σ)
-    }
+    public Tensor Sigmoid() => Unary("sigmoid", Data.Sigmoid(), (g, x, y) => g * y * (1 - y));   // σ' = σ(1 − σ)
 
-    public Tensor Relu() => Unary("relu", Data.Relu(), (g, x) => SlopeMask(g, x.Data, 0));
+    public Tensor Relu() => Unary("relu", Data.Relu(), (g, x, _) => SlopeMask(g, x.Data, 0));
 
-    public Tensor LeakyRelu(double slope) => Unary("leaky_relu", Data.LeakyRelu(slope), (g, x) => SlopeMask(g, x.Data, slope));
+    public Tensor LeakyRelu(double slope) => Unary("leaky_relu", Data.LeakyRelu(slope), (g, x, _) => SlopeMask(g, x.Data, slope));
 
     /// <summary>
     /// leaky_relu(x + bias) in one pass, bias broadcast to x (slope 0: ReLU): a layer's bias add and
@@ -54,10 +39,10 @@ public sealed partial class Tensor
         if (slope < 0) throw new ArgumentException($"add_leaky_relu: slope must be ≥ 0, got {slope}");
         var x = this;
         var y = NDArray.Zip<Op.AddLeakyRelu>("add_leaky_relu", x.Data, bias.Data, slope);
-        return Record("add_leaky_relu", y, [x, bias], g =>
+        return Record("add_leaky_relu", y, [x, bias], (g, _, needs) =>
         {
             var pre = SlopeMask(g, y, slope);   // the gradient at x + bias
-            return [pre, Engine.Needs(bias) ? pre.SumTo(bias.Shape) : null];
+            return [pre, needs[1] ? pre.SumTo(bias.Shape) : null];
         });
     }
 
@@ -73,19 +58,19 @@ public sealed partial class Tensor
     public Tensor Pow(double p)
     {
         if (p == 1) return this * 1.0;
-        return Unary("pow", Data.Pow(p), (g, x) => g * p * x.Pow(p - 1));
+        return Unary("pow", Data.Pow(p), (g, x, _) => g * p * x.Pow(p - 1));
     }
 
     public Tensor Square() => Pow(2);
 
     public Tensor Clamp(double min, double max) =>
-        Unary("clamp", Data.Clamp(min, max), (g, x) => g * Const(x.Data.GreaterThan(min) * (-x.Data).GreaterThan(-max)));
+        Unary("clamp", Data.Clamp(min, max), (g, x, _) => g * Const(x.Data.GreaterThan(min) * (-x.Data).GreaterThan(-max)));
 
     /// <summary>The sign of x: a constant as far as gradients go (its derivative is 0 almost everywhere).</summary>
     public Tensor Sign() => Const(Data.Sign());
 
     /// <summary>scale·x + shift in one pass: what tensor-with-number arithmetic compiles to.</summary>
-    public Tensor Affine(double scale, double shift) => Unary("affine", Data.Affine(scale, shift), (g, x) => g * scale);
+    public Tensor Affine(double scale, double shift) => Unary("affine", Data.Affine(scale, shift), (g, x, _) => g * scale);
 
     public static Tensor operator -(Tensor x) => x.Neg();
     public static Tensor operator +(Tensor x, double s) => x.Affine(1, s);

@@ -10,9 +10,9 @@ public sealed partial class Tensor
     public Tensor MatMul(Tensor b)
     {
         var a = this;
-        return Record("matmul", a.Data.MatMul(b.Data), [a, b], g => [
-            Engine.Needs(a) ? (a.Rank == 2 && g.Rank == 3 ? g.MatMulSumBatch(b.Transpose()) : g.MatMul(b.Transpose()).SumTo(a.Shape)) : null,
-            Engine.Needs(b) ? (b.Rank == 2 && g.Rank == 3 ? a.Transpose().MatMulSumBatch(g) : a.Transpose().MatMul(g).SumTo(b.Shape)) : null]);
+        return Record("matmul", a.Data.MatMul(b.Data), [a, b], (g, _, needs) => [
+            needs[0] ? (a.Rank == 2 && g.Rank == 3 ? g.MatMulSumBatch(b.Transpose()) : g.MatMul(b.Transpose()).SumTo(a.Shape)) : null,
+            needs[1] ? (b.Rank == 2 && g.Rank == 3 ? a.Transpose().MatMulSumBatch(g) : a.Transpose().MatMul(g).SumTo(b.Shape)) : null]);
     }
 
     /// <summary>
@@ -25,14 +25,14 @@ public sealed partial class Tensor
         int bn = Math.Max(x.Rank == 3 ? x.Shape[0] : 1, y.Rank == 3 ? y.Shape[0] : 1);
         var xd = x.Rank == 3 ? x.Data : x.Data.Unsqueeze(0).Expand(bn, x.Shape[0], x.Shape[1]);
         var yd = y.Rank == 3 ? y.Data : y.Data.Unsqueeze(0).Expand(bn, y.Shape[0], y.Shape[1]);
-        return Record("matmul_sum_batch", xd.MatMulSumBatch(yd), [x, y], g =>
+        return Record("matmul_sum_batch", xd.MatMulSumBatch(yd), [x, y], (g, _, needs) =>
         {
             Tensor Shape3(Tensor t, Tensor like) => like.Rank == 3
                 ? (t.Rank == 3 ? t : t.Unsqueeze(0).Expand(like.Shape))
                 : (t.Rank == 3 ? t.Sum([0]) : t * bn);
             return [
-                Engine.Needs(x) ? Shape3(g.MatMul(y.Transpose()), x) : null,
-                Engine.Needs(y) ? Shape3(x.Transpose().MatMul(g), y) : null];
+                needs[0] ? Shape3(g.MatMul(y.Transpose()), x) : null,
+                needs[1] ? Shape3(x.Transpose().MatMul(g), y) : null];
         });
     }
 
@@ -48,10 +48,10 @@ public sealed partial class Tensor
         var y = x.Data.MatMul(w.Data.Transpose());
         if (bias != null) y = y + bias.Data;
         int inF = w.Shape[1], outF = w.Shape[0];
-        Tensor?[] Backward(Tensor g) => [
-            Engine.Needs(x) ? g.MatMul(w) : null,
-            Engine.Needs(w) ? g.Reshape(-1, outF).Transpose().MatMul(x.Reshape(-1, inF)) : null,
-            bias != null && Engine.Needs(bias) ? g.SumTo(bias.Shape) : null];
+        Tensor?[] Backward(Tensor g, Tensor _, bool[] needs) => [
+            needs[0] ? g.MatMul(w) : null,
+            needs[1] ? g.Reshape(-1, outF).Transpose().MatMul(x.Reshape(-1, inF)) : null,
+            bias != null && needs[2] ? g.SumTo(bias.Shape) : null];
         return Record("linear", y, bias == null ? [x, w] : [x, w, bias], Backward);
     }
 
