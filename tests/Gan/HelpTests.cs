@@ -87,6 +87,7 @@ public class HelpTests
         OneLineFailure(Run("train", "--model", "dcgna"), "--model: unknown value 'dcgna' (did you mean 'dcgan'?)");
         OneLineFailure(Run("bench", "gem"), "unknown workload 'gem' (did you mean 'gemm'?)");
         OneLineFailure(Run("train", "--epochs"), "--epochs needs a value");
+        OneLineFailure(Run("train", "--epochs", "1", "--epochs", "2"), "--epochs given more than once");
         OneLineFailure(Run("eval", "--json", "yes"), "unexpected argument 'yes'");
         OneLineFailure(Run("sweep", "--aggregate", "x", "--epochs", "2"), "--aggregate takes no other option");
         var r = Run("train", "--nope");
@@ -102,6 +103,15 @@ public class HelpTests
         Assert.Contains("--model", Run("[suggest:18]", "scratch train --mo").Out);
         Assert.Contains("interpolate", Run("[suggest:10]", "scratch in").Out);
         Assert.Contains("dcgan64-step", Run("[suggest:20]", "scratch bench dcgan6").Out);
+    }
+
+    [Fact]
+    public void Suggestions_are_the_nearest_word_and_only_when_near()
+    {
+        Assert.Equal(3, Suggest.Distance("kitten", "sitting"));
+        Assert.Equal(0, Suggest.Distance("", ""));
+        Assert.Equal("did you mean '--seed'?", Suggest.DidYouMean("--sed", ["--seed", "--steps", "--out"]));
+        Assert.Null(Suggest.DidYouMean("--colour", ["--seed", "--model"]));   // nothing close: no guess
     }
 
     // ── README's command list ───────────────────────────────────────────────────────────────────

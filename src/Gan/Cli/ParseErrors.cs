@@ -29,6 +29,8 @@ internal static class ParseErrors
         var first = p.Errors[0];
         if (first.SymbolResult is OptionResult { Tokens.Count: 0 } o && o.Option.Arity.MinimumNumberOfValues > 0)
             return $"{o.Option.Name} needs a value";
+        if (first.SymbolResult is OptionResult { Tokens.Count: > 1 } twice && twice.Option.Arity.MaximumNumberOfValues == 1)
+            return $"{twice.Option.Name} given more than once";
         // Otherwise the first error: ours from Opt's parsers, already one line naming the option.
         return first.Message.Split('\n')[0].Trim();
     }
