@@ -139,6 +139,6 @@ public class BadInputTests
         OneLineFailure(Run("bench", "gemm", "--device", "tpu"), "--device:");
         OneLineFailure(Run("bench"), "bench: name a workload");
         OneLineFailure(Run("devices", "all"), "unexpected argument 'all'");
-        OneLineFailure(Run("devices", "--verbose"), "unknown option --verbose");
+        OneLineFailure(Run("devices", "--verbose"), "unknown option '--verbose'");
     }
 }

@@ -42,7 +42,7 @@ public class CliTests
         OneLineFailure(Run("train", "--lr-g", "fast", "--out", outDir), "--lr-g: 'fast' is not a number");
         OneLineFailure(Run("train", "--model", "infogan", "--loss", "wgan-gp", "--out", outDir), "infogan cannot use loss wgan-gp");
         OneLineFailure(Run("train", "--data", Path.Combine(dir, "nope"), "--out", outDir), "does not exist");
-        OneLineFailure(Run("train", "--epochs", "1", "--colour", "red"), "unknown option --colour");
+        OneLineFailure(Run("train", "--epochs", "1", "--colour", "red"), "unknown option '--colour'");
         OneLineFailure(Run("frobnicate"), "unknown command 'frobnicate'");
         OneLineFailure(Run("bench", "resnet"), "unknown workload 'resnet'");
         Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "a failed command left files behind");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Scratch.Tensors;
@@ -12,14 +13,35 @@ public static class Bench
 {
     public static readonly string[] Workloads = ["gemm", "vanilla-step", "dcgan-step", "wgan-gp-step", "sample-1k", "dcgan64-step"];
 
-    public static int Run(Args args)
+    static readonly Argument<string?> Workload = new("workload")
     {
-        var workload = args.Positional.Count > 1 ? args.Positional[1] : throw new UsageException($"bench: name a workload ({string.Join(", ", Workloads)})");
-        if (!Workloads.Contains(workload)) throw new UsageException($"bench: unknown workload '{workload}' ({string.Join(", ", Workloads)})");
-        int iters = args.Int("iters", 10), warmup = args.Int("warmup", 3, min: 0);
-        var device = Program.DeviceOption(args);
-        var gpus = Estimate.Parse(args.Str("estimate"));
-        args.Done(2);
+        Description = "what to time: " + string.Join(" | ", Workloads),
+        Arity = ArgumentArity.ZeroOrOne,
+        HelpName = "WORKLOAD",
+    };
+    static readonly Option<int> Iters = Opt.Int("--iters", "timed runs", 10);
+    static readonly Option<int> Warmup = Opt.Int("--warmup", "untimed runs first", 3, min: 0);
+    static readonly Option<string?> Device = Opt.Device();
+    static readonly Option<string?> EstimateFor = Opt.Text("--estimate", "with --device ilgpu-cpu: a roofline estimate of one step on these GPUs (on stderr)",
+        string.Join(",", GpuSpec.Known.Select(g => g.Name)) + "|all");
+
+    public static Command Define()
+    {
+        Workload.CompletionSources.Add(Workloads);
+        EstimateFor.CompletionSources.Add([.. GpuSpec.Known.Select(g => g.Name), "all"]);
+        var command = new Command("bench", "time one workload as ../shared/peer/torchsharp does; prints one JSON line") { Workload, Iters, Warmup, Device, EstimateFor };
+        command.SetAction(Run);
+        return command;
+    }
+
+    public static int Run(ParseResult p)
+    {
+        var workload = p.GetValue(Workload) ?? throw new UsageException($"bench: name a workload ({string.Join(", ", Workloads)})");
+        if (!Workloads.Contains(workload))
+            throw new UsageException($"bench: unknown workload '{workload}' ({Suggest.DidYouMean(workload, Workloads) ?? string.Join(", ", Workloads)})");
+        int iters = p.GetValue(Iters), warmup = p.GetValue(Warmup);
+        var device = Program.DeviceOption(p.GetValue(Device));
+        var gpus = Estimate.Parse(p.GetValue(EstimateFor));
         var meter = gpus == null ? null : device.Instrument(b => new CostMeter(b));
         try { return Measure(workload, device, iters, warmup, meter, gpus); }
         finally { if (meter != null) device.RemoveInstrument(); }
@@ -27,7 +49,7 @@ public static class Bench
 
     static int Measure(string workload, Device device, int iters, int warmup, CostMeter? meter, GpuSpec[]? gpus)
     {
-        Action step = Workload(workload, device);
+        Action step = Step(workload, device);
         for (int i = 0; i < warmup; i++) step();
         ProfilingBackend.Reset();
         meter?.Reset();
@@ -45,6 +67,8 @@ public static class Bench
         if (ProfilingBackend.Enabled) Console.Error.WriteLine(ProfilingBackend.Report(int.TryParse(Environment.GetEnvironmentVariable("SCRATCH_PROFILE_TOP"), out var top) ? top : 25));
         if ((ProfilingBackend.Enabled || meter != null) && launches != null) Console.Error.WriteLine($"launches per step: {launches}");
         if (meter != null) Console.Error.WriteLine(Estimate.Report(meter, gpus!, iters));
+        if (Terminal.Interactive) Tables.Bench(workload, device.ToString(), times[times.Count / 2], times[0], iters, launches);
+        // One JSON line, byte for byte as bench/compare.sh and the peer's program print it.
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             workload, engine = "scratch", device = device.ToString(),
@@ -54,7 +78,7 @@ public static class Bench
         return 0;
     }
 
-    static Action Workload(string name, Device device)
+    static Action Step(string name, Device device)
     {
         switch (name)
         {

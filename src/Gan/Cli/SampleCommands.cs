@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Scratch.Autograd;
 using Scratch.Gan.Data;
 using Scratch.Gan.Images;
@@ -10,28 +11,57 @@ namespace Scratch.Gan.Cli;
 /// <summary>`sample`, `interpolate` and `traverse`: pictures from a trained checkpoint.</summary>
 public static class SampleCommands
 {
-    static GanModel Load(Args a)
+    /// <summary>The options the three verbs share; each verb gets its own set (an option belongs to one command).</summary>
+    sealed class FromCheckpoint
     {
-        var path = a.Str("checkpoint") ?? throw new UsageException("--checkpoint is required (a checkpoints/*.safetensors file of a run)");
+        public readonly Option<string?> Checkpoint = Opt.Text("--checkpoint", "(required) a checkpoint of a run: RUN/checkpoints/latest.safetensors or an iter-*.safetensors", "FILE");
+        public readonly Option<int> Seed = Opt.Int("--seed", "seed of the latents", 1, min: 0);
+        public readonly Option<string?> Device = Opt.Device();
+        public Command Add(Command c) { c.Add(Checkpoint); c.Add(Seed); c.Add(Device); return c; }
+    }
+
+    static readonly FromCheckpoint SampleFrom = new(), InterpolateFrom = new(), TraverseFrom = new();
+    static readonly Option<int> SampleN = Opt.Int("--n", "how many samples", 64);
+    static readonly Option<string> Format = Opt.Choice("--format", "a PNG grid, or an IDX file ([N, H, W] grey, [N, 3, H, W] colour)", "png", "png", "idx");
+    static readonly Option<string?> SampleOut = Opt.Text("--out", "the file to write [default: samples.png, or samples-idx3-ubyte with --format idx]", "FILE");
+    static readonly Option<int> Pairs = Opt.Int("--pairs", "pairs of latents, each drawn as a linear and a spherical row", 4);
+    static readonly Option<int> Steps = Opt.Int("--steps", "pictures per row", 10, min: 2);
+    static readonly Option<string> InterpolateOut = Opt.Text("--out", "the PNG to write", "FILE", "interpolate.png");
+    static readonly Option<int> Columns = Opt.Int("--columns", "pictures per row (the values of a continuous code from -2 to 2)", 10, min: 2);
+    static readonly Option<string> TraverseOut = Opt.Text("--out", "the folder for categorical.png, continuous-1.png and continuous-2.png", "DIR", "traverse");
+
+    public static Command DefineSample() =>
+        Verb(SampleFrom.Add(new Command("sample", "draw samples from a checkpoint into a PNG grid or an IDX file") { SampleN, Format, SampleOut }), Sample);
+
+    public static Command DefineInterpolate() =>
+        Verb(InterpolateFrom.Add(new Command("interpolate", "walk between pairs of latents: a straight line, then the great circle (slerp)") { Pairs, Steps, InterpolateOut }), Interpolate);
+
+    public static Command DefineTraverse() =>
+        Verb(TraverseFrom.Add(new Command("traverse", "InfoGAN's Figure 2: vary each code of an infogan checkpoint") { Columns, TraverseOut }), Traverse);
+
+    static Command Verb(Command c, Func<ParseResult, int> run) { c.SetAction(run); return c; }
+
+    static GanModel Load(ParseResult p, FromCheckpoint o)
+    {
+        var path = p.GetValue(o.Checkpoint) ?? throw new UsageException("--checkpoint is required (a checkpoints/*.safetensors file of a run)");
         if (Directory.Exists(path))
             throw new UsageException($"--checkpoint: '{path}' is a folder; pass a checkpoint file (for a run folder: {Path.Combine(path, "checkpoints", "latest.safetensors")})");
         if (!File.Exists(path)) throw new UsageException($"--checkpoint: '{path}' does not exist");
         var config = RunFolder.ReadConfig(path);
-        var gan = new GanModel(config, Program.DeviceOption(a.Str("device") ?? "auto"));
+        var gan = new GanModel(config, Program.DeviceOption(p.GetValue(o.Device) ?? "auto"));
         RunFolder.LoadCheckpoint(path, gan);
         return gan;
     }
 
     const int MaxGrid = 4096;
 
-    public static int Sample(Args a)
+    public static int Sample(ParseResult p)
     {
-        var format = a.Choice("format", "png", "png", "idx");
-        int n = a.Int("n", 64);
-        var seed = (ulong)a.Int("seed", 1, min: 0);
-        var outPath = a.Str("out", format == "png" ? "samples.png" : "samples-idx3-ubyte");
-        var gan = Load(a);
-        a.Done(1);
+        var format = p.GetValue(Format)!;
+        int n = p.GetValue(SampleN);
+        var seed = (ulong)p.GetValue(SampleFrom.Seed);
+        var outPath = p.GetValue(SampleOut) ?? (format == "png" ? "samples.png" : "samples-idx3-ubyte");
+        var gan = Load(p, SampleFrom);
         if (format == "png" && n > MaxGrid) throw new UsageException($"--n: a PNG grid holds at most {MaxGrid} samples (got {n}); use --format idx for more");
         if (Directory.Exists(outPath)) throw new UsageException($"--out: '{outPath}' is a folder; give a file name (for example {Path.Combine(outPath, format == "png" ? "samples.png" : "samples-idx3-ubyte")})");
         var g = new Generator(seed);
@@ -53,14 +83,13 @@ public static class SampleCommands
     }
 
     /// <summary>Rows of pairs: a straight line between two latents, then the great-circle (slerp) path.</summary>
-    public static int Interpolate(Args a)
+    public static int Interpolate(ParseResult parse)
     {
-        int steps = a.Int("steps", 10, min: 2), pairs = a.Int("pairs", 4);
-        var seed = (ulong)a.Int("seed", 1, min: 0);
-        var outPath = a.Str("out", "interpolate.png");
+        int steps = parse.GetValue(Steps), pairs = parse.GetValue(Pairs);
+        var seed = (ulong)parse.GetValue(InterpolateFrom.Seed);
+        var outPath = parse.GetValue(InterpolateOut)!;
         if (2L * pairs * steps > MaxGrid) throw new UsageException($"--pairs {pairs} × 2 rows × --steps {steps} is more than the {MaxGrid} pictures a grid holds");
-        var gan = Load(a);
-        a.Done(1);
+        var gan = Load(parse, InterpolateFrom);
         var g = new Generator(seed);
         var rows = new List<double[]>();
         for (int p = 0; p < pairs; p++)
@@ -88,13 +117,12 @@ public static class SampleCommands
     }
 
     /// <summary>InfoGAN's Figure 2: (a) one row per categorical value; (c), (d) each continuous code swept from −2 to 2.</summary>
-    public static int Traverse(Args a)
+    public static int Traverse(ParseResult p)
     {
-        var outDir = a.Str("out", "traverse");
-        int cols = a.Int("columns", 10, min: 2);
-        var seed = (ulong)a.Int("seed", 1, min: 0);
-        var gan = Load(a);
-        a.Done(1);
+        var outDir = p.GetValue(TraverseOut)!;
+        int cols = p.GetValue(Columns);
+        var seed = (ulong)p.GetValue(TraverseFrom.Seed);
+        var gan = Load(p, TraverseFrom);
         if (gan.Config.Model != "infogan") throw new UsageException($"traverse needs an infogan checkpoint; this one is {gan.Config.Model}");
         if (File.Exists(outDir)) throw new UsageException($"--out: '{outDir}' is a file; traverse writes three pictures into a folder (it is created if missing)");
         int nz = gan.Config.NoiseDim, k = InfoGanD.Categories, m = InfoGanD.Continuous;

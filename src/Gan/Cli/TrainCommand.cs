@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.Globalization;
 using Scratch.Gan.Data;
 using Scratch.Gan.Models;
 using Scratch.Gan.Training;
@@ -7,9 +9,65 @@ namespace Scratch.Gan.Cli;
 /// <summary>`scratch train`: builds the config from the model's defaults and the options, then runs the trainer.</summary>
 public static class TrainCommand
 {
-    public static int Run(Args a)
+    // The options. Most defaults come from the model (Zoo.Defaults), so help lists them per model.
+    static readonly Option<string> Model = Opt.Choice("--model", "the GAN to train; its paper's or course's settings are the defaults below", "dcgan", Zoo.ModelNames);
+    static readonly Option<string?> Loss = Opt.OptionalChoice("--loss", "the loss" + PerModel(c => c.Loss), Zoo.LossNames);
+    static readonly Option<int?> Epochs = Opt.OptionalInt("--epochs", "passes over the data" + PerModel(c => c.Epochs));
+    static readonly Option<int?> BatchSize = Opt.OptionalInt("--batch-size", "images per step" + PerModel(c => c.BatchSize));
+    static readonly Option<double?> Lr = Opt.OptionalDouble("--lr", "learning rate of both networks (sets --lr-d and --lr-g)");
+    static readonly Option<double?> LrD = Opt.OptionalDouble("--lr-d", "D's (critic's) learning rate" + PerModel(c => c.LrD));
+    static readonly Option<double?> LrG = Opt.OptionalDouble("--lr-g", "G's learning rate" + PerModel(c => c.LrG));
+    static readonly Option<double?> Beta1 = Opt.OptionalDouble("--beta1", "Adam's first-moment decay, below 1" + PerModel(c => c.Beta1), 0, allowZero: true);
+    static readonly Option<double?> Beta2 = Opt.OptionalDouble("--beta2", "Adam's second-moment decay, below 1" + PerModel(c => c.Beta2), 0, allowZero: true);
+    static readonly Option<int?> NCritic = Opt.OptionalInt("--n-critic", "D steps per G step" + PerModel(c => c.NCritic));
+    static readonly Option<double?> Clip = Opt.OptionalDouble("--clip", "WGAN weight clipping bound" + PerModel(c => c.Clip));
+    static readonly Option<double?> GpLambda = Opt.OptionalDouble("--gp-lambda", "WGAN-GP gradient penalty weight" + PerModel(c => c.GpLambda), 0, allowZero: true);
+    static readonly Option<int?> NoiseDim = Opt.OptionalInt("--noise-dim", "length of G's noise vector" + PerModel(c => c.NoiseDim));
+    static readonly Option<string?> Noise = Opt.OptionalChoice("--noise", "noise distribution: U(-1, 1) or N(0, 1)" + PerModel(c => c.Noise), "uniform", "normal");
+    static readonly Option<int?> ImageSize = Opt.OptionalInt("--image-size", "image side in pixels; 64 for the NTU HW6 wgan / wgan-gp" + PerModel(c => c.ImageSize));
+    static readonly Option<string?> Optimizer = Opt.OptionalChoice("--optimizer", "the optimizer" + PerModel(c => c.Optimizer), "adam", "rmsprop");
+    static readonly Option<int?> Channels = Opt.OptionalInt("--channels", "1 grey or 3 RGB (3 only for the 64×64 models) [default: from the data]");
+    static readonly Option<string?> Data = Opt.Text("--data", "a folder of IDX files (t10k files, if any, are held out for eval) or of .png/.jpg pictures [default: the embedded 10,000 MNIST digits]", "DIR");
+    static readonly Option<string?> Device = Opt.Device();
+    static readonly Option<int> Seed = Opt.Int("--seed", "seed of every random stream of the run", 0, min: 0);
+    static readonly Option<string?> Out = Opt.Text("--out", "the run folder (created) [default: runs/MODEL-DATE-TIME]", "DIR");
+    static readonly Option<int?> SampleEvery = Opt.OptionalInt("--sample-every", "save a sample grid every N iterations, 0 never" + PerModel(c => c.SampleEvery), min: 0);
+    static readonly Option<int?> CheckpointEvery = Opt.OptionalInt("--checkpoint-every", "keep a checkpoint every N iterations, 0 never (latest is kept each epoch)" + PerModel(c => c.CheckpointEvery), min: 0);
+    static readonly Option<string?> Resume = Opt.Text("--resume", "continue the run in this folder (--epochs and --device may change, nothing else)", "RUN_DIR");
+    static readonly Option<int> EvalEvery = Opt.Int("--eval-every", "measure the samples every N epochs, 0 never (docs/evaluation.md)", 0, min: 0);
+    static readonly Option<int?> EvalN = Opt.OptionalInt("--eval-n", "samples per evaluation during training" + PerModel(c => c.EvalN), min: 10);
+    // For tests: stop (with a checkpoint) after this iteration; fewer real reference images for --eval-every.
+    static readonly Option<int> StopAfter = Opt.Hidden(Opt.Int("--stop-after", "stop after this iteration", int.MaxValue));
+    static readonly Option<int> EvalReal = Opt.Hidden(Opt.Int("--eval-real", "real reference images for --eval-every", int.MaxValue, min: 10));
+
+    /// <summary>What a resumed run takes from its config.json, so may not be given again.</summary>
+    static readonly Option[] FixedByTheRun = [Model, Loss, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, Clip, GpLambda, NoiseDim, ImageSize,
+        Channels, Data, Seed, Out, Optimizer, Noise, EvalEvery, EvalN, SampleEvery, CheckpointEvery];
+
+    public static Command Define()
     {
-        var resume = a.Str("resume");
+        var command = new Command("train", "train a GAN into a run folder (config.json, metrics.csv, curves.png, samples, checkpoints)")
+        {
+            Model, Loss, Epochs, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, Clip, GpLambda, NoiseDim, Noise, ImageSize, Optimizer,
+            Channels, Data, Device, Seed, Out, SampleEvery, CheckpointEvery, Resume, EvalEvery, EvalN, StopAfter, EvalReal,
+        };
+        Channels.HelpName = "1|3";
+        Channels.CompletionSources.Add("1", "3");
+        command.SetAction(Run);
+        return command;
+    }
+
+    /// <summary>" [default: 128; 64 for dcgan64, wgan-gp]": the value most models use, then the others.</summary>
+    static string PerModel(Func<GanConfig, object> value)
+    {
+        string Show(object v) => v is double d ? d.ToString("0.#######", CultureInfo.InvariantCulture) : Convert.ToString(v, CultureInfo.InvariantCulture)!;
+        var groups = Zoo.ModelNames.GroupBy(m => Show(value(Zoo.Defaults(m)))).OrderByDescending(g => g.Count()).ToList();
+        return $" [default: {groups[0].Key}" + string.Concat(groups.Skip(1).Select(g => $"; {g.Key} for {string.Join(", ", g)}")) + "]";
+    }
+
+    public static int Run(ParseResult p)
+    {
+        var resume = p.GetValue(Resume);
         GanConfig c;
         RunFolder run;
         RunFolder.Progress? from = null;
@@ -21,53 +79,53 @@ public static class TrainCommand
             if (!File.Exists(run.LatestCheckpoint)) throw new UsageException($"--resume: '{resume}' has no checkpoints/latest.safetensors to resume from");
             c = GanConfig.FromJson(File.ReadAllText(run.ConfigPath), run.ConfigPath);
             try { Zoo.Validate(c); } catch (ArgumentException e) { throw new InvalidDataException($"{run.ConfigPath}: {e.Message}"); }
-            c = c with { Epochs = a.Int("epochs", c.Epochs), Device = a.Str("device", c.Device) };
-            foreach (var o in new[] { "model", "loss", "batch-size", "lr", "lr-d", "lr-g", "beta1", "beta2", "n-critic", "clip", "gp-lambda", "noise-dim", "image-size", "channels", "data", "seed", "out", "optimizer", "noise", "eval-every", "eval-n" })
-                if (a.Str(o) != null) throw new UsageException($"--{o} cannot be changed when resuming: the run continues with the settings in its config.json");
+            c = c with { Epochs = p.GetValue(Epochs) ?? c.Epochs, Device = p.GetValue(Device) ?? c.Device };
+            foreach (var o in FixedByTheRun)
+                if (Opt.Given(p, o)) throw new UsageException($"{o.Name} cannot be changed when resuming: the run continues with the settings in its config.json");
         }
         else
         {
-            var model = a.Choice("model", "dcgan", Zoo.ModelNames);
-            var d = Zoo.Defaults(model, a.Int("image-size", Zoo.Defaults(model).ImageSize));
-            double lr = a.Double("lr", double.NaN);
+            var model = p.GetValue(Model)!;
+            var d = Zoo.Defaults(model, p.GetValue(ImageSize) ?? Zoo.Defaults(model).ImageSize);
+            double? lr = p.GetValue(Lr);
             c = d with
             {
-                Loss = a.Choice("loss", d.Loss, Zoo.LossNames),
-                Epochs = a.Int("epochs", d.Epochs),
-                BatchSize = a.Int("batch-size", d.BatchSize),
-                LrD = a.Double("lr-d", double.IsNaN(lr) ? d.LrD : lr),
-                LrG = a.Double("lr-g", double.IsNaN(lr) ? d.LrG : lr),
-                Beta1 = a.Double("beta1", d.Beta1, 0, allowZero: true),
-                Beta2 = a.Double("beta2", d.Beta2, 0, allowZero: true),
-                NCritic = a.Int("n-critic", d.NCritic),
-                Clip = a.Double("clip", d.Clip),
-                GpLambda = a.Double("gp-lambda", d.GpLambda, 0, allowZero: true),
-                NoiseDim = a.Int("noise-dim", d.NoiseDim),
-                Noise = a.Choice("noise", d.Noise, "uniform", "normal"),
-                ImageSize = a.Int("image-size", d.ImageSize),
-                Optimizer = a.Choice("optimizer", d.Optimizer, "adam", "rmsprop"),
-                Channels = a.Int("channels", 0),   // 0 until the data says (below)
+                Loss = p.GetValue(Loss) ?? d.Loss,
+                Epochs = p.GetValue(Epochs) ?? d.Epochs,
+                BatchSize = p.GetValue(BatchSize) ?? d.BatchSize,
+                LrD = p.GetValue(LrD) ?? lr ?? d.LrD,
+                LrG = p.GetValue(LrG) ?? lr ?? d.LrG,
+                Beta1 = p.GetValue(Beta1) ?? d.Beta1,
+                Beta2 = p.GetValue(Beta2) ?? d.Beta2,
+                NCritic = p.GetValue(NCritic) ?? d.NCritic,
+                Clip = p.GetValue(Clip) ?? d.Clip,
+                GpLambda = p.GetValue(GpLambda) ?? d.GpLambda,
+                NoiseDim = p.GetValue(NoiseDim) ?? d.NoiseDim,
+                Noise = p.GetValue(Noise) ?? d.Noise,
+                ImageSize = p.GetValue(ImageSize) ?? d.ImageSize,
+                Optimizer = p.GetValue(Optimizer) ?? d.Optimizer,
+                Channels = p.GetValue(Channels) ?? 0,   // 0 until the data says (below)
                 // A full path, so --resume finds the data from any working folder.
-                Data = a.Str("data") is { } dataDir ? Path.GetFullPath(dataDir) : "embedded",
-                Device = a.Str("device", Environment.GetEnvironmentVariable("SCRATCH_DEVICE") ?? "auto"),
-                Seed = (ulong)a.Int("seed", 0, min: 0),
-                SampleEvery = a.Int("sample-every", d.SampleEvery, min: 0),
-                CheckpointEvery = a.Int("checkpoint-every", d.CheckpointEvery, min: 0),
-                EvalEvery = a.Int("eval-every", 0, min: 0),
-                EvalN = a.Int("eval-n", d.EvalN, min: 10),
+                Data = p.GetValue(Data) is { } dataDir ? Path.GetFullPath(dataDir) : "embedded",
+                Device = p.GetValue(Device) ?? Environment.GetEnvironmentVariable("SCRATCH_DEVICE") ?? "auto",
+                Seed = (ulong)p.GetValue(Seed),
+                SampleEvery = p.GetValue(SampleEvery) ?? d.SampleEvery,
+                CheckpointEvery = p.GetValue(CheckpointEvery) ?? d.CheckpointEvery,
+                EvalEvery = p.GetValue(EvalEvery),
+                EvalN = p.GetValue(EvalN) ?? d.EvalN,
             };
             if (c.Beta1 >= 1 || c.Beta2 >= 1) throw new UsageException("--beta1 and --beta2 must be below 1");
             // Grey-only networks take grey data whatever it holds; the 64×64 ones follow the data unless told.
             if (c.Channels == 0 && Zoo.Architecture(c) != "dcgan64") c = c with { Channels = 1 };
             // Checked now, before any picture is decoded, and again once the data has set the channels.
             try { Zoo.Validate(c with { Channels = c.Channels == 0 ? 1 : c.Channels }); } catch (ArgumentException e) { throw new UsageException(e.Message); }
-            run = new RunFolder(a.Str("out") ?? Path.Combine("runs", $"{c.Model}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+            run = new RunFolder(p.GetValue(Out) ?? Path.Combine("runs", $"{c.Model}-{DateTime.Now:yyyyMMdd-HHmmss}"));
             if (File.Exists(run.Dir)) throw new UsageException($"--out: '{run.Dir}' is a file; give a folder for the run (it is created if missing)");
             if (File.Exists(run.ConfigPath)) throw new UsageException($"--out: '{run.Dir}' already holds a run; pick another folder or continue it with --resume {run.Dir}");
         }
-        long stopAfter = a.Int("stop-after", int.MaxValue);
-        int evalReal = a.Int("eval-real", int.MaxValue, min: 10);   // tests: fewer real reference images for --eval-every
-        a.Done(1);
+
+        long stopAfter = p.GetValue(StopAfter);
+        int evalReal = p.GetValue(EvalReal);
 
         var device = Program.DeviceOption(c.Device);
         var data = DataSets.Open(c.Data, c.ImageSize, c.Channels, Path.Combine(run.Dir, "cache"), Console.Out);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Scratch.Gan.Cli;
 using Scratch.Gan.Models;
 using Scratch.Gan.Training;
@@ -7,26 +8,48 @@ namespace Scratch.Gan.Evaluation;
 /// <summary>`scratch eval`: the metrics of a checkpoint's samples, beside those of held-out real digits.</summary>
 public static class EvalCommand
 {
-    public static int Run(Args a)
+    static readonly Option<string?> Checkpoint = Opt.Text("--checkpoint", "(required) the checkpoint whose samples are measured", "FILE");
+    static readonly Option<int> N = Opt.Int("--n", "samples to measure", 10000, min: 10);
+    static readonly Option<int> Seed = Opt.Int("--seed", "seed of the latents", 1, min: 0);
+    static readonly Option<bool> Json = Opt.Flag("--json", "print one JSON object instead of the table");
+    static readonly Option<string?> ClassifierFile = Opt.Text("--classifier", "the judge's weights, from `scratch classifier train` [default: the one shipped in the program]", "FILE");
+    static readonly Option<string?> Data = Opt.Text("--data", "real images to compare with [default: the run's data, held out]", "DIR");
+    static readonly Option<string?> Out = Opt.Text("--out", "also write the report as JSON to this file", "FILE");
+    static readonly Option<string?> Device = Opt.Device();
+    // Fewer real reference images and KID subsets: quicker, noisier (tests).
+    static readonly Option<int> Real = Opt.Hidden(Opt.Int("--real", "real reference images", int.MaxValue, min: 10));
+    static readonly Option<int> KidSubsets = Opt.Hidden(Opt.Int("--kid-subsets", "KID subsets", 100));
+
+    public static Command Define()
     {
-        var path = a.Str("checkpoint") ?? throw new UsageException("--checkpoint is required (a checkpoints/*.safetensors file of a run)");
-        int n = a.Int("n", 10000, min: 10);
-        var seed = (ulong)a.Int("seed", 1, min: 0);
-        bool json = a.Flag("json");
-        var classifierPath = a.Str("classifier");
-        var dataDir = a.Str("data");
-        var outPath = a.Str("out");
-        int realLimit = a.Int("real", int.MaxValue, min: 10);       // fewer real reference images: quicker, noisier (tests)
-        int kidSubsets = a.Int("kid-subsets", 100);
-        var device = Program.DeviceOption(a);
-        a.Done(1);
+        var command = new Command("eval", "did the GAN work? IS, class histogram, Fréchet distance, KID, precision/recall (docs/evaluation.md)")
+        {
+            Checkpoint, N, Seed, Json, ClassifierFile, Data, Out, Device, Real, KidSubsets,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    public static int Run(ParseResult p)
+    {
+        var path = p.GetValue(Checkpoint) ?? throw new UsageException("--checkpoint is required (a checkpoints/*.safetensors file of a run)");
+        int n = p.GetValue(N);
+        var seed = (ulong)p.GetValue(Seed);
+        bool json = p.GetValue(Json);
+        var classifierPath = p.GetValue(ClassifierFile);
+        var dataDir = p.GetValue(Data);
+        var outPath = p.GetValue(Out);
+        int realLimit = p.GetValue(Real);
+        int kidSubsets = p.GetValue(KidSubsets);
+        var device = Program.DeviceOption(p.GetValue(Device));
         if (!File.Exists(path)) throw new UsageException($"--checkpoint: '{path}' does not exist");
         if (classifierPath != null && !File.Exists(classifierPath)) throw new UsageException($"--classifier: '{classifierPath}' does not exist");
 
         var report = Evaluate(path, n, seed, device, classifierPath, dataDir, realLimit, kidSubsets);
-        var text = json ? report.ToJson() : report.ToTable();
         if (outPath != null) AtomicFile.WriteText(outPath, report.ToJson() + "\n", "eval.json");
-        Console.WriteLine(text.TrimEnd());
+        if (json) Console.WriteLine(report.ToJson());
+        else if (Terminal.Interactive) Tables.Eval(report);
+        else Console.WriteLine(report.ToTable().TrimEnd());
         return 0;
     }
 

@@ -21,22 +21,36 @@ public sealed record EvalReport(string Checkpoint, string Model, int Epoch, long
         sb.AppendLine("protocol: " + Protocol.Describe());
         string refHead = $"real held-out (n={Reference.N})";
         sb.AppendLine($"{"metric",-30}{$"generated (n={Generated.N})",20}{refHead,26}");
-        void Row(string name, Func<SetMetrics, string> f) => sb.AppendLine($"{name,-30}{f(Generated),20}{f(Reference),26}");
-        Row("inception score", m => m.InceptionScore.ToString("F3", ci));
-        Row("classes covered (>= 2 %)", m => $"{m.ClassesCovered}/{m.ClassHistogram.Length}");
-        Row("class histogram KL to uniform", m => m.HistogramKl.ToString("F4", ci));
-        Row("Frechet distance", m => m.Frechet.ToString("F3", ci));
-        Row("KID (mean ± std)", m => $"{m.KidMean.ToString("F4", ci)} ± {m.KidStd.ToString("F4", ci)}");
-        Row("precision (k=3)", m => m.Precision.ToString("F3", ci));
-        Row("recall (k=3)", m => m.Recall.ToString("F3", ci));
-        sb.AppendLine("class histogram, generated:    " + Hist(Generated));
-        sb.AppendLine("class histogram, real held-out: " + Hist(Reference));
-        if (Codes != null)
-            sb.AppendLine($"InfoGAN categorical code accuracy: {Codes.Accuracy.ToString("P2", ci)} ({Codes.PerCode} samples per code; code→digit " +
-                string.Join(" ", Codes.DigitOfCode.Select((d, c) => $"{c}→{d}")) + ")");
-        foreach (var e in Codes?.Continuous ?? [])
-            sb.AppendLine($"InfoGAN continuous code {e.Code}: moves {e.Statistic} most monotonically (mean Spearman ρ {e.MeanSpearman.ToString("F2", ci)} over {e.Bases} latents, {e.Steps} steps from −2 to 2)");
+        foreach (var (name, gen, real) in Rows()) sb.AppendLine($"{name,-30}{gen,20}{real,26}");
+        foreach (var line in Footer()) sb.AppendLine(line);
         return sb.ToString();
+    }
+
+    /// <summary>The metric rows, (name, generated, real held-out): the plain table above and the terminal's table draw the same.</summary>
+    public IEnumerable<(string Metric, string Generated, string Reference)> Rows()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        (string, string, string) Row(string name, Func<SetMetrics, string> f) => (name, f(Generated), f(Reference));
+        yield return Row("inception score", m => m.InceptionScore.ToString("F3", ci));
+        yield return Row("classes covered (>= 2 %)", m => $"{m.ClassesCovered}/{m.ClassHistogram.Length}");
+        yield return Row("class histogram KL to uniform", m => m.HistogramKl.ToString("F4", ci));
+        yield return Row("Frechet distance", m => m.Frechet.ToString("F3", ci));
+        yield return Row("KID (mean ± std)", m => $"{m.KidMean.ToString("F4", ci)} ± {m.KidStd.ToString("F4", ci)}");
+        yield return Row("precision (k=3)", m => m.Precision.ToString("F3", ci));
+        yield return Row("recall (k=3)", m => m.Recall.ToString("F3", ci));
+    }
+
+    /// <summary>The lines after the metric rows: class histograms, and InfoGAN's code accuracy.</summary>
+    public IEnumerable<string> Footer()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        yield return "class histogram, generated:    " + Hist(Generated);
+        yield return "class histogram, real held-out: " + Hist(Reference);
+        if (Codes != null)
+            yield return $"InfoGAN categorical code accuracy: {Codes.Accuracy.ToString("P2", ci)} ({Codes.PerCode} samples per code; code→digit " +
+                string.Join(" ", Codes.DigitOfCode.Select((d, c) => $"{c}→{d}")) + ")";
+        foreach (var e in Codes?.Continuous ?? [])
+            yield return $"InfoGAN continuous code {e.Code}: moves {e.Statistic} most monotonically (mean Spearman ρ {e.MeanSpearman.ToString("F2", ci)} over {e.Bases} latents, {e.Steps} steps from −2 to 2)";
     }
 
     static string Hist(SetMetrics m) => string.Join(" ", m.ClassHistogram.Select((c, i) => $"{i}:{c}"));

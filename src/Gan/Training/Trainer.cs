@@ -28,6 +28,7 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
     readonly Diagnostics _diagnostics = new(Diagnostics.FloorAtZero(model.Config.Loss));
     bool Evaluating => model.Config.EvalEvery > 0 && Evaluate != null;
     readonly Stopwatch _epochClock = new();   // paused while evaluating: epoch times are training times
+    TextWriter _log = TextWriter.Null;         // set by Train: the log, or above the progress bar on a terminal
 
     public void Train(RunFolder.Progress? from)
     {
@@ -41,7 +42,8 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
         int startEpoch = from?.Epoch ?? 0, startBatch = from?.BatchInEpoch ?? 0;
         var last = new StepLosses(double.NaN, from?.LastG ?? double.NaN, double.NaN, from?.LastInfo ?? double.NaN);
         using var metrics = OpenMetrics(iter);
-        var progress = new ProgressLine(log, c.Epochs, perEpoch);
+        using var progress = new ProgressLine(log, c.Epochs, perEpoch, iter);
+        _log = progress.Log;
         for (int epoch = startEpoch; epoch < c.Epochs; epoch++)
         {
             var order = new Generator(c.Seed * 31 + (ulong)epoch + 1).Permutation(data.Count);
@@ -73,7 +75,7 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
                 if (iter >= StopAfter)
                 {
                     RunFolder.SaveCheckpoint(run.LatestCheckpoint, model, here);
-                    log.WriteLine($"stopped after iteration {iter}; resume with --resume");
+                    _log.WriteLine($"stopped after iteration {iter}; resume with --resume");
                     return;
                 }
             }
@@ -106,7 +108,7 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
         _epochClock.Stop();
         var m = Evaluate!(model);
         _epochClock.Start();
-        log.WriteLine($"eval at iteration {iter}: IS {m.InceptionScore:F3}, FD {m.Frechet:F3}, KID {m.KidMean:F4}, precision {m.Precision:F3}, recall {m.Recall:F3}, classes covered {m.ClassesCovered}");
+        _log.WriteLine($"eval at iteration {iter}: IS {m.InceptionScore:F3}, FD {m.Frechet:F3}, KID {m.KidMean:F4}, precision {m.Precision:F3}, recall {m.Recall:F3}, classes covered {m.ClassesCovered}");
         Warn(_diagnostics.ObserveEval(iter, m.ClassesCovered, m.HistogramKl));
         double[] v = [m.InceptionScore, m.Frechet, m.KidMean, m.Precision, m.Recall, m.ClassesCovered, m.HistogramKl];
         return "," + string.Join(",", v.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
@@ -117,7 +119,7 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
     {
         foreach (var w in warnings)
         {
-            log.WriteLine(w.ToString());
+            _log.WriteLine(w.ToString());
             File.AppendAllText(run.WarningsPath, w.ToLine() + "\n");
         }
     }
@@ -171,36 +173,49 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
     }
 }
 
-/// <summary>A live progress bar on a terminal; plain periodic lines when output goes to a file or pipe.</summary>
-internal sealed class ProgressLine(TextWriter log, int epochs, int perEpoch)
+/// <summary>
+/// A live progress bar on a terminal (Spectre.Console, Cli/TerminalProgress.cs); plain periodic lines,
+/// as before, when output goes to a file, pipe, CI log or test. <see cref="Log"/> is where the trainer's
+/// other lines go meanwhile: above the bar on a terminal, else the log itself.
+/// </summary>
+internal sealed class ProgressLine : IDisposable
 {
     readonly Stopwatch _clock = Stopwatch.StartNew();
-    readonly bool _tty = !Console.IsOutputRedirected && log == Console.Out;
+    readonly TextWriter _log;
+    readonly int _epochs, _perEpoch;
+    readonly Cli.TerminalProgress? _bar;
     long _done;
     TimeSpan _lastDraw;
+
+    public ProgressLine(TextWriter log, int epochs, int perEpoch, long startIteration)
+    {
+        (_log, _epochs, _perEpoch) = (log, epochs, perEpoch);
+        if (Cli.Terminal.Interactive && log == Console.Out)
+            _bar = new Cli.TerminalProgress($"epoch {startIteration / perEpoch + 1}/{epochs}", (double)epochs * perEpoch, startIteration);
+    }
+
+    public TextWriter Log => _bar?.Log ?? _log;
 
     public void Update(int epoch, int batch, StepLosses l)
     {
         _done++;
         var now = _clock.Elapsed;
         double rate = _done / Math.Max(1e-9, now.TotalSeconds);
-        long left = (long)(epochs - epoch - 1) * perEpoch + (perEpoch - batch);
+        long left = (long)(_epochs - epoch - 1) * _perEpoch + (_perEpoch - batch);
         var eta = TimeSpan.FromSeconds(left / Math.Max(rate, 1e-9));
         string losses = $"D {l.D,7:F4}  G {l.G,7:F4}" + (double.IsNaN(l.Wasserstein) ? "" : $"  W {l.Wasserstein:F4}") + (double.IsNaN(l.Info) ? "" : $"  info {l.Info:F4}");
-        if (_tty)
+        if (_bar != null)
         {
-            if ((now - _lastDraw).TotalMilliseconds < 100 && batch != perEpoch) return;
+            if ((now - _lastDraw).TotalMilliseconds < 100 && batch != _perEpoch) return;
             _lastDraw = now;
-            int filled = 20 * batch / perEpoch;
-            log.Write($"\repoch {epoch + 1}/{epochs} [{new string('#', filled)}{new string('-', 20 - filled)}] {batch}/{perEpoch}  {rate:F1} it/s  ETA {eta:hh\\:mm\\:ss}  {losses}   ");
+            _bar.Update($"epoch {epoch + 1}/{_epochs}", (double)epoch * _perEpoch + batch, $"{rate:F1} it/s  ETA {eta:hh\\:mm\\:ss}  {losses.Replace("  ", " ")}");
         }
-        else if (batch % 50 == 0 || batch == perEpoch)
-            log.WriteLine($"epoch {epoch + 1}/{epochs} batch {batch}/{perEpoch}  {rate:F1} it/s  ETA {eta:hh\\:mm\\:ss}  {losses}");
+        else if (batch % 50 == 0 || batch == _perEpoch)
+            _log.WriteLine($"epoch {epoch + 1}/{_epochs} batch {batch}/{_perEpoch}  {rate:F1} it/s  ETA {eta:hh\\:mm\\:ss}  {losses}");
     }
 
-    public void EpochDone(int epoch, TimeSpan took, StepLosses l)
-    {
-        if (_tty) log.WriteLine();
-        log.WriteLine($"epoch {epoch + 1}/{epochs} done in {took.TotalSeconds:F1} s  (D {l.D:F4}, G {l.G:F4})");
-    }
+    public void EpochDone(int epoch, TimeSpan took, StepLosses l) =>
+        Log.WriteLine($"epoch {epoch + 1}/{_epochs} done in {took.TotalSeconds:F1} s  (D {l.D:F4}, G {l.G:F4})");
+
+    public void Dispose() => _bar?.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Scratch.Gan.Cli;
@@ -12,29 +13,52 @@ namespace Scratch.Gan.Evaluation.Sweep;
 /// </summary>
 public static class SweepCommand
 {
-    public static int Run(Args a)
+    static readonly Option<string?> Aggregate = Opt.Text("--aggregate", "only tabulate the finished points in DIR (after a Slurm array); takes no other option", "DIR");
+    static readonly Option<string> Model = Opt.Choice("--model", "the GAN every point trains", "dcgan", Models.Zoo.ModelNames);
+    static readonly Option<string?> Grid = Opt.Text("--grid", "(required) space-separated train options with comma-separated values, e.g. \"lr=1e-4,2e-4 batch-size=64,128\"; sweepable: " +
+        string.Join(" ", SweepGrid.Options), "\"OPT=V1,V2 OPT=V1,V2\"");
+    static readonly Option<int> Epochs = Opt.Int("--epochs", "epochs each point trains", 5);
+    static readonly Option<int> Jobs = Opt.Int("--jobs", "points trained at once (child processes)", 1);
+    static readonly Option<int> N = Opt.Int("--n", "samples each point's eval measures", 10000, min: 10);
+    static readonly Option<string?> Emit = Opt.OptionalChoice("--emit", "write a Slurm array script instead of training here", "slurm");
+    static readonly Option<string?> Out = Opt.Text("--out", "the sweep folder, one run folder per point [default: runs/sweep-MODEL-DATE-TIME]", "DIR");
+    static readonly Option<string?> Data = Opt.Text("--data", "passed to every point's train", "DIR");
+    static readonly Option<string?> Device = Opt.Device();
+    static readonly Option<int> EvalReal = Opt.Hidden(Opt.Int("--eval-real", "real reference images", int.MaxValue, min: 10));   // tests: fewer, quicker
+
+    public static Command Define()
     {
-        var aggregate = a.Str("aggregate");
+        var command = new Command("sweep", "train + eval each grid point; sweep.md, sweep.csv, contact-sheet.png")
+        {
+            Model, Grid, Epochs, Jobs, N, Emit, Out, Data, Device, Aggregate, EvalReal,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    public static int Run(ParseResult parse)
+    {
+        var aggregate = parse.GetValue(Aggregate);
         if (aggregate != null)
         {
-            a.Done(1);
+            var other = parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>().FirstOrDefault(r => !r.Implicit && r.Option != Aggregate);
+            if (other != null) throw new UsageException($"--aggregate takes no other option (got {other.Option.Name})");
             var found = SweepTable.Read(aggregate);
             SweepTable.Write(aggregate, found);
             Console.WriteLine($"aggregated {found.Count} points: {Path.Combine(aggregate, "sweep.md")}, sweep.csv, contact-sheet.png");
             return 0;
         }
-        var model = a.Choice("model", "dcgan", Models.Zoo.ModelNames);
-        var points = SweepGrid.Parse(a.Str("grid") ?? throw new UsageException("--grid is required, e.g. --grid \"lr=1e-4,2e-4 batch-size=64,128\""));
-        int epochs = a.Int("epochs", 5);
-        int jobs = a.Int("jobs", 1);
-        int n = a.Int("n", 10000, min: 10);
-        var emit = a.Str("emit");
-        if (emit != null && emit != "slurm") throw new UsageException($"--emit: unknown value '{emit}' (only: slurm)");
-        var outDir = Path.GetFullPath(a.Str("out") ?? Path.Combine("runs", $"sweep-{model}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        var model = parse.GetValue(Model)!;
+        var points = SweepGrid.Parse(parse.GetValue(Grid) ?? throw new UsageException("--grid is required, e.g. --grid \"lr=1e-4,2e-4 batch-size=64,128\""));
+        int epochs = parse.GetValue(Epochs);
+        int jobs = parse.GetValue(Jobs);
+        int n = parse.GetValue(N);
+        var emit = parse.GetValue(Emit);
+        var outDir = Path.GetFullPath(parse.GetValue(Out) ?? Path.Combine("runs", $"sweep-{model}-{DateTime.Now:yyyyMMdd-HHmmss}"));
         var extra = new List<string>();
-        foreach (var o in new[] { "data", "device" }) if (a.Str(o) is { } v) extra.AddRange(["--" + o, v]);
-        int evalReal = a.Int("eval-real", int.MaxValue, min: 10);   // tests: fewer real reference images
-        a.Done(1);
+        if (parse.GetValue(Data) is { } data) extra.AddRange(["--data", data]);
+        if (parse.GetValue(Device) is { } device) extra.AddRange(["--device", device]);
+        int evalReal = parse.GetValue(EvalReal);
         Directory.CreateDirectory(outDir);
 
         if (emit == "slurm")
@@ -59,7 +83,7 @@ public static class SweepCommand
             if (File.Exists(evalPath)) { Console.WriteLine($"{p.Name}: done already, skipped"); return; }
             string[] train = TrainArgs(model, p, epochs, dir, extra);
             int code;
-            try { code = jobs == 1 ? TrainCommand.Run(new Args(train)) : Child(train, Path.Combine(outDir, p.Name + ".log")); }
+            try { code = jobs == 1 ? ScratchCli.Run(train) : Child(train, Path.Combine(outDir, p.Name + ".log")); }
             catch (TrainingDivergedException e) { Console.WriteLine($"{p.Name}: {e.Message}; left out of the table"); return; }
             if (code == 1 && jobs > 1 && File.ReadAllText(Path.Combine(outDir, p.Name + ".log")).Contains("training diverged"))
             { Console.WriteLine($"{p.Name}: training diverged (see its log); left out of the table"); return; }
