@@ -8,7 +8,7 @@ public static class DevicesCommand
 {
     public static Command Define()
     {
-        var command = new Command("devices", "list backends and devices, and why any is unavailable (auto | cpu | cuda | opencl | ilgpu-cpu)");
+        var command = new Command("devices", "list backends and devices, and why any is unavailable (auto | cpu | cpu-ref | cuda | opencl | ilgpu-cpu)");
         command.SetAction(_ => Run());
         return command;
     }
