@@ -106,6 +106,18 @@ public class CliTests
     }
 
     [Fact]
+    public void On_an_ilgpu_device_losses_are_read_every_tenth_iteration_and_before_stopping()
+    {
+        // Each read makes the host wait for the device, so a GPU run logs every 10th iteration (and the
+        // last one before a stop); the emulator is an ILGPU device, so it shows the same behaviour.
+        var run = Path.Combine(Tmp(), "gpu-log");
+        var r = Run("train", "--model", "vanilla", "--batch-size", "16", "--device", "ilgpu-cpu", "--out", run, "--sample-every", "0", "--stop-after", "23");
+        Assert.True(r.Code == 0, r.Err);
+        var iterations = File.ReadAllLines(Path.Combine(run, "metrics.csv")).Skip(1).Select(l => l.Split(',')[0]);
+        Assert.Equal(["10", "20", "23"], iterations);
+    }
+
+    [Fact]
     public void A_diverging_run_stops_with_the_iteration_and_keeps_the_last_good_checkpoint()
     {
         var run = Path.Combine(Tmp(), "nan");

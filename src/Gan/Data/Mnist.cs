@@ -78,7 +78,11 @@ public sealed class Mnist
         new(Idx.ReadImages(images), Idx.ReadLabels(labels), source);
 
     /// <summary>Images idx[0..] as a float batch [B, C, H, W] scaled to [−1, 1] (so tanh generators can match it).</summary>
-    public NDArray Batch(ReadOnlySpan<int> idx, int size, Device device)
+    public NDArray Batch(ReadOnlySpan<int> idx, int size, Device device) =>
+        NDArray.From(BatchPixels(idx, size), [idx.Length, Channels, size, size], device);
+
+    /// <summary>The pixels of <see cref="Batch"/> on the host, [N, C, size, size] flat, before any upload.</summary>
+    public float[] BatchPixels(ReadOnlySpan<int> idx, int size)
     {
         int hw = size * size, plane = Rows * Cols;
         var buf = new float[idx.Length * Channels * hw];
@@ -91,7 +95,7 @@ public sealed class Mnist
                     for (int i = 0; i < hw; i++) dst[i] = src[i] / 127.5f - 1f;
                 else Resize.Bilinear(src, Rows, Cols, dst, size, size);
             }
-        return NDArray.From(buf, [idx.Length, Channels, size, size], device);
+        return buf;
     }
 
     public NDArray LabelBatch(ReadOnlySpan<int> idx, Device device)

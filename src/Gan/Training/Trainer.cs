@@ -50,23 +50,30 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
             var clock = _epochClock;
             clock.Restart();
             int firstBatch = epoch == startEpoch ? startBatch : 0;
+            var next = NextBatch(order, firstBatch);
             for (int b = firstBatch; b < perEpoch; b++)
             {
                 iter++;
+                bool due = (c.SampleEvery > 0 && iter % c.SampleEvery == 0) || (c.CheckpointEvery > 0 && iter % c.CheckpointEvery == 0);
+                bool read = iter % _readEvery == 0 || b + 1 == perEpoch || iter >= StopAfter || due;
                 using (MemoryScope.Begin())
                 {
-                    var real = new Tensor(data.Batch(order.AsSpan(b * c.BatchSize, c.BatchSize), c.ImageSize, model.Device));
-                    var (dl, w) = model.DStep(real);
-                    last = last with { D = dl, Wasserstein = w };
+                    var real = new Tensor(NDArray.From(next.Result, [c.BatchSize, data.Channels, c.ImageSize, c.ImageSize], model.Device));
+                    next = NextBatch(order, b + 1);   // gathered while the device runs this step
+                    var (dl, w) = model.DStep(real, read);
+                    if (read) last = last with { D = dl, Wasserstein = w };
                     if (iter % c.NCritic == 0)
                     {
-                        var (gl, info) = model.GStep(c.BatchSize);
-                        last = last with { G = gl, Info = info };
+                        var (gl, info) = model.GStep(c.BatchSize, read);
+                        if (read) last = last with { G = gl, Info = info };
                     }
                 }
-                Warn(_diagnostics.Observe(iter, last.D, last.G));
-                CheckFinite(iter, last);
-                metrics.WriteLine(RunFolder.MetricsRow(iter, epoch + 1, last) + EvalColumns(iter, b + 1 == perEpoch && (epoch + 1) % Math.Max(1, c.EvalEvery) == 0));
+                if (read)
+                {
+                    Warn(_diagnostics.Observe(iter, last.D, last.G));
+                    CheckFinite(iter, last);
+                    metrics.WriteLine(RunFolder.MetricsRow(iter, epoch + 1, last) + EvalColumns(iter, b + 1 == perEpoch && (epoch + 1) % Math.Max(1, c.EvalEvery) == 0));
+                }
                 progress.Update(epoch, b + 1, last);
                 var here = new RunFolder.Progress(iter, b + 1 == perEpoch ? epoch + 1 : epoch, (b + 1) % perEpoch, model.Rng.Offset, last.G, last.Info);
                 if (c.SampleEvery > 0 && iter % c.SampleEvery == 0) SaveGrid(run.Samples(iter), fixedZ);
@@ -86,6 +93,24 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
             SaveCurves();
             RunFolder.SaveCheckpoint(run.LatestCheckpoint, model, new RunFolder.Progress(iter, epoch + 1, 0, model.Rng.Offset, last.G, last.Info));
         }
+    }
+
+    // Reading a loss makes the host wait until the device has finished the step. On the CPU backends
+    // that costs nothing, so every iteration is logged; on an ILGPU device it would stall the queue
+    // each time, so losses are read (and a metrics row written) every GpuReadEvery-th iteration, at
+    // the end of each epoch and before a sample or checkpoint.
+    public const int GpuReadEvery = 10;
+    readonly int _readEvery = model.Device.Kind is DeviceKind.Cpu or DeviceKind.Reference ? 1 : GpuReadEvery;
+
+    // The host side of batch b (index gather, scaling, resizing) runs on a worker thread while the
+    // device works on the step before it. On the CPU backends the step already uses every core, so
+    // there the batch is made in place, when it is asked for.
+    Task<float[]> NextBatch(int[] order, int b)
+    {
+        int n = model.Config.BatchSize, size = model.Config.ImageSize;
+        if (b * n + n > order.Length) return Task.FromResult(Array.Empty<float>());
+        float[] Make() => data.BatchPixels(order.AsSpan(b * n, n), size);
+        return _readEvery == 1 ? Task.FromResult(Make()) : Task.Run(Make);
     }
 
     // Keeps the rows up to the checkpoint (a resumed run rewrites what came after it).
