@@ -88,7 +88,7 @@ public sealed partial class Tensor
         if (GradMode.Enabled && inputs.Any(i => i.RequiresGrad))
         {
             t._requiresGrad = true;
-            t.Node = new Node(op, inputs, backward);
+            t.Node = new Node(op, inputs, backward) { FromBackward = Node.InBackward > 0 };
         }
         return t;
     }
@@ -137,11 +137,27 @@ internal sealed class Node(string op, Tensor[] inputs, Func<Tensor, Tensor?[]> b
 {
     public string Op { get; } = op;
     public Tensor[] Inputs { get; private set; } = inputs;
-    public Func<Tensor, Tensor?[]>? Backward { get; private set; } = backward;
-    public bool Freed => Backward == null;
+    Func<Tensor, Tensor?[]>? _backward = backward, _counted;
+    /// <summary>The backward function; calling it counts as "inside a backward" (see <see cref="FromBackward"/>).</summary>
+    public Func<Tensor, Tensor?[]>? Backward => _backward == null ? null : _counted ??= RunBackward;
+    public bool Freed => _backward == null;
+
+    /// <summary>
+    /// True for a node recorded while some backward function ran with createGraph on: a piece of a
+    /// gradient's own graph (WGAN-GP's ∇ₓD). Only the graph picture (GraphDot) reads it.
+    /// </summary>
+    public bool FromBackward { get; init; }
+    [ThreadStatic] internal static int InBackward;
+
+    Tensor?[] RunBackward(Tensor g)
+    {
+        InBackward++;
+        try { return _backward!(g); }
+        finally { InBackward--; }
+    }
 
     /// <summary>Drops the saved tensors so their memory can go; a later backward through here is an error.</summary>
-    public void Free() { Backward = null; }
+    public void Free() { _backward = null; _counted = null; }
 }
 
 /// <summary>Whether ops record the graph. Off inside <c>using (GradMode.NoGrad())</c>.</summary>
