@@ -79,6 +79,8 @@ public static class Op
     }
     /// <summary>x &gt; 0 ? y : a·y: (leaky) ReLU's gradient y masked by its input x in one pass.</summary>
     public struct SlopeMask : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? y : a * y; }
+    /// <summary>a &lt; x &lt; b ? y : 0: hardtanh's gradient y, passed only where its input x was inside (a, b).</summary>
+    public struct HardtanhBackward : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > a && x < b ? y : T.Zero; }
     /// <summary>x / (√(a·y) + b): Adam's step direction m̂/(√v̂ + ε), with the bias corrections folded into a.</summary>
     public struct ScaledRsqrt : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x / (T.Sqrt(a * y) + b); }
 

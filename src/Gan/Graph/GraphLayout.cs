@@ -10,7 +10,7 @@ public sealed record Layout(Box[] Nodes, List<(float X, float Y)>[] Edges, float
 
 /// <summary>
 /// A layered (Sugiyama-style) drawing of a DAG, in the four classic steps, each kept simple:
-/// 1. layers: an op one layer below its lowest input; a leaf just above its first user;
+/// 1. layers: an op one layer below its lowest input; a leaf (or an op of leaves only) just above its first user;
 /// 2. dummy nodes: an edge that crosses several layers becomes a chain through invisible points,
 ///    so it can bend around boxes and take part in the ordering;
 /// 3. ordering: sweeps down and up that sort each layer by the mean position of its neighbours in
@@ -33,8 +33,10 @@ public static class GraphLayout
         // 1. Layers. Ids are topological, so one pass in id order sees every input first.
         var layer = new int[n];
         for (int v = 0; v < n; v++) layer[v] = inputs[v].Count == 0 ? 0 : inputs[v].Max(u => layer[u]) + 1;
-        for (int v = 0; v < n; v++)
-            if (inputs[v].Count == 0 && users[v].Count > 0) layer[v] = users[v].Min(u => layer[u]) - 1;
+        // Leaves, and ops of leaves only (a weight's reshape), move down to just above their first user:
+        // otherwise every parameter would sit in the top row with a long edge to where it is used.
+        for (int v = n - 1; v >= 0; v--)
+            if (users[v].Count > 0 && inputs[v].All(u => inputs[u].Count == 0)) layer[v] = users[v].Min(u => layer[u]) - 1;
 
         // 2. Dummy nodes: vertex ids n, n+1, … ; each edge remembers its chain of vertices.
         var vLayer = new List<int>(layer);
