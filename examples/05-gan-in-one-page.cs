@@ -55,7 +55,7 @@ using (GradMode.NoGrad())
     var (mean, std) = Stats(samples);
     Console.WriteLine($"after {Steps} steps: {samples.Length} samples of G have mean {mean:F3}, std {std:F3}");
     Claim(Math.Abs(mean - RealMean) < 0.3, $"G's mean {mean:F2} is within 0.3 of the real {RealMean}");
-    X of the real {RealStd} (no collapse to one point)");
+    Claim(Math.Abs(std - RealStd) < 0.6, $"G's spread {std:F2} is within 0.6 of the real {RealStd} (no collapse to one point)");
 }
 Console.WriteLine("lesson 5: all claims hold");
 
