@@ -4,8 +4,9 @@
 //
 // A learner's GAN — D ends in a sigmoid, the loss takes log of its probabilities — trained fine for
 // ~18,000 iterations and then printed NaN forever. Nothing was wrong with the maths. In float32,
-// σ(x) = 1/(1 + e⁻ˣ) is *exactly* 1.0f as soon as e⁻ˣ < 2⁻²⁴ (half the gap between 1 and the float
-// below it), i.e. for every x > 16.64. Then 1 − D = 0, log(1 − D) = −∞, and the backward divides
+// 1 + e⁻ˣ rounds to exactly 1 as soon as e⁻ˣ < 2⁻²⁴ (half the gap between 1 and the next float up,
+// 2⁻²³), i.e. for every x > 24·ln 2 ≈ 16.64, so σ(x) = 1/(1 + e⁻ˣ) is *exactly* 1.0f (in float64 the
+// same cliff is at 53·ln 2 ≈ 36.7). Then 1 − D = 0, log(1 − D) = −∞, and the backward divides
 // by that 0: d log(u)/du = 1/u = ∞, times the sigmoid's derivative σ(1 − σ) = 0, is ∞·0 = NaN.
 // One NaN in one gradient reaches every weight through the optimizer step, and training is over.
 //

@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using Scratch.Autograd;
 using Scratch.Tensors;
 using Xunit;
@@ -71,5 +72,18 @@ public class HardtanhTests
         var (gy2, gdx) = Run(Devices.Ilgpu);
         Check.Close(cy, gy2, 0, 0, "hardtanh forward");
         Check.Close(cdx, gdx, 0, 0, "hardtanh backward");
+    }
+
+    /// <summary>
+    /// The property test: on random shapes, dtypes and layouts (contiguous, transposed, strided — the
+    /// generators every backend-equality property uses), the ILGPU kernels give exactly the CPU's values.
+    /// </summary>
+    [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 25)]
+    public void Cpu_and_ilgpu_agree_on_random_arrays(ArrayCase c)
+    {
+        var cpu = c.Make(Devices.Cpu, -3, 3); var gpu = c.Make(Devices.Ilgpu, -3, 3);
+        Check.Close(new T(cpu).Hardtanh(-1, 1.5).Data, new T(gpu).Hardtanh(-1, 1.5).Data, 0, 0, $"hardtanh {c}");
+        var g = c.Make(Devices.Cpu, -1, 1);
+        Check.Close(NDArray.Zip<Op.HardtanhBackward>("hb", cpu, g, -1, 1.5), NDArray.Zip<Op.HardtanhBackward>("hb", gpu, g.To(Devices.Ilgpu), -1, 1.5), 0, 0, $"hardtanh backward {c}");
     }
 }

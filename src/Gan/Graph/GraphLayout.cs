@@ -82,7 +82,9 @@ public static class GraphLayout
             var neighbours = it % 2 == 0 ? up : down;
             foreach (var r in it % 2 == 0 ? rows : rows.Reverse())
             {
-                foreach (var v in r) if (neighbours[v].Count > 0) x[v] = neighbours[v].Average(u => x[u]);
+                foreach (var v in r)
+                    if (v >= n) x[v] = (x[up[v][0]] + x[down[v][0]]) / 2;     // a dummy: on the line between its ends, so long edges run straight
+                    else if (neighbours[v].Count > 0) x[v] = neighbours[v].Average(u => x[u]);
                 Separate(r, w, x);
             }
         }
