@@ -67,6 +67,7 @@ public static class Engine
     static void Propagate(List<Tensor> order, Dictionary<Tensor, Tensor> grads, HashSet<Tensor>? needed, bool retain)
     {
         bool Needs(Tensor t) => t.RequiresGrad && (needed == null || needed.Contains(t));
+        HashSet<Tensor>? forward = null;   // the graph being differentiated, as a set (createGraph only)
         for (int k = order.Count - 1; k >= 0; k--)
         {
             var t = order[k];
@@ -76,6 +77,7 @@ public static class Engine
                 throw new InvalidOperationException($"backward: the graph through '{node.Op}' was already freed by an earlier backward; pass retainGraph: true to the first call to go through it twice");
             var needs = Array.ConvertAll(node.Inputs, Needs);
             var inGrads = node.Backward!(g, t, needs);
+            if (GradMode.Enabled) MarkGradientGraph(inGrads, forward ??= new HashSet<Tensor>(order, ReferenceEqualityComparer.Instance));
             for (int i = 0; i < node.Inputs.Length; i++)
             {
                 var input = node.Inputs[i];
@@ -85,6 +87,21 @@ public static class Engine
                 Accumulate(grads, input, gi);
             }
             if (!retain) node.Free();
+        }
+    }
+
+    // Under createGraph a backward records ops of its own: the gradient's graph. They are the nodes
+    // reachable from its results that are not in the graph being differentiated (forward tensors such
+    // as y in d tanh = 1 − y² feed it too, and stay unmarked). Only the graph picture reads the mark.
+    static void MarkGradientGraph(Tensor?[] results, HashSet<Tensor> forward)
+    {
+        var stack = new Stack<Tensor>(results.OfType<Tensor>());
+        while (stack.Count > 0)
+        {
+            var t = stack.Pop();
+            if (t.Node is not { FromBackward: false } n || forward.Contains(t)) continue;
+            n.FromBackward = true;
+            foreach (var i in n.Inputs) stack.Push(i);
         }
     }
 

@@ -157,6 +157,12 @@ internal sealed class Node(string op, Tensor[] inputs, BackwardFn backward)
     public BackwardFn? Backward { get; private set; } = backward;
     public bool Freed => Backward == null;
 
+    /// <summary>
+    /// True for a node recorded by a backward function under createGraph: a piece of a gradient's own
+    /// graph (WGAN-GP's ∇ₓD). The engine marks it; only the graph picture (GraphDot) reads it.
+    /// </summary>
+    public bool FromBackward { get; internal set; }
+
     /// <summary>Drops the saved tensors so their memory can go; a later backward through here is an error.</summary>
     public void Free() { Backward = null; }
 }

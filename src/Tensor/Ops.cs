@@ -86,6 +86,8 @@ public static class Op
     {
         public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { var s = x + y; return s > T.Zero ? s : a * s; }
     }
+    /// <summary>a &lt; x &lt; b ? y : 0: hardtanh's gradient y, passed only where its input x was inside (a, b).</summary>
+    public struct HardtanhBackward : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > a && x < b ? y : T.Zero; }
     /// <summary>x / (√(a·y) + b): Adam's step direction m̂/(√v̂ + ε), with the bias corrections folded into a.</summary>
     public struct ScaledRsqrt : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x / (T.Sqrt(a * y) + b); }
 

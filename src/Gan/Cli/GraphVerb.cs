@@ -1,19 +1,11 @@
-// ── The slot for `scratch graph` ─────────────────────────────────────────────────────────────────
-// Scratch.Gan.Graph.GraphCommand (src/Gan/Graph/, another branch) draws a model's computation graph:
-//     public static int Run(string model, string outPath, string? dotPath)
-// To wire it once that file is merged: delete the #if/#endif lines below, and uncomment
-// `GraphVerb.Define(),` in Cli/ScratchCli.cs. The README test then asks for a `scratch graph` line in
-// README's command list (copy the options from `scratch graph --help`).
-#if SCRATCH_GRAPH
 using System.CommandLine;
-using Scratch.Gan.Models;
 
 namespace Scratch.Gan.Cli;
 
 /// <summary>`scratch graph`: the options; the work is Graph.GraphCommand's.</summary>
 public static class GraphVerb
 {
-    static readonly Option<string> Model = Opt.Choice("--model", "the GAN whose graph is drawn", "dcgan", Zoo.ModelNames);
+    static readonly Option<string> Model = Opt.Choice("--model", "the GAN whose one training step is drawn", "dcgan", Graph.GraphCommand.Models);
     static readonly Option<string?> Out = Opt.Text("--out", "(required) the picture to write", "FILE");
     static readonly Option<string?> Dot = Opt.Text("--dot", "also write the graph in Graphviz's DOT language to this file", "FILE");
 
@@ -25,4 +17,3 @@ public static class GraphVerb
         return command;
     }
 }
-#endif

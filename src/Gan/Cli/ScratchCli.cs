@@ -30,9 +30,7 @@ public static class ScratchCli
             SweepCommand.Define(),
             DevicesCommand.Define(),
             Bench.Define(),
-            // ── graph: the slot for Scratch.Gan.Graph.GraphCommand (another branch). To wire it, delete the
-            //    #if/#endif lines in Cli/GraphVerb.cs and uncomment the next line. Nothing else changes.
-            // GraphVerb.Define(),
+            GraphVerb.Define(),
             HelpVerb(),
         };
         return root;
