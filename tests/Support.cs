@@ -123,3 +123,21 @@ public static class Arbitraries
 /// <summary>Tests that measure a device's allocations run alone: parallel tests would allocate too.</summary>
 [CollectionDefinition("serial", DisableParallelization = true)]
 public sealed class SerialCollection;
+
+/// <summary>
+/// The composite ops (convolutions, pooling, softmax, upsampling) exist once, on the autograd Tensor.
+/// Tests that check them on plain arrays go through it, without recording a graph.
+/// </summary>
+public static class ViaTensor
+{
+    static NDArray Run(NDArray x, Func<Scratch.Autograd.Tensor, Scratch.Autograd.Tensor> op) => op(new Scratch.Autograd.Tensor(x)).Data;
+    public static NDArray Softmax(this NDArray x, int axis = -1) => Run(x, t => t.Softmax(axis));
+    public static NDArray LogSoftmax(this NDArray x, int axis = -1) => Run(x, t => t.LogSoftmax(axis));
+    public static NDArray Conv2d(this NDArray x, NDArray w, int stride = 1, int padding = 0) =>
+        Run(x, t => t.Conv2d(new Scratch.Autograd.Tensor(w), null, stride, padding));
+    public static NDArray ConvTranspose2d(this NDArray x, NDArray w, int stride = 1, int padding = 0, int outputPadding = 0) =>
+        Run(x, t => t.ConvTranspose2d(new Scratch.Autograd.Tensor(w), null, stride, padding, outputPadding));
+    public static NDArray AvgPool2d(this NDArray x, int k, int stride) => Run(x, t => t.AvgPool2d(k, stride));
+    public static NDArray UpsampleNearest(this NDArray x, int factor) => Run(x, t => t.UpsampleNearest(factor));
+    public static NDArray Gather(this NDArray x, NDArray index) => Run(x, t => t.Gather(new Scratch.Autograd.Tensor(index)));
+}

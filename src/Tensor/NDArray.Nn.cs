@@ -1,6 +1,8 @@
 namespace Scratch.Tensors;
 
-// Matrix products and image ops, composed from the MatMul, Im2Col and Col2Im primitives.
+// The image and matrix primitives, one backend call each, with their shape checks. Everything
+// composed from them (convolutions, pooling, softmax, upsampling) lives once, on the autograd Tensor
+// (src/Autograd/Ops), next to its backward: see docs/backends.md, "Two layers, one op surface".
 public sealed partial class NDArray
 {
     /// <summary>
@@ -79,43 +81,9 @@ public sealed partial class NDArray
         return x;
     }
 
-    /// <summary>2-D cross-correlation: x [N,C,H,W], w [O,C,KH,KW] → [N,O,OH,OW] (im2col + GEMM).</summary>
-    public NDArray Conv2d(NDArray w, int stride = 1, int padding = 0)
-    {
-        CheckSame("conv2d", this, w);
-        if (w.Rank != 4 || Rank != 4 || w.Shape[1] != Shape[1])
-            throw new ArgumentException($"conv2d: input {ShapeStr} and weight {w.ShapeStr} do not match (want [N,C,H,W] and [O,C,KH,KW])");
-        var cols = Im2Col(w.Shape[2], w.Shape[3], stride, padding);
-        var g = Geometry("conv2d", this, w.Shape[2], w.Shape[3], stride, padding);
-        var y = w.Reshape(w.Shape[0], -1).MatMul(cols);               // [N, O, OH·OW]
-        return y.Reshape(Shape[0], w.Shape[0], g.OH, g.OW);
-    }
-
     /// <summary>Output size of a transposed convolution along one side.</summary>
     public static int ConvTransposeSize(int inSize, int k, int stride, int padding, int outputPadding) =>
         (inSize - 1) * stride - 2 * padding + k + outputPadding;
-
-    /// <summary>Transposed convolution: x [N,Cin,H,W], w [Cin,Cout,KH,KW] → [N,Cout,OH,OW]; GEMM then col2im.</summary>
-    public NDArray ConvTranspose2d(NDArray w, int stride = 1, int padding = 0, int outputPadding = 0)
-    {
-        CheckSame("conv_transpose2d", this, w);
-        if (w.Rank != 4 || Rank != 4 || w.Shape[0] != Shape[1])
-            throw new ArgumentException($"conv_transpose2d: input {ShapeStr} and weight {w.ShapeStr} do not match (want [N,Cin,H,W] and [Cin,Cout,KH,KW])");
-        if (outputPadding < 0 || outputPadding >= stride)
-            throw new ArgumentException($"conv_transpose2d: output_padding {outputPadding} must be in [0, stride={stride})");
-        int n = Shape[0], cin = Shape[1], h = Shape[2], wd = Shape[3], cout = w.Shape[1], kh = w.Shape[2], kw = w.Shape[3];
-        int oh = ConvTransposeSize(h, kh, stride, padding, outputPadding), ow = ConvTransposeSize(wd, kw, stride, padding, outputPadding);
-        if (oh <= 0 || ow <= 0) throw new ArgumentException($"conv_transpose2d: input {ShapeStr} with kernel {kh}x{kw} gives an empty output");
-        var cols = w.Reshape(cin, cout * kh * kw).Transpose().MatMul(Reshape(n, cin, h * wd));   // [N, Cout·KH·KW, H·W]
-        return cols.Col2Im(cout, oh, ow, kh, kw, stride, padding);
-    }
-
-    // Pools treat each channel as its own one-channel image, so one im2col serves every channel.
-    NDArray PoolColumns(string op, int k, int stride, out ConvGeometry g)
-    {
-        g = Geometry(op, this, k, k, stride, 0);
-        return Reshape(Shape[0] * Shape[1], 1, Shape[2], Shape[3]).Im2Col(k, k, stride, 0);   // [N·C, k·k, L]
-    }
 
     /// <summary>Max pooling; indices (0..k·k-1 within each window) are what the backward pass scatters through.</summary>
     public (NDArray Values, NDArray Indices) MaxPool2d(int k, int stride)
@@ -143,27 +111,5 @@ public sealed partial class NDArray
         var g = Geometry("max_pool2d_backward", dx, k, k, stride, 0);
         grad.Backend.PoolScatter(grad.Contiguous(), indices.Contiguous(), dx, g);
         return dx;
-    }
-
-    public NDArray AvgPool2d(int k, int stride)
-    {
-        var cols = PoolColumns("avg_pool2d", k, stride, out var g);
-        return cols.Mean([1]).Reshape(Shape[0], Shape[1], g.OH, g.OW);
-    }
-
-    /// <summary>Nearest-neighbour upsampling by an integer factor: a broadcast view made dense, no kernel of its own.</summary>
-    public NDArray UpsampleNearest(int factor)
-    {
-        if (Rank != 4) throw new ArgumentException($"upsample: input {ShapeStr} must be [N,C,H,W]");
-        if (factor <= 0) throw new ArgumentException($"upsample: factor must be positive, got {factor}");
-        int n = Shape[0], c = Shape[1], h = Shape[2], w = Shape[3];
-        return Reshape(n, c, h, 1, w, 1).Expand(n, c, h, factor, w, factor).Reshape(n, c, h * factor, w * factor);
-    }
-
-    /// <summary>The adjoint of UpsampleNearest: sums each factor×factor block.</summary>
-    public NDArray UpsampleNearestBackward(int factor)
-    {
-        int n = Shape[0], c = Shape[1], h = Shape[2] / factor, w = Shape[3] / factor;
-        return Reshape(n, c, h, factor, w, factor).Sum([3, 5]);
     }
 }

@@ -158,31 +158,10 @@ public sealed partial class NDArray
         return r.Reshape(shape);
     }
 
-    /// <summary>Numerically stable softmax: subtracting the max changes nothing mathematically but keeps exp finite.</summary>
-    public NDArray Softmax(int axis = -1)
-    {
-        var e = (this - Max([axis], keepDim: true)).Exp();
-        return e / e.Sum([axis], keepDim: true);
-    }
-
-    public NDArray LogSoftmax(int axis = -1)
-    {
-        var z = this - Max([axis], keepDim: true);
-        return z - z.Exp().Sum([axis], keepDim: true).Log();
-    }
-
     /// <summary>Labels (any shape) → one-hot with a new last axis of size classes.</summary>
     public NDArray OneHot(int classes)
     {
         var cls = Arange(classes, DType, Device);
         return Unsqueeze(-1).Eq(cls);
-    }
-
-    /// <summary>out[…, i] = this[…, index[…, i]] along the last axis (index holds whole numbers).</summary>
-    public NDArray Gather(NDArray index)
-    {
-        if (index.Rank != Rank) throw new ArgumentException($"gather: index {index.ShapeStr} must have the rank of {ShapeStr}");
-        var hot = index.OneHot(Shape[^1]);                 // [..., k, C]
-        return (hot * Unsqueeze(-2)).Sum([-1]);           // select by mask and sum over C
     }
 }

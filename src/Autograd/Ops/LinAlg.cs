@@ -87,6 +87,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"conv_transpose2d: output_padding {outputPadding} must be in [0, stride={stride})");
         int n = Shape[0], cin = Shape[1], h = Shape[2], wd = Shape[3], cout = w.Shape[1], kh = w.Shape[2], kw = w.Shape[3];
         int oh = NDArray.ConvTransposeSize(h, kh, stride, padding, outputPadding), ow = NDArray.ConvTransposeSize(wd, kw, stride, padding, outputPadding);
+        if (oh <= 0 || ow <= 0) throw new ArgumentException($"conv_transpose2d: input {ShapeStr} with kernel {kh}x{kw} gives an empty output");
         var cols = w.Reshape(cin, cout * kh * kw).Transpose().MatMul(Reshape(n, cin, h * wd));   // [N, Cout·KH·KW, H·W]
         var y = cols.Col2Im(cout, oh, ow, kh, kw, stride, padding);
         return bias == null ? y : y + bias.Reshape(1, cout, 1, 1);
@@ -137,6 +138,7 @@ public sealed partial class Tensor
     /// <summary>out[…, i] = x[…, index[…, i]] along the last axis; the gradient scatters back.</summary>
     public Tensor Gather(Tensor index)
     {
+        if (index.Rank != Rank) throw new ArgumentException($"gather: index {index.ShapeStr} must have the rank of {ShapeStr}");
         var hot = Const(index.Data.OneHot(Shape[^1]));      // [..., k, C]
         return (hot * Unsqueeze(-2)).Sum([-1]);
     }
