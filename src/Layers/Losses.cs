@@ -19,13 +19,22 @@ public static class Losses
         if (!Shape.Same(a.Shape, b.Shape)) throw new ArgumentException($"{op}: input {a.ShapeStr} and target {b.ShapeStr} differ in shape");
     }
 
-    /// <summary>Binary cross-entropy on probabilities; logs are clamped at −100 as in PyTorch, so p = 0 or 1 stays finite.</summary>
+    /// <summary>
+    /// Binary cross-entropy on probabilities; logs are clamped at −100 as in PyTorch, so p = 0 or 1
+    /// stays finite. The gradient is PyTorch's closed form (p − y)/max(p(1 − p), 1e-12): composed
+    /// from log and clamp it would be 0/0 = NaN at p = 1 exactly, which float32 reaches for logits
+    /// above ~16.6 (examples/07 shows where).
+    /// </summary>
     public static Tensor Bce(Tensor p, Tensor y, Reduction r = Reduction.Mean)
     {
         SameShape("bce", p, y);
-        var logP = p.Log().Clamp(-100, double.MaxValue);
-        var log1mP = (1 - p).Log().Clamp(-100, double.MaxValue);
-        return Reduce(-(y * logP + (1 - y) * log1mP), r);
+        var logP = p.Data.Log().Clamp(-100, double.MaxValue);
+        var log1mP = (1 - p.Data).Log().Clamp(-100, double.MaxValue);
+        var elem = -(y.Data * logP + (1 - y.Data) * log1mP);
+        var per = Tensor.Function("bce", elem, [p, y], (g, _, needs) => [
+            needs[0] ? g * (p - y) / Tensor.Maximum(p * (1 - p), new Tensor(NDArray.Full([], 1e-12, p.DType, p.Device))) : null,
+            needs[1] ? g * new Tensor(log1mP - logP) : null]);
+        return Reduce(per, r);
     }
 
     /// <summary>

@@ -122,6 +122,21 @@ public class OptimizerTests
 public class LossTests
 {
     [Fact]
+    public void Bce_on_probabilities_has_pytorchs_gradient_even_at_p_equal_1()
+    {
+        var p = T.From([0.3, 0.6, 0.9], [3], DType.Float64, requiresGrad: true);
+        var y = T.From([1.0, 0.0, 0.5], [3], DType.Float64, requiresGrad: true);
+        GradCheck.Assert(xs => Losses.Bce(xs[0], xs[1]), p, y);
+        // float32 sigmoid(17) is exactly 1.0f: log(1 − p) clamps to −100, and the gradient must stay finite.
+        var sure = T.From([1f, 0f], [2], requiresGrad: true);
+        var target = T.From([0f, 1f], [2]);
+        var loss = Losses.Bce(sure, target);
+        loss.Backward();
+        Assert.Equal(100, loss.Item(), 3);
+        Assert.All(sure.Grad!.ToDoubles(), g => Assert.True(double.IsFinite(g) && Math.Abs(g) > 1e9, $"gradient {g}"));
+    }
+
+    [Fact]
     public void Losses_match_closed_forms()
     {
         var p = T.From([0.9, 0.2], [2], DType.Float64);
