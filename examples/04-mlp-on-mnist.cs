@@ -12,7 +12,7 @@ using Scratch.Tensors;
 
 var data = Mnist.Embedded();
 const int train = 9000, batch = 100;
-var g = new Generator(0);
+var g = new RandomStream(0);
 
 // 784 → 128 → 10: each Linear is x·Wᵀ + b; ReLU between them; the 10 outputs are logits, one per digit.
 var net = new Sequential(new Flatten(), new Linear(784, 128, g: g), new ReLU(), new Linear(128, 10, g: g));
@@ -39,7 +39,7 @@ var clock = Stopwatch.StartNew();
 double firstLoss = 0, lastLoss = 0;
 for (int epoch = 0; epoch < 2; epoch++)
 {
-    var order = new Generator((ulong)epoch + 1).Permutation(train);     // a fresh shuffle each epoch
+    var order = new RandomStream((ulong)epoch + 1).Permutation(train);     // a fresh shuffle each epoch
     for (int step = 0; step * batch < train; step++)
         using (MemoryScope.Begin())        // the step's temporaries (activations, gradients' graph) are freed here
         {

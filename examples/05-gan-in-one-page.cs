@@ -14,7 +14,7 @@ using Scratch.Tensors;
 
 const double RealMean = 4, RealStd = 1.25;
 const int Batch = 128, Steps = 1500, Nz = 4;
-var g = new Generator(0);
+var g = new RandomStream(0);
 var G = new Sequential(new Linear(Nz, 32, g: g), new LeakyReLU(0.2), new Linear(32, 32, g: g), new LeakyReLU(0.2), new Linear(32, 1, g: g));
 var D = new Sequential(new Linear(1, 32, g: g), new LeakyReLU(0.2), new Linear(32, 32, g: g), new LeakyReLU(0.2), new Linear(32, 1, g: g));
 var optG = new Adam(G.Parameters(), 1e-3, beta1: 0.5);

@@ -44,14 +44,14 @@ Claim(double.IsFinite(stable.Item()) && gStable.All(double.IsFinite), "BCE with 
 // ---------------- part 2: a hand-written MLP GAN that hits the cliff ----------------
 // Data: numbers from N(4, 0.5²). G: noise → number. D: number → probability, ending in a sigmoid.
 Console.WriteLine("\nan MLP GAN in float32 with D = sigmoid(logit) and the loss −log D(x) − log(1 − D(G(z))):");
-var g = new Generator(0);
+var g = new RandomStream(0);
 var G = new Sequential(new Linear(4, 32, g: g), new LeakyReLU(0.2), new Linear(32, 1, g: g));
 var Dnet = new Sequential(new Linear(1, 32, g: g), new LeakyReLU(0.2), new Linear(32, 32, g: g), new LeakyReLU(0.2), new Linear(32, 1, g: g));
 Tensor D(Tensor v) => Dnet.Call(v).Sigmoid();                                 // the hand-written D: a probability
 var optD = new Adam(Dnet.Parameters(), 1e-2, beta1: 0.5);
 var optG = new Sgd(G.Parameters(), 3e-3, momentum: 0.9);
-Tensor Real(Generator r) => Tensor.Normal([64, 1], 4, 0.5, g: r);
-Tensor Noise(Generator r) => Tensor.Uniform([64, 4], -1, 1, g: r);
+Tensor Real(RandomStream r) => Tensor.Normal([64, 1], 4, 0.5, g: r);
+Tensor Noise(RandomStream r) => Tensor.Uniform([64, 4], -1, 1, g: r);
 
 // What speeds 18,000 iterations up to a few hundred: D trains alone first (think of a large n_critic,
 // or a D learning rate far above G's). Real and fake are easy to separate, so D's logits grow without
@@ -66,7 +66,7 @@ for (int step = 1; step <= 200; step++)
 using (GradMode.NoGrad())
 {
     var at = Dnet.Call(Tensor.From([2.0, 4, 5, 6, 8], [5, 1])).ToDoubles();
-    Console.WriteLine($"  after 200 D-only steps: D's logit on real data ≈ {Dnet.Call(Real(new Generator(9))).Mean().Item():F1}, on G's output ≈ {Dnet.Call(G.Call(Noise(new Generator(9)))).Mean().Item():F1}");
+    Console.WriteLine($"  after 200 D-only steps: D's logit on real data ≈ {Dnet.Call(Real(new RandomStream(9))).Mean().Item():F1}, on G's output ≈ {Dnet.Call(G.Call(Noise(new RandomStream(9)))).Mean().Item():F1}");
     Console.WriteLine($"  D's logit at x = 2, 4, 5, 6, 8: {string.Join(", ", at.Select(v => v.ToString("F1")))} — still rising past the real data");
     Claim(at[3] > 16.64, "D is overconfident: beyond the real data its logit passes 16.64, where σ rounds to 1.0f");
 }
@@ -80,7 +80,7 @@ int failedAt = -1;
 for (int step = 1; step <= 1000 && failedAt < 0; step++)
     using (MemoryScope.Begin())
     {
-        var rng = new Generator(1000 + (ulong)step);
+        var rng = new RandomStream(1000 + (ulong)step);
         var lossG = -D(G.Call(Noise(rng))).Log().Mean();               // non-saturating G loss, on probabilities
         optG.ZeroGrad(); lossG.Backward(); optG.Step();
 

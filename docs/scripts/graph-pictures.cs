@@ -6,7 +6,7 @@ using Scratch.Gan.Models;
 using Scratch.Layers;
 using Scratch.Tensors;
 
-var g = new Generator(0);
+var g = new RandomStream(0);
 var images = Path.Combine("docs", "images");
 
 // A 2-layer MLP and its squared error: x → Linear(3, 4) → ReLU → Linear(4, 1) → mean((y − t)²).

@@ -69,7 +69,7 @@ public static class GradCheck
             if (x.DType != DType.Float64) throw new ArgumentException($"{check}: input {x.ShapeStr} is {x.DType.Name()}; use float64, where central differences are accurate");
         var y0 = f();
         // v = ±U(0.5, 1.5): every output weighted differently and with its own sign.
-        var v = new Tensor(NDArray.Uniform(y0.Shape, 0.5, 1.5, DType.Float64, y0.Device, new Generator((ulong)seed + 17)) * NDArray.Bernoulli(y0.Shape, 0.5, DType.Float64, y0.Device, new Generator((ulong)seed + 18)).Affine(2, -1));
+        var v = new Tensor(NDArray.Uniform(y0.Shape, 0.5, 1.5, DType.Float64, y0.Device, new RandomStream((ulong)seed + 17)) * NDArray.Bernoulli(y0.Shape, 0.5, DType.Float64, y0.Device, new RandomStream((ulong)seed + 18)).ScaleShift(2, -1));
         var analytic = Backward(f, leaves, v);
         GradCheckResult At(int i, int j, double expected, double actual, double error, bool ok) => new(ok, i, j, expected, actual, error)
         {
@@ -199,7 +199,7 @@ public static class GradCheck
     /// </summary>
     public static GradCheckResult RunSecondOrder(Func<Tensor[], Tensor> f, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, int seed = 0)
     {
-        var g = new Generator((ulong)seed + 99);
+        var g = new RandomStream((ulong)seed + 99);
         var y = f(inputs);   // for its shape
         var v = new Tensor(NDArray.Uniform(y.Shape, -1, 1, DType.Float64, y.Device, g), requiresGrad: true) { Name = "grad_output" };
         var u = inputs.Select(x => new Tensor(NDArray.Uniform(x.Shape, -1, 1, DType.Float64, x.Device, g))).ToArray();

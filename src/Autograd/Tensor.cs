@@ -79,10 +79,12 @@ public sealed partial class Tensor
     // ---------------- recording ----------------
 
     /// <summary>
-    /// Wraps an op's result. When grad mode is on and an input requires grad, the result remembers
-    /// the op, its inputs and its backward function: g ↦ one gradient per input (null = none).
+    /// Every differentiable op, built in or yours, is one call to this (like torch.autograd.Function):
+    /// the forward's result, the inputs and the backward. When grad mode is on and an input requires
+    /// grad, the result remembers them in a <see cref="Node"/>; otherwise nothing is recorded, so a
+    /// tensor that needs no gradient costs nothing extra.
     /// </summary>
-    internal static Tensor Record(string op, NDArray result, Tensor[] inputs, BackwardFn backward)
+    public static Tensor Function(string op, NDArray result, Tensor[] inputs, BackwardFn backward)
     {
         var t = new Tensor(result);
         if (GradMode.Enabled && inputs.Any(i => i.RequiresGrad))
@@ -93,20 +95,9 @@ public sealed partial class Tensor
         return t;
     }
 
-    /// <summary>Record for a backward that needs only g: it may return a gradient for every input; the engine drops those not needed.</summary>
-    internal static Tensor Record(string op, NDArray result, Tensor[] inputs, Func<Tensor, Tensor?[]> backward) =>
-        Record(op, result, inputs, (g, _, _) => backward(g));
-
-    /// <summary>
-    /// Defines a new differentiable op from outside (like torch.autograd.Function): the forward result
-    /// and a backward written with Tensor ops. Losses use it for numerically stable fused formulas.
-    /// </summary>
-    public static Tensor Function(string op, NDArray result, Tensor[] inputs, BackwardFn backward) =>
-        Record(op, result, inputs, backward);
-
-    /// <summary>Function with a backward of g alone.</summary>
+    /// <summary>Function with a backward of g alone: it may return a gradient for every input; the engine drops those not needed.</summary>
     public static Tensor Function(string op, NDArray result, Tensor[] inputs, Func<Tensor, Tensor?[]> backward) =>
-        Record(op, result, inputs, backward);
+        Function(op, result, inputs, (g, _, _) => backward(g));
 
     /// <summary>Moves a leaf's values to another device in place (Module.To). Its gradient is dropped.</summary>
     public void MoveTo(Device device)
@@ -130,11 +121,11 @@ public sealed partial class Tensor
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) => new(NDArray.Zeros(shape, dtype, device), requiresGrad);
     public static Tensor Ones(int[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) => new(NDArray.Ones(shape, dtype, device), requiresGrad);
     public static Tensor Full(int[] shape, double v, DType dtype = DType.Float32, Device? device = null) => new(NDArray.Full(shape, v, dtype, device));
-    public static Tensor Uniform(int[] shape, double low = 0, double high = 1, DType dtype = DType.Float32, Device? device = null, Generator? g = null, bool requiresGrad = false) =>
+    public static Tensor Uniform(int[] shape, double low = 0, double high = 1, DType dtype = DType.Float32, Device? device = null, RandomStream? g = null, bool requiresGrad = false) =>
         new(NDArray.Uniform(shape, low, high, dtype, device, g), requiresGrad);
-    public static Tensor Normal(int[] shape, double mean = 0, double std = 1, DType dtype = DType.Float32, Device? device = null, Generator? g = null, bool requiresGrad = false) =>
+    public static Tensor Normal(int[] shape, double mean = 0, double std = 1, DType dtype = DType.Float32, Device? device = null, RandomStream? g = null, bool requiresGrad = false) =>
         new(NDArray.Normal(shape, mean, std, dtype, device, g), requiresGrad);
-    public static Tensor Bernoulli(int[] shape, double p, DType dtype = DType.Float32, Device? device = null, Generator? g = null) =>
+    public static Tensor Bernoulli(int[] shape, double p, DType dtype = DType.Float32, Device? device = null, RandomStream? g = null) =>
         new(NDArray.Bernoulli(shape, p, dtype, device, g));
     public Tensor ZerosLike() => new(Data.ZerosLike());
     public Tensor OnesLike() => new(Data.OnesLike());

@@ -11,7 +11,7 @@ public sealed class Linear : Module, IBiasActivation
     public int In { get; }
     public int Out { get; }
 
-    public Linear(int inFeatures, int outFeatures, bool bias = true, DType dtype = DType.Float32, Generator? g = null)
+    public Linear(int inFeatures, int outFeatures, bool bias = true, DType dtype = DType.Float32, RandomStream? g = null)
     {
         In = inFeatures; Out = outFeatures;
         Weight = Parameter("weight", Init.PyTorchDefault([outFeatures, inFeatures], inFeatures, dtype, g));
@@ -37,7 +37,7 @@ public sealed class Linear : Module, IBiasActivation
 public sealed class Embedding : Module
 {
     public Tensor Weight { get; }
-    public Embedding(int count, int dim, DType dtype = DType.Float32, Generator? g = null) =>
+    public Embedding(int count, int dim, DType dtype = DType.Float32, RandomStream? g = null) =>
         Weight = Parameter("weight", NDArray.Normal([count, dim], 0, 1, dtype, Device.Cpu, g));
 
     public override Tensor Forward(Tensor indices) => indices.OneHot(Weight.Shape[0]).MatMul(Weight);

@@ -61,7 +61,7 @@ public class BatchNorm : Module
         NDArray sum = x.Data.Sum(axes, keepDim: true);                                  // n·μ
         NDArray xc = NDArray.Zip<Op.Axpby>("sub_mean", x.Data, sum, 1, -1.0 / n);       // x − μ
         NDArray sq = (xc * xc).Sum(axes, keepDim: true);                                // n·σ²
-        NDArray invStd = sq.Map<Op.RsqrtAffine>(1.0 / n, Eps);                          // 1/√(σ² + ε)
+        NDArray invStd = sq.Map<Op.RsqrtScaleShift>(1.0 / n, Eps);                          // 1/√(σ² + ε)
         NDArray xhat = xc * invStd;
         using (GradMode.NoGrad())
         {

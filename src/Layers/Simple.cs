@@ -44,13 +44,13 @@ public sealed class Unflatten(params int[] shape) : Module
 /// Zeroes each element with probability p in training and scales the rest by 1/(1−p), so eval
 /// (which does nothing) sees the same expected activation.
 /// </summary>
-public sealed class Dropout(double p = 0.5, Generator? g = null) : Module
+public sealed class Dropout(double p = 0.5, RandomStream? g = null) : Module
 {
     /// <summary>The random stream masks are drawn from (null: the default stream).</summary>
-    public Generator? Generator { get; } = g;
-    public override Tensor Forward(Tensor x) => Drop(x, x.Shape, p, Training, Generator);
+    public RandomStream? Random { get; } = g;
+    public override Tensor Forward(Tensor x) => Drop(x, x.Shape, p, Training, Random);
 
-    internal static Tensor Drop(Tensor x, int[] maskShape, double p, bool training, Generator? g)
+    internal static Tensor Drop(Tensor x, int[] maskShape, double p, bool training, RandomStream? g)
     {
         if (p < 0 || p >= 1) throw new ArgumentException($"dropout: p must be in [0, 1), got {p}");
         if (!training || p == 0) return x;
@@ -60,10 +60,10 @@ public sealed class Dropout(double p = 0.5, Generator? g = null) : Module
 }
 
 /// <summary>Drops whole channels: one mask value per (sample, channel).</summary>
-public sealed class Dropout2d(double p = 0.5, Generator? g = null) : Module
+public sealed class Dropout2d(double p = 0.5, RandomStream? g = null) : Module
 {
-    public Generator? Generator { get; } = g;
-    public override Tensor Forward(Tensor x) => Dropout.Drop(x, [x.Shape[0], x.Shape[1], 1, 1], p, Training, Generator);
+    public RandomStream? Random { get; } = g;
+    public override Tensor Forward(Tensor x) => Dropout.Drop(x, [x.Shape[0], x.Shape[1], 1, 1], p, Training, Random);
 }
 
 /// <summary>Runs its layers in order; children are named "0", "1", … as in PyTorch.</summary>

@@ -50,7 +50,7 @@ public sealed class CostMeter(IBackend inner) : IBackendWrapper
     /// <summary>Bytes of the distinct elements a view touches (broadcast dims, stride 0, count once).</summary>
     static double Footprint(NDArray a) => a.DType.Size() * (double)a.Shape.Where((d, i) => a.Strides[i] != 0).Aggregate(1L, (p, d) => p * d);
     static double Bytes(NDArray a) => a.DType.Size() * (double)a.Numel;
-    static double Cost<TOp>() => typeof(TOp).Name is "Exp" or "Log" or "Tanh" or "Sigmoid" or "Pow" or "PowT" ? 8 : 1;
+    static double Cost<TOp>() => typeof(TOp).Name is "Exp" or "Log" or "Tanh" or "Sigmoid" or "Pow" or "PowTensor" ? 8 : 1;
 
     public Device Device => inner.Device;
     public long BytesAllocated => inner.BytesAllocated;

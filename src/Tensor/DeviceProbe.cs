@@ -43,7 +43,7 @@ public static class DeviceProbe
     {
         using var scope = MemoryScope.Begin();
         var x = NDArray.From([0.0, 1, 2, 3, 4, 5, 6, 7], [8], DType.Float32, device);
-        var y = x.Affine(2, 1).ToDoubles();
+        var y = x.ScaleShift(2, 1).ToDoubles();
         for (int i = 0; i < y.Length; i++)
             if (y[i] != 2 * i + 1) throw new InvalidOperationException($"a test kernel returned {y[i]} instead of {2 * i + 1}");
     }

@@ -38,23 +38,23 @@ public sealed partial class NDArray
     public NDArray Pow(double p) => Map<Op.Pow>(p);
     public NDArray Clamp(double min, double max) => Map<Op.Clamp>(min, max);
     public NDArray Sign() => Map<Op.Sign>();
-    public NDArray Affine(double scale, double shift) => Map<Op.Affine>(scale, shift);
-    public NDArray GreaterThan(double threshold) => Map<Op.GreaterThan>(threshold);
+    public NDArray ScaleShift(double scale, double shift) => Map<Op.ScaleShift>(scale, shift);
+    public NDArray Above(double threshold) => Map<Op.Above>(threshold);
 
     public static NDArray operator +(NDArray x, NDArray y) => Zip<Op.Add>("add", x, y);
     public static NDArray operator -(NDArray x, NDArray y) => Zip<Op.Sub>("sub", x, y);
     public static NDArray operator *(NDArray x, NDArray y) => Zip<Op.Mul>("mul", x, y);
     public static NDArray operator /(NDArray x, NDArray y) => Zip<Op.Div>("div", x, y);
     public static NDArray operator -(NDArray x) => x.Neg();
-    public static NDArray operator +(NDArray x, double s) => x.Affine(1, s);
-    public static NDArray operator -(NDArray x, double s) => x.Affine(1, -s);
-    public static NDArray operator *(NDArray x, double s) => x.Affine(s, 0);
-    public static NDArray operator /(NDArray x, double s) => x.Affine(1 / s, 0);
-    public static NDArray operator +(double s, NDArray x) => x.Affine(1, s);
-    public static NDArray operator -(double s, NDArray x) => x.Affine(-1, s);
-    public static NDArray operator *(double s, NDArray x) => x.Affine(s, 0);
+    public static NDArray operator +(NDArray x, double s) => x.ScaleShift(1, s);
+    public static NDArray operator -(NDArray x, double s) => x.ScaleShift(1, -s);
+    public static NDArray operator *(NDArray x, double s) => x.ScaleShift(s, 0);
+    public static NDArray operator /(NDArray x, double s) => x.ScaleShift(1 / s, 0);
+    public static NDArray operator +(double s, NDArray x) => x.ScaleShift(1, s);
+    public static NDArray operator -(double s, NDArray x) => x.ScaleShift(-1, s);
+    public static NDArray operator *(double s, NDArray x) => x.ScaleShift(s, 0);
 
-    public NDArray Pow(NDArray e) => Zip<Op.PowT>("pow", this, e);
+    public NDArray Pow(NDArray e) => Zip<Op.PowTensor>("pow", this, e);
     public static NDArray Maximum(NDArray x, NDArray y) => Zip<Op.Maximum>("maximum", x, y);
     public static NDArray Minimum(NDArray x, NDArray y) => Zip<Op.Minimum>("minimum", x, y);
     public NDArray Eq(NDArray y) => Zip<Op.Eq>("eq", this, y);
@@ -76,7 +76,7 @@ public sealed partial class NDArray
     // In-place updates, for parameters and optimizer state that must keep their storage.
     public void AddInPlace(NDArray y) { CheckSame("add_", this, y); Backend.Zip<Op.Add>(this, y.Expand(Shape), this); }
     public void MulInPlace(NDArray y) { CheckSame("mul_", this, y); Backend.Zip<Op.Mul>(this, y.Expand(Shape), this); }
-    public void AffineInPlace(double scale, double shift) => Backend.Map<Op.Affine>(this, this, scale, shift);
+    public void ScaleShiftInPlace(double scale, double shift) => Backend.Map<Op.ScaleShift>(this, this, scale, shift);
     public void ClampInPlace(double min, double max) => Backend.Map<Op.Clamp>(this, this, min, max);
     public void Fill(double v) => Backend.Fill(this, v);
 

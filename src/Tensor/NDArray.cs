@@ -84,16 +84,16 @@ public sealed partial class NDArray
 
     public static NDArray Scalar(double v, DType dtype = DType.Float32, Device? device = null) => From([v], [], dtype, device);
 
-    public static NDArray Uniform(int[] shape, double low = 0, double high = 1, DType dtype = DType.Float32, Device? device = null, Generator? g = null) =>
+    public static NDArray Uniform(int[] shape, double low = 0, double high = 1, DType dtype = DType.Float32, Device? device = null, RandomStream? g = null) =>
         Random(shape, RandomKind.Uniform, low, high, dtype, device, g);
-    public static NDArray Normal(int[] shape, double mean = 0, double std = 1, DType dtype = DType.Float32, Device? device = null, Generator? g = null) =>
+    public static NDArray Normal(int[] shape, double mean = 0, double std = 1, DType dtype = DType.Float32, Device? device = null, RandomStream? g = null) =>
         Random(shape, RandomKind.Normal, mean, std, dtype, device, g);
-    public static NDArray Bernoulli(int[] shape, double p, DType dtype = DType.Float32, Device? device = null, Generator? g = null) =>
+    public static NDArray Bernoulli(int[] shape, double p, DType dtype = DType.Float32, Device? device = null, RandomStream? g = null) =>
         Random(shape, RandomKind.Bernoulli, p, 0, dtype, device, g);
 
-    static NDArray Random(int[] shape, RandomKind kind, double p0, double p1, DType dtype, Device? device, Generator? g)
+    static NDArray Random(int[] shape, RandomKind kind, double p0, double p1, DType dtype, Device? device, RandomStream? g)
     {
-        g ??= Generator.Default;
+        g ??= RandomStream.Default;
         var a = Empty(shape, dtype, device);
         a.Backend.Random(a, kind, g.Seed, g.Take(a.Numel), p0, p1);
         return a;

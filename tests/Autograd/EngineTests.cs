@@ -102,9 +102,9 @@ public class EngineTests
     {
         double[][] Grads(Device d)
         {
-            var x = new T(NDArray.Uniform([2, 2, 6, 6], -1, 1, DType.Float64, d, new Generator(1)), requiresGrad: true);
-            var w = new T(NDArray.Uniform([3, 2, 3, 3], -1, 1, DType.Float64, d, new Generator(2)), requiresGrad: true);
-            var wt = new T(NDArray.Uniform([3, 2, 4, 4], -1, 1, DType.Float64, d, new Generator(3)), requiresGrad: true);
+            var x = new T(NDArray.Uniform([2, 2, 6, 6], -1, 1, DType.Float64, d, new RandomStream(1)), requiresGrad: true);
+            var w = new T(NDArray.Uniform([3, 2, 3, 3], -1, 1, DType.Float64, d, new RandomStream(2)), requiresGrad: true);
+            var wt = new T(NDArray.Uniform([3, 2, 4, 4], -1, 1, DType.Float64, d, new RandomStream(3)), requiresGrad: true);
             var h = x.Conv2d(w, padding: 1).LeakyRelu(0.2).MaxPool2d(2);
             var y = h.ConvTranspose2d(wt, stride: 2, padding: 1).Tanh();
             var loss = (y.Softmax(1) * y).Sum() + h.Mean();
@@ -119,7 +119,7 @@ public class EngineTests
     public void Wgan_gp_penalty_gradient_by_double_backward_matches_finite_differences()
     {
         // A small conv critic D(x) = Linear(LeakyReLU(Conv(x))); penalty = mean((‖∇ₓD(x̂)‖₂ − 1)²).
-        var g = new Generator(11);
+        var g = new RandomStream(11);
         var conv = new T(NDArray.Normal([2, 1, 3, 3], 0, 0.5, DType.Float64, g: g));
         var bias = new T(NDArray.Normal([2], 0, 0.1, DType.Float64, g: g));
         var lin = new T(NDArray.Normal([2 * 2 * 2, 1], 0, 0.5, DType.Float64, g: g));
@@ -144,7 +144,7 @@ public class EngineTests
     public void A_thousand_step_mlp_training_loop_does_not_grow_memory(string device)
     {
         var d = Device.Get(device);
-        var g = new Generator(3);
+        var g = new RandomStream(3);
         var w1 = new T(NDArray.Normal([8, 16], 0, 0.3, device: d, g: g), requiresGrad: true);
         var w2 = new T(NDArray.Normal([16, 1], 0, 0.3, device: d, g: g), requiresGrad: true);
         var x = new T(NDArray.Normal([32, 8], device: d, g: g));

@@ -16,7 +16,7 @@ public class FusionTests
     [Fact]
     public void AddLeakyRelu_gradients_check()
     {
-        var g = new Generator(3);
+        var g = new RandomStream(3);
         var x = T.Normal([4, 5], dtype: DType.Float64, g: g, requiresGrad: true);
         var b = T.Normal([5], dtype: DType.Float64, g: g, requiresGrad: true);
         GradCheck.Assert(xs => xs[0].AddLeakyRelu(xs[1], 0.2).Pow(2).Sum(), x, b);
@@ -28,7 +28,7 @@ public class FusionTests
     [InlineData(0.01)]
     public void Sequential_fuses_bias_and_activation_without_changing_results(double slope)
     {
-        var g = new Generator(5);
+        var g = new RandomStream(5);
         Module Act() => slope == 0 ? new ReLU() : new LeakyReLU(slope);
         var fused = new Sequential(new Conv2d(2, 3, 3, g: g), Act(), new Flatten(), new Linear(3 * 4 * 4, 4, g: g), Act(), new Linear(4, 1, g: g));
         var x = T.Normal([2, 2, 6, 6], g: g);

@@ -170,8 +170,8 @@ public class GradCheckTests
 
     static T[] Named(int[] shape, int seed) =>
     [
-        new(NDArray.Uniform(shape, -1, 1, DType.Float64, Device.Cpu, new Generator((ulong)seed))) { Name = "x" },
-        new(NDArray.Uniform(shape, -1, 1, DType.Float64, Device.Cpu, new Generator((ulong)seed + 1))) { Name = "w" },
+        new(NDArray.Uniform(shape, -1, 1, DType.Float64, Device.Cpu, new RandomStream((ulong)seed))) { Name = "x" },
+        new(NDArray.Uniform(shape, -1, 1, DType.Float64, Device.Cpu, new RandomStream((ulong)seed + 1))) { Name = "w" },
     ];
 
     [Fact]

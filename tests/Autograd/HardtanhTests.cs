@@ -29,7 +29,7 @@ public class HardtanhTests
     // Values at least 0.05 from the corners, where central differences would straddle a kink.
     static T Inputs(int seed)
     {
-        var v = NDArray.Uniform([4, 5], -2, 2, DType.Float64, Device.Cpu, new Generator((ulong)seed)).ToDoubles();
+        var v = NDArray.Uniform([4, 5], -2, 2, DType.Float64, Device.Cpu, new RandomStream((ulong)seed)).ToDoubles();
         for (int i = 0; i < v.Length; i++) if (Math.Abs(Math.Abs(v[i]) - 1) < 0.05) v[i] += 0.1;
         return T.From(v, [4, 5], DType.Float64);
     }
@@ -47,7 +47,7 @@ public class HardtanhTests
         // The backward g ↦ g·[−1 < x < 1] is itself an op; check its own gradient (gradgradcheck's half
         // that concerns grad_outputs: a backward that ignored g, or dropped it, fails here).
         var x = Inputs(3);
-        var g = T.From(NDArray.Normal([4, 5], 0, 1, DType.Float64, Device.Cpu, new Generator(4)).ToDoubles(), [4, 5], DType.Float64);
+        var g = T.From(NDArray.Normal([4, 5], 0, 1, DType.Float64, Device.Cpu, new RandomStream(4)).ToDoubles(), [4, 5], DType.Float64);
         var r = GradCheck.Run(xs =>
         {
             var xx = xs[0];
@@ -62,9 +62,9 @@ public class HardtanhTests
         (double[] Y, double[] Dx) Run(Device d)
         {
             // A transposed view: the kernels must follow strides, not assume a contiguous array.
-            var x = new T(NDArray.Uniform([6, 9], -2, 2, dt, Device.Cpu, new Generator(5)).To(d).Permute([1, 0]), requiresGrad: true);
+            var x = new T(NDArray.Uniform([6, 9], -2, 2, dt, Device.Cpu, new RandomStream(5)).To(d).Permute([1, 0]), requiresGrad: true);
             var y = x.Hardtanh(-0.7, 1.3);
-            var gy = new T(NDArray.Normal([9, 6], 0, 1, dt, Device.Cpu, new Generator(6)).To(d));
+            var gy = new T(NDArray.Normal([9, 6], 0, 1, dt, Device.Cpu, new RandomStream(6)).To(d));
             var dx = Engine.Grad([y], [x], [gy])[0]!;
             return (y.ToDoubles(), dx.ToDoubles());
         }

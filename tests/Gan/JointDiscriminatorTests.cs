@@ -21,7 +21,7 @@ public class JointDiscriminatorTests
         var config = Zoo.Defaults(name) with { Seed = 11 };
         var joint = new GanModel(config, Device.Cpu);
         var apart = new GanModel(config, Device.Cpu);     // same seed: same weights, same random stream
-        var real = T.Uniform([8, 1, 28, 28], -1, 1, g: new Generator(2));
+        var real = T.Uniform([8, 1, 28, 28], -1, 1, g: new RandomStream(2));
 
         double jointLoss = joint.DStep(real).Loss;
 

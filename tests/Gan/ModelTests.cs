@@ -21,7 +21,7 @@ public class ModelTests
         Assert.Equal(6_580_801 + 92 * 1024, Architectures.DcganG(96).ParameterCount);
     }
 
-    // PyTorch's counts for NTU ML 2021 HW6's Generator(in_dim=100) and Discriminator(3) (feature_dim 64):
+    // PyTorch's counts for NTU ML 2021 HW6's RandomStream(in_dim=100) and Discriminator(3) (feature_dim 64):
     // G = 100·8192 + 2·8192 (BN1d) + 25·(512·256 + 256·128 + 128·64 + 64·3) + 3 + 2·(256 + 128 + 64);
     // D = 25·(3·64 + 64·128 + 128·256 + 256·512) + 64 + 128 + 256 + 512 + 2·(128 + 256 + 512) + 16·512 + 1.
     [Fact]
@@ -92,7 +92,7 @@ public class ModelTests
         var gan = new GanModel(c, Device.Get(device));
         var g0 = gan.G.Parameters().Select(p => p.ToDoubles()).ToList();
         var d0 = gan.D.Parameters().Select(p => p.ToDoubles()).ToList();
-        var real = new T(NDArray.Uniform([4, 1, c.ImageSize, c.ImageSize], -1, 1, device: gan.Device, g: new Generator(9)));
+        var real = new T(NDArray.Uniform([4, 1, c.ImageSize, c.ImageSize], -1, 1, device: gan.Device, g: new RandomStream(9)));
         var (dl, _) = gan.DStep(real);
         var (gl, info) = gan.GStep(4);
         Assert.True(double.IsFinite(dl) && double.IsFinite(gl), $"losses D {dl}, G {gl}");
@@ -112,7 +112,7 @@ public class ModelTests
     [Fact]
     public void Gradient_penalty_is_zero_for_a_unit_norm_linear_critic_and_positive_otherwise()
     {
-        var g = new Generator(4);
+        var g = new RandomStream(4);
         var real = new T(NDArray.Normal([5, 1, 2, 2], 0, 1, DType.Float64, g: g));
         var fake = new T(NDArray.Normal([5, 1, 2, 2], 0, 1, DType.Float64, g: g));
         var unit = new[] { 0.5, -0.5, 0.5, 0.5 };
@@ -128,7 +128,7 @@ public class ModelTests
         var data = Scratch.Gan.Data.Mnist.Embedded();
         var gan = new GanModel(Zoo.Defaults("infogan") with { BatchSize = 32, Seed = 1 }, Device.Cpu);
         var infos = new List<double>();
-        var order = new Generator(5).Permutation(data.Count);
+        var order = new RandomStream(5).Permutation(data.Count);
         for (int it = 0; it < 40; it++)
             using (MemoryScope.Begin())
             {

@@ -185,7 +185,7 @@ public class LossTests
 
 public class CheckpointTests
 {
-    static Module Net() => new Sequential(new Linear(4, 3, g: new Generator(1)), new BatchNorm1d(3), new Linear(3, 2, g: new Generator(2)));
+    static Module Net() => new Sequential(new Linear(4, 3, g: new RandomStream(1)), new BatchNorm1d(3), new Linear(3, 2, g: new RandomStream(2)));
 
     [Fact]
     public void Round_trip_is_bit_exact_and_the_header_is_valid_safetensors()
@@ -193,7 +193,7 @@ public class CheckpointTests
         var dir = Directory.CreateTempSubdirectory().FullName;
         var path = Path.Combine(dir, "m.safetensors");
         var a = Net();
-        a.Call(T.Uniform([5, 4], g: new Generator(3)));   // moves BatchNorm's running statistics
+        a.Call(T.Uniform([5, 4], g: new RandomStream(3)));   // moves BatchNorm's running statistics
         Checkpoint.Save(a, path, new Dictionary<string, string> { ["model"] = "test" });
         var b = Net();
         Checkpoint.Load(b, path);

@@ -15,7 +15,7 @@ public class MnistClassifierTests(Xunit.Abstractions.ITestOutputHelper output)
     public void A_small_cnn_reaches_95_percent_on_held_out_digits_in_two_epochs()
     {
         var data = Mnist.Embedded();
-        var g = new Generator(1);
+        var g = new RandomStream(1);
         var net = new Sequential(
             new Conv2d(1, 16, 5, g: g), new ReLU(), new MaxPool2d(2),
             new Conv2d(16, 32, 5, g: g), new ReLU(), new MaxPool2d(2),
@@ -24,7 +24,7 @@ public class MnistClassifierTests(Xunit.Abstractions.ITestOutputHelper output)
         const int train = 8000, batch = 64;
         for (int epoch = 0; epoch < 2; epoch++)
         {
-            var order = new Generator((ulong)epoch + 7).Permutation(train);
+            var order = new RandomStream((ulong)epoch + 7).Permutation(train);
             for (int b = 0; b + batch <= train; b += batch)
                 using (MemoryScope.Begin())
                 {

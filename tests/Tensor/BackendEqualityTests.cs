@@ -31,7 +31,7 @@ public class BackendEqualityTests
     [Property] public void Exp_Tanh_Sigmoid(ArrayCase c) { Same(c, x => x.Exp()); Same(c, x => x.Tanh(), f32Rel: CudaTanhRel); Same(c, x => x.Sigmoid()); }
     [Property] public void Log_Sqrt_Pow(ArrayCase c) { Same(c, x => x.Log(), 0.1, 3); Same(c, x => x.Sqrt(), 0.1, 3); Same(c, x => x.Pow(1.7), 0.1, 3); Same(c, x => x.Pow(2)); }
     [Property] public void Relu_Leaky_Clamp(ArrayCase c) { Same(c, x => x.Relu()); Same(c, x => x.LeakyRelu(0.2)); Same(c, x => x.Clamp(-0.5, 0.7)); }
-    [Property] public void Affine_Threshold(ArrayCase c) { Same(c, x => x.Affine(-1.5, 0.25)); Same(c, x => x.GreaterThan(0.3)); }
+    [Property] public void Affine_Threshold(ArrayCase c) { Same(c, x => x.ScaleShift(-1.5, 0.25)); Same(c, x => x.Above(0.3)); }
 
     [Property]
     public void Binary_ops_broadcast((ArrayCase A, ArrayCase B) p)

@@ -57,7 +57,7 @@ public class GpuTests
     public void Cuda_matches_cpu_backend()
     {
         var cuda = Device.Get("cuda");
-        var a = NDArray.Uniform([64, 33], g: new Generator(1)); var b = NDArray.Uniform([33, 17], g: new Generator(2));
+        var a = NDArray.Uniform([64, 33], g: new RandomStream(1)); var b = NDArray.Uniform([33, 17], g: new RandomStream(2));
         Check.Close(a.MatMul(b), a.To(cuda).MatMul(b.To(cuda)).To(Device.Cpu), 1e-5, 1e-5, "cuda matmul");
         Check.Close(a.Softmax(), a.To(cuda).Softmax().To(Device.Cpu), 1e-5, 1e-6, "cuda softmax");
     }
@@ -66,7 +66,7 @@ public class GpuTests
     public void OpenCL_matches_cpu_backend()
     {
         var cl = Device.Get("opencl");
-        var a = NDArray.Uniform([64, 33], g: new Generator(1)); var b = NDArray.Uniform([33, 17], g: new Generator(2));
+        var a = NDArray.Uniform([64, 33], g: new RandomStream(1)); var b = NDArray.Uniform([33, 17], g: new RandomStream(2));
         Check.Close(a.MatMul(b), a.To(cl).MatMul(b.To(cl)).To(Device.Cpu), 1e-5, 1e-5, "opencl matmul");
     }
 }

@@ -13,8 +13,8 @@ public class MemoryTests
     public void A_thousand_scoped_iterations_do_not_grow_memory(string device)
     {
         var d = Device.Get(device);
-        var w = NDArray.Uniform([8, 8], device: d, g: new Generator(1));
-        var x = NDArray.Uniform([4, 8], device: d, g: new Generator(2));
+        var w = NDArray.Uniform([8, 8], device: d, g: new RandomStream(1));
+        var x = NDArray.Uniform([4, 8], device: d, g: new RandomStream(2));
         long afterWarmup = 0;
         for (int i = 0; i < 1000; i++)
         {

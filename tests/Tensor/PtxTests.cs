@@ -106,7 +106,7 @@ public class PtxTests(ITestOutputHelper output)
     {
         // Consumer GPUs run float64 at 1/32–1/64 of the float32 rate: a float kernel must not touch it.
         // Known exception: ILGPU's own float Pow converts one value to f64 for a sign test (2
-        // instructions per element, outside any loop) — Op.Pow and Op.PowT are exempt.
+        // instructions per element, outside any loop) — Op.Pow and Op.PowTensor are exempt.
         foreach (var ((label, arch), text) in Compiled.Value.Where(kv => (kv.Key.Label.Contains("Single") || kv.Key.Label == "RandomF32") && !kv.Key.Label.Contains(",Op.Pow")))
             Assert.True(F64.Matches(text).Count == 0, $"{label} on sm_{arch.Major}{arch.Minor} uses float64: {F64.Matches(text).Count} instructions");
     }

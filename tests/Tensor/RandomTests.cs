@@ -13,22 +13,22 @@ public class RandomTests
     {
         NDArray Draw(Device d, DType t) => kind switch
         {
-            RandomKind.Uniform => NDArray.Uniform([5, 7], -1, 1, t, d, new Generator(42)),
-            RandomKind.Normal => NDArray.Normal([5, 7], 0, 1, t, d, new Generator(42)),
-            _ => NDArray.Bernoulli([5, 7], 0.3, t, d, new Generator(42)),
+            RandomKind.Uniform => NDArray.Uniform([5, 7], -1, 1, t, d, new RandomStream(42)),
+            RandomKind.Normal => NDArray.Normal([5, 7], 0, 1, t, d, new RandomStream(42)),
+            _ => NDArray.Bernoulli([5, 7], 0.3, t, d, new RandomStream(42)),
         };
         foreach (var t in new[] { DType.Float32, DType.Float64 })
             Check.Close(Draw(Devices.Cpu, t), Draw(Devices.Ilgpu, t), 0, 0, kind.ToString());
-        Assert.NotEqual(NDArray.Uniform([8], g: new Generator(1)).ToDoubles(), NDArray.Uniform([8], g: new Generator(2)).ToDoubles());
+        Assert.NotEqual(NDArray.Uniform([8], g: new RandomStream(1)).ToDoubles(), NDArray.Uniform([8], g: new RandomStream(2)).ToDoubles());
     }
 
     [Fact]
     public void Successive_draws_continue_the_stream()
     {
-        var g = new Generator(7);
+        var g = new RandomStream(7);
         var a = NDArray.Uniform([4], g: g).ToDoubles();
         var b = NDArray.Uniform([4], g: g).ToDoubles();
-        var both = NDArray.Uniform([8], g: new Generator(7)).ToDoubles();
+        var both = NDArray.Uniform([8], g: new RandomStream(7)).ToDoubles();
         Assert.Equal(both, a.Concat(b).ToArray());
     }
 
@@ -37,20 +37,20 @@ public class RandomTests
     public void Moments_are_within_statistical_bounds()
     {
         const int n = 200_000;
-        var u = NDArray.Uniform([n], 0, 1, DType.Float64, g: new Generator(3)).ToDoubles();
+        var u = NDArray.Uniform([n], 0, 1, DType.Float64, g: new RandomStream(3)).ToDoubles();
         double se = Math.Sqrt(1.0 / 12 / n);
         Assert.InRange(u.Average(), 0.5 - 5 * se, 0.5 + 5 * se);
         Assert.InRange(u.Select(v => (v - 0.5) * (v - 0.5)).Average(), 1.0 / 12 - 0.002, 1.0 / 12 + 0.002);
         Assert.True(u.All(v => v >= 0 && v < 1));
 
-        var z = NDArray.Normal([n], 2, 3, DType.Float64, g: new Generator(4)).ToDoubles();
+        var z = NDArray.Normal([n], 2, 3, DType.Float64, g: new RandomStream(4)).ToDoubles();
         double mean = z.Average(), var = z.Select(v => (v - mean) * (v - mean)).Average();
         Assert.InRange(mean, 2 - 5 * 3 / Math.Sqrt(n), 2 + 5 * 3 / Math.Sqrt(n));
         Assert.InRange(var, 9 * (1 - 5 * Math.Sqrt(2.0 / n)), 9 * (1 + 5 * Math.Sqrt(2.0 / n)));
         double skew = z.Select(v => Math.Pow((v - mean) / 3, 3)).Average();
         Assert.InRange(skew, -0.05, 0.05);
 
-        var b = NDArray.Bernoulli([n], 0.3, DType.Float64, g: new Generator(5)).ToDoubles();
+        var b = NDArray.Bernoulli([n], 0.3, DType.Float64, g: new RandomStream(5)).ToDoubles();
         Assert.True(b.All(v => v == 0 || v == 1));
         Assert.InRange(b.Average(), 0.3 - 5 * Math.Sqrt(0.21 / n), 0.3 + 5 * Math.Sqrt(0.21 / n));
     }

@@ -40,7 +40,7 @@ public abstract class ReferenceEquality
     // float32 ops a GPU may compute with approximate instructions (CUDA's tanh.approx has a relative
     // error up to 2^-11, ex2/lg2.approx a few ulp): 1e-3 relative holds there too. The SIMD forms of
     // the CPU backend (TensorPrimitives' exp, a rational tanh) are a few ulp off the scalar form.
-    static readonly Type[] Approximate = [typeof(Op.Exp), typeof(Op.Log), typeof(Op.Tanh), typeof(Op.Sigmoid), typeof(Op.Pow), typeof(Op.PowT), typeof(Op.BceWithLogits)];
+    static readonly Type[] Approximate = [typeof(Op.Exp), typeof(Op.Log), typeof(Op.Tanh), typeof(Op.Sigmoid), typeof(Op.Pow), typeof(Op.PowTensor), typeof(Op.BceWithLogits)];
     static (double, double) Tol(DType dt, Type? op = null) =>
         dt == DType.Float64 ? (1e-12, 1e-12) : Approximate.Contains(op) ? (1e-3, 1e-5) : (1e-5, 1e-6);
     /// <summary>For sums of n terms of size ~2, added in another order: the rounding grows with n.</summary>
@@ -122,7 +122,7 @@ public abstract class ReferenceEquality
         {
             var a = p.A.Make(d);
             var dst = Dst(shape, p.A.DType, dstLayout, d);
-            d.Backend.Where(a.GreaterThan(0).Expand(shape), p.B.Make(d).Expand(shape), a.Neg().Expand(shape), dst);
+            d.Backend.Where(a.Above(0).Expand(shape), p.B.Make(d).Expand(shape), a.Neg().Expand(shape), dst);
             return [Whole(dst)];
         }, Exact);
     }
@@ -151,7 +151,7 @@ public abstract class ReferenceEquality
         Same($"argmax axis {axis} {c}{(ties ? " (0/1 values: ties)" : "")}", d =>
         {
             var x = c.Make(d);
-            if (ties) x = x.GreaterThan(0);   // 0/1 values: many equal maxima, the first must win
+            if (ties) x = x.Above(0);   // 0/1 values: many equal maxima, the first must win
             var dst = NDArray.Empty(dstShape, c.DType, d);
             d.Backend.ArgMax(x, dst, axis);
             return [dst];
@@ -195,7 +195,7 @@ public abstract class ReferenceEquality
         public NDArray Image(Device d)
         {
             var x = new ArrayCase([N, G.C, G.H, G.W], DType, 0, Seed).Make(d);
-            return Ties ? x.GreaterThan(0) : x;   // 0/1 values: windows with several maxima
+            return Ties ? x.Above(0) : x;   // 0/1 values: windows with several maxima
         }
         public NDArray Columns(Device d) => new ArrayCase([N, G.Rows, G.Cols], DType, 0, Seed + 1).Make(d);
         public int[] PooledShape => [N, G.C, G.OH, G.OW];

@@ -19,7 +19,7 @@ public class ReferenceTrainingTests
         {
             var c = Zoo.Defaults("vanilla") with { BatchSize = 4, Seed = 3 };
             var gan = new GanModel(c, device);   // the same initial weights: they are drawn on the CPU, then moved
-            var real = new T(NDArray.Uniform([4, 1, 28, 28], -1, 1, device: device, g: new Generator(9)));
+            var real = new T(NDArray.Uniform([4, 1, 28, 28], -1, 1, device: device, g: new RandomStream(9)));
             var (d, _) = gan.DStep(real);
             var (g, _) = gan.GStep(4);
             var (d2, _) = gan.DStep(real);       // after one Adam step of each network

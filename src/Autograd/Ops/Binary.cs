@@ -11,7 +11,7 @@ public sealed partial class Tensor
         Binary(op, other, y, (g, _) => ga(g), (g, _) => gb(g));
 
     Tensor Binary(string op, Tensor other, NDArray y, Func<Tensor, Tensor, Tensor> ga, Func<Tensor, Tensor, Tensor> gb) =>
-        Record(op, y, [this, other], (g, output, needs) => [
+        Function(op, y, [this, other], (g, output, needs) => [
             needs[0] ? ga(g, output).SumTo(Shape) : null,
             needs[1] ? gb(g, output).SumTo(other.Shape) : null]);
 
@@ -54,5 +54,5 @@ public sealed partial class Tensor
 internal static class MaskExtensions
 {
     /// <summary>1 where x != 0, else 0.</summary>
-    public static NDArray Ne0(this NDArray x) => x.Abs().GreaterThan(0);
+    public static NDArray Ne0(this NDArray x) => x.Abs().Above(0);
 }

@@ -9,7 +9,7 @@ public sealed partial class Tensor
 {
     // backward(g, x, y): the input's gradient from the output's gradient g, the input x and the output y.
     Tensor Unary(string op, NDArray y, Func<Tensor, Tensor, Tensor, Tensor> backward) =>
-        Record(op, y, [this], (g, output, _) => [backward(g, this, output)]);
+        Function(op, y, [this], (g, output, _) => [backward(g, this, output)]);
 
     public Tensor Neg() => Unary("neg", Data.Neg(), (g, x, _) => -g);
 
@@ -39,7 +39,7 @@ public sealed partial class Tensor
         if (slope < 0) throw new ArgumentException($"add_leaky_relu: slope must be ≥ 0, got {slope}");
         var x = this;
         var y = NDArray.Zip<Op.AddLeakyRelu>("add_leaky_relu", x.Data, bias.Data, slope);
-        return Record("add_leaky_relu", y, [x, bias], (g, _, needs) =>
+        return Function("add_leaky_relu", y, [x, bias], (g, _, needs) =>
         {
             var pre = SlopeMask(g, y, slope);   // the gradient at x + bias
             return [pre, needs[1] ? pre.SumTo(bias.Shape) : null];
@@ -52,7 +52,7 @@ public sealed partial class Tensor
     /// own gradient is the same op applied to the incoming gradient — double backward still works.
     /// </summary>
     static Tensor SlopeMask(Tensor g, NDArray x, double slope) =>
-        Record("relu_backward", NDArray.Zip<Op.SlopeMask>("relu_backward", x, g.Data, slope), [g], gg => [SlopeMask(gg, x, slope)]);
+        Function("relu_backward", NDArray.Zip<Op.SlopeMask>("relu_backward", x, g.Data, slope), [g], gg => [SlopeMask(gg, x, slope)]);
 
     /// <summary>xᵖ for a constant p.</summary>
     public Tensor Pow(double p)
@@ -64,21 +64,21 @@ public sealed partial class Tensor
     public Tensor Square() => Pow(2);
 
     public Tensor Clamp(double min, double max) =>
-        Unary("clamp", Data.Clamp(min, max), (g, x, _) => g * Const(x.Data.GreaterThan(min) * (-x.Data).GreaterThan(-max)));
+        Unary("clamp", Data.Clamp(min, max), (g, x, _) => g * Const(x.Data.Above(min) * (-x.Data).Above(-max)));
 
     /// <summary>The sign of x: a constant as far as gradients go (its derivative is 0 almost everywhere).</summary>
     public Tensor Sign() => Const(Data.Sign());
 
     /// <summary>scale·x + shift in one pass: what tensor-with-number arithmetic compiles to.</summary>
-    public Tensor Affine(double scale, double shift) => Unary("affine", Data.Affine(scale, shift), (g, x, _) => g * scale);
+    public Tensor ScaleShift(double scale, double shift) => Unary("scale_shift", Data.ScaleShift(scale, shift), (g, x, _) => g * scale);
 
     public static Tensor operator -(Tensor x) => x.Neg();
-    public static Tensor operator +(Tensor x, double s) => x.Affine(1, s);
-    public static Tensor operator -(Tensor x, double s) => x.Affine(1, -s);
-    public static Tensor operator *(Tensor x, double s) => x.Affine(s, 0);
-    public static Tensor operator /(Tensor x, double s) => x.Affine(1 / s, 0);
-    public static Tensor operator +(double s, Tensor x) => x.Affine(1, s);
-    public static Tensor operator -(double s, Tensor x) => x.Affine(-1, s);
-    public static Tensor operator *(double s, Tensor x) => x.Affine(s, 0);
+    public static Tensor operator +(Tensor x, double s) => x.ScaleShift(1, s);
+    public static Tensor operator -(Tensor x, double s) => x.ScaleShift(1, -s);
+    public static Tensor operator *(Tensor x, double s) => x.ScaleShift(s, 0);
+    public static Tensor operator /(Tensor x, double s) => x.ScaleShift(1 / s, 0);
+    public static Tensor operator +(double s, Tensor x) => x.ScaleShift(1, s);
+    public static Tensor operator -(double s, Tensor x) => x.ScaleShift(-1, s);
+    public static Tensor operator *(double s, Tensor x) => x.ScaleShift(s, 0);
     public static Tensor operator /(double s, Tensor x) => x.Pow(-1) * s;
 }

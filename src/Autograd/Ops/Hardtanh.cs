@@ -24,6 +24,6 @@ public sealed partial class Tensor
     /// op applied to the incoming gradient, and a double backward through hardtanh works.
     /// </summary>
     static Tensor HardtanhBackward(Tensor g, NDArray x, double min, double max) =>
-        Record("hardtanh_backward", NDArray.Zip<Op.HardtanhBackward>("hardtanh_backward", x, g.Data, min, max), [g],
+        Function("hardtanh_backward", NDArray.Zip<Op.HardtanhBackward>("hardtanh_backward", x, g.Data, min, max), [g],
                gg => [HardtanhBackward(gg, x, min, max)]);
 }

@@ -10,7 +10,7 @@ public sealed partial class Tensor
     public Tensor MatMul(Tensor b)
     {
         var a = this;
-        return Record("matmul", a.Data.MatMul(b.Data), [a, b], (g, _, needs) => [
+        return Function("matmul", a.Data.MatMul(b.Data), [a, b], (g, _, needs) => [
             needs[0] ? (a.Rank == 2 && g.Rank == 3 ? g.MatMulSumBatch(b.Transpose()) : g.MatMul(b.Transpose()).SumTo(a.Shape)) : null,
             needs[1] ? (b.Rank == 2 && g.Rank == 3 ? a.Transpose().MatMulSumBatch(g) : a.Transpose().MatMul(g).SumTo(b.Shape)) : null]);
     }
@@ -25,7 +25,7 @@ public sealed partial class Tensor
         int bn = Math.Max(x.Rank == 3 ? x.Shape[0] : 1, y.Rank == 3 ? y.Shape[0] : 1);
         var xd = x.Rank == 3 ? x.Data : x.Data.Unsqueeze(0).Expand(bn, x.Shape[0], x.Shape[1]);
         var yd = y.Rank == 3 ? y.Data : y.Data.Unsqueeze(0).Expand(bn, y.Shape[0], y.Shape[1]);
-        return Record("matmul_sum_batch", xd.MatMulSumBatch(yd), [x, y], (g, _, needs) =>
+        return Function("matmul_sum_batch", xd.MatMulSumBatch(yd), [x, y], (g, _, needs) =>
         {
             Tensor Shape3(Tensor t, Tensor like) => like.Rank == 3
                 ? (t.Rank == 3 ? t : t.Unsqueeze(0).Expand(like.Shape))
@@ -52,19 +52,19 @@ public sealed partial class Tensor
             needs[0] ? g.MatMul(w) : null,
             needs[1] ? g.Reshape(-1, outF).Transpose().MatMul(x.Reshape(-1, inF)) : null,
             bias != null && needs[2] ? g.SumTo(bias.Shape) : null];
-        return Record("linear", y, bias == null ? [x, w] : [x, w, bias], Backward);
+        return Function("linear", y, bias == null ? [x, w] : [x, w, bias], Backward);
     }
 
     /// <summary>[N,C,H,W] → patches [N, C·K·K, L]; the backward is Col2Im.</summary>
     public Tensor Im2Col(int kh, int kw, int stride, int padding)
     {
         int c = Shape[1], h = Shape[2], w = Shape[3];
-        return Record("im2col", Data.Im2Col(kh, kw, stride, padding), [this], g => [g.Col2Im(c, h, w, kh, kw, stride, padding)]);
+        return Function("im2col", Data.Im2Col(kh, kw, stride, padding), [this], g => [g.Col2Im(c, h, w, kh, kw, stride, padding)]);
     }
 
     /// <summary>The adjoint of Im2Col (sums overlapping patches); its backward is Im2Col.</summary>
     public Tensor Col2Im(int c, int h, int w, int kh, int kw, int stride, int padding) =>
-        Record("col2im", Data.Col2Im(c, h, w, kh, kw, stride, padding), [this], g => [g.Im2Col(kh, kw, stride, padding)]);
+        Function("col2im", Data.Col2Im(c, h, w, kh, kw, stride, padding), [this], g => [g.Im2Col(kh, kw, stride, padding)]);
 
     /// <summary>2-D convolution (cross-correlation): x [N,C,H,W], w [O,C,KH,KW], optional bias [O].</summary>
     public Tensor Conv2d(Tensor w, Tensor? bias = null, int stride = 1, int padding = 0)
@@ -108,11 +108,11 @@ public sealed partial class Tensor
     {
         var y = values ?? Data.PoolGather(idx, k, stride);
         var inShape = Shape;
-        return Record("max_pool2d", y, [this], g => [g.PoolScatter(idx, inShape, k, stride)]);
+        return Function("max_pool2d", y, [this], g => [g.PoolScatter(idx, inShape, k, stride)]);
     }
 
     Tensor PoolScatter(NDArray idx, int[] inShape, int k, int stride) =>
-        Record("max_pool2d_backward", NDArray.MaxPool2dScatter(Data, idx, inShape, k, stride), [this],
+        Function("max_pool2d_backward", NDArray.MaxPool2dScatter(Data, idx, inShape, k, stride), [this],
             g => [g.PoolGather(idx, k, stride)]);
 
     /// <summary>Average pooling: the mean of each window's patch column.</summary>

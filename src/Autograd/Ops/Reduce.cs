@@ -9,7 +9,7 @@ public sealed partial class Tensor
     public Tensor Sum(int[]? axes = null, bool keepDim = false)
     {
         var kept = KeptShape(axes);
-        return Record("sum", Data.Sum(axes, keepDim), [this], g => [g.Reshape(kept).Expand(Shape)]);
+        return Function("sum", Data.Sum(axes, keepDim), [this], g => [g.Reshape(kept).Expand(Shape)]);
     }
 
     public Tensor Mean(int[]? axes = null, bool keepDim = false)
@@ -26,7 +26,7 @@ public sealed partial class Tensor
         var hot = idx.Squeeze(a).OneHot(Shape[a]);                         // [..., n] with the axis last
         var mask = Const(MoveLast(hot, a, Rank));                          // back to this tensor's layout
         var kept = KeptShape([a]);
-        return Record("max", Data.Max([a], keepDim), [this], g => [g.Reshape(kept) * mask]);
+        return Function("max", Data.Max([a], keepDim), [this], g => [g.Reshape(kept) * mask]);
     }
 
     // The one-hot axis is appended last; move it back to position axis.
@@ -53,14 +53,14 @@ public sealed partial class Tensor
     public Tensor Expand(params int[] shape)
     {
         if (Tensors.Shape.Same(shape, Shape)) return this;
-        return Record("expand", Data.Expand(shape), [this], g => [g.SumTo(Shape)]);
+        return Function("expand", Data.Expand(shape), [this], g => [g.SumTo(Shape)]);
     }
 
     /// <summary>Sums a broadcast tensor back down to shape (the adjoint of Expand).</summary>
     public Tensor SumTo(int[] shape)
     {
         if (Tensors.Shape.Same(shape, Shape)) return this;
-        return Record("sum_to", Data.SumTo(shape), [this], g => [g.Expand(Shape)]);
+        return Function("sum_to", Data.SumTo(shape), [this], g => [g.Expand(Shape)]);
     }
 
     /// <summary>Softmax along axis, stable: the max is subtracted first (a constant shift, so no gradient flows through it).</summary>

@@ -9,7 +9,7 @@ public sealed partial class Tensor
     {
         var y = Data.Reshape(shape);
         if (Tensors.Shape.Same(y.Shape, Shape)) return this;
-        return Record("reshape", y, [this], g => [g.Reshape(Shape)]);
+        return Function("reshape", y, [this], g => [g.Reshape(Shape)]);
     }
 
     public Tensor View(params int[] shape) => Reshape(shape);
@@ -19,7 +19,7 @@ public sealed partial class Tensor
     {
         var inverse = new int[order.Length];
         for (int i = 0; i < order.Length; i++) inverse[order[i] < 0 ? order[i] + Rank : order[i]] = i;
-        return Record("permute", Data.Permute(order), [this], g => [g.Permute(inverse)]);
+        return Function("permute", Data.Permute(order), [this], g => [g.Permute(inverse)]);
     }
 
     public Tensor Transpose(int d0 = -2, int d1 = -1)
@@ -36,13 +36,13 @@ public sealed partial class Tensor
 
     public Tensor Squeeze(params int[] axes) => Reshape(Data.Squeeze(axes).Shape);
 
-    public Tensor Contiguous() => Data.IsContiguous ? this : Record("contiguous", Data.Contiguous(), [this], g => [g]);
+    public Tensor Contiguous() => Data.IsContiguous ? this : Function("contiguous", Data.Contiguous(), [this], g => [g]);
 
     /// <summary>Elements start..start+length-1 along axis; its gradient is zero elsewhere.</summary>
     public Tensor Narrow(int axis, int start, int length)
     {
         int a = Tensors.Shape.Axis("narrow", axis, Rank);
-        return Record("narrow", Data.Narrow(a, start, length), [this], g => [g.PadInto(Shape, a, start)]);
+        return Function("narrow", Data.Narrow(a, start, length), [this], g => [g.PadInto(Shape, a, start)]);
     }
 
     /// <summary>The adjoint of Narrow: places this tensor at start along axis inside zeros of shape.</summary>
@@ -50,14 +50,14 @@ public sealed partial class Tensor
     {
         var z = NDArray.Zeros(shape, DType, Device);
         z.Narrow(axis, start, Shape[axis]).CopyFrom(Data);
-        return Record("pad", z, [this], g => [g.Narrow(axis, start, Shape[axis])]);
+        return Function("pad", z, [this], g => [g.Narrow(axis, start, Shape[axis])]);
     }
 
     public static Tensor Cat(IReadOnlyList<Tensor> parts, int axis = 0)
     {
         int a = Tensors.Shape.Axis("cat", axis, parts[0].Rank);
         var y = NDArray.Cat(parts.Select(p => p.Data).ToList(), a);
-        return Record("cat", y, parts.ToArray(), g =>
+        return Function("cat", y, parts.ToArray(), g =>
         {
             var grads = new Tensor?[parts.Count];
             int at = 0;

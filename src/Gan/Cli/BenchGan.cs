@@ -38,7 +38,7 @@ internal static class BenchGan
                 using (MemoryScope.Begin())
                     gan.Generate(gan.Noise(1000)).Reshape(-1).Narrow(0, 0, 1).Item();   // reading one value waits for a GPU to finish
             };
-        var real = new Tensor(NDArray.Uniform([batch, 1, side, side], -1, 1, device: device, g: new Generator(1)));
+        var real = new Tensor(NDArray.Uniform([batch, 1, side, side], -1, 1, device: device, g: new RandomStream(1)));
         return () =>
         {
             using (MemoryScope.Begin())

@@ -64,7 +64,7 @@ public static class SampleCommands
         var gan = Load(p, SampleFrom);
         if (format == "png" && n > MaxGrid) throw new UsageException($"--n: a PNG grid holds at most {MaxGrid} samples (got {n}); use --format idx for more");
         if (Directory.Exists(outPath)) throw new UsageException($"--out: '{outPath}' is a folder; give a file name (for example {Path.Combine(outPath, format == "png" ? "samples.png" : "samples-idx3-ubyte")})");
-        var g = new Generator(seed);
+        var g = new RandomStream(seed);
         int s = gan.Config.ImageSize, ch = gan.Config.Channels;
         var values = new float[n * ch * s * s];
         for (int at = 0; at < n; at += 500)   // in chunks, so memory stays small for large n
@@ -90,7 +90,7 @@ public static class SampleCommands
         var outPath = parse.GetValue(InterpolateOut)!;
         if (2L * pairs * steps > MaxGrid) throw new UsageException($"--pairs {pairs} × 2 rows × --steps {steps} is more than the {MaxGrid} pictures a grid holds");
         var gan = Load(parse, InterpolateFrom);
-        var g = new Generator(seed);
+        var g = new RandomStream(seed);
         var rows = new List<double[]>();
         for (int p = 0; p < pairs; p++)
         {
@@ -126,7 +126,7 @@ public static class SampleCommands
         if (gan.Config.Model != "infogan") throw new UsageException($"traverse needs an infogan checkpoint; this one is {gan.Config.Model}");
         if (File.Exists(outDir)) throw new UsageException($"--out: '{outDir}' is a file; traverse writes three pictures into a folder (it is created if missing)");
         int nz = gan.Config.NoiseDim, k = InfoGanD.Categories, m = InfoGanD.Continuous;
-        var noise = gan.Noise(cols, new Generator(seed)).ToDoubles();
+        var noise = gan.Noise(cols, new RandomStream(seed)).ToDoubles();
         double[] Code(int col, int cat, double c1, double c2)
         {
             var z = new double[nz + k + m];

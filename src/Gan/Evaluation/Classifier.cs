@@ -21,7 +21,7 @@ public sealed class Classifier : Module
     public Sequential Features { get; }
     public Sequential Head { get; }
 
-    public Classifier(Generator? g = null)
+    public Classifier(RandomStream? g = null)
     {
         Features = Child("features", new Sequential(
             new Conv2d(1, 32, 5, padding: 2, g: g), new ReLU(), new MaxPool2d(2),    // 28×28 → 14×14

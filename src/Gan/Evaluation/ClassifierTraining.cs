@@ -19,10 +19,10 @@ public static class ClassifierTraining
 
     public static (Classifier Net, double HeldAccuracy) Train(EvalData data, int epochs, ulong seed, Device device, TextWriter log)
     {
-        var net = new Classifier(new Generator(seed * 7919 + 3));
+        var net = new Classifier(new RandomStream(seed * 7919 + 3));
         net.To(device);
         var opt = new Adam(net.Parameters(), Lr);
-        var rng = new Generator(seed);
+        var rng = new RandomStream(seed);
         var trainIdx = data.TrainIdx;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
@@ -46,7 +46,7 @@ public static class ClassifierTraining
     }
 
     /// <summary>A batch in [−1, 1] with each image translated by a random (dx, dy) in [−2, 2]², background filled in.</summary>
-    static NDArray ShiftedBatch(Mnist d, int[] idx, Generator rng, Device device)
+    static NDArray ShiftedBatch(Mnist d, int[] idx, RandomStream rng, Device device)
     {
         int h = d.Rows, w = d.Cols;
         var buf = new float[idx.Length * h * w];

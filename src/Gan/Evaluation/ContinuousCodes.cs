@@ -23,7 +23,7 @@ public static class ContinuousCodes
     public static ContinuousEffect[] Measure(GanModel gan, int bases, ulong seed)
     {
         int nz = gan.Config.NoiseDim, k = InfoGanD.Categories, m = InfoGanD.Continuous, dim = nz + k + m;
-        var g = new Generator(seed);
+        var g = new RandomStream(seed);
         var result = new ContinuousEffect[m];
         for (int code = 0; code < m; code++)
         {

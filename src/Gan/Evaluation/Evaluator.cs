@@ -66,11 +66,11 @@ public sealed class Evaluator
     /// <summary>n samples from G in eval mode, from the protocol's latent seed, classified in chunks.</summary>
     public SetMetrics Generated(GanModel gan)
     {
-        var (p, f) = Classify(gan, Protocol.N, g => gan.Latent(g.Item2, g.Item1).Z, new Generator(Protocol.Seed));
+        var (p, f) = Classify(gan, Protocol.N, g => gan.Latent(g.Item2, g.Item1).Z, new RandomStream(Protocol.Seed));
         return Measure(p, f, Protocol.N);
     }
 
-    (double[] Probs, double[] Feats) Classify(GanModel gan, int n, Func<(Generator, int), Tensor> latent, Generator g)
+    (double[] Probs, double[] Feats) Classify(GanModel gan, int n, Func<(RandomStream, int), Tensor> latent, RandomStream g)
     {
         var probs = new double[n * Classifier.Classes];
         var feats = new double[n * Classifier.FeatureDim];
@@ -94,11 +94,11 @@ public sealed class Evaluator
         if (gan.Config.Model != "infogan") return null;
         int cats = InfoGanD.Categories, perCode = Math.Max(1, Protocol.N / cats);
         var confusion = new int[cats, cats];
-        var g = new Generator(Protocol.Seed + 1);
+        var g = new RandomStream(Protocol.Seed + 1);
         for (int code = 0; code < cats; code++)
         {
             int c = code;
-            Tensor Latent((Generator, int) a)
+            Tensor Latent((RandomStream, int) a)
             {
                 var (gen, k) = a;
                 var noise = gan.Noise(k, gen);

@@ -44,7 +44,7 @@ public static class GraphCommand
         var m = new GanModel(Zoo.Defaults(model), Device.Cpu);
         foreach (var (name, p) in m.D.NamedParameters("D.")) p.Name = name;
         foreach (var (name, p) in m.G.NamedParameters("G.")) p.Name = name;
-        var real = Tensor.Uniform([batch, 1, 28, 28], -1, 1, g: new Generator(1));
+        var real = Tensor.Uniform([batch, 1, 28, 28], -1, 1, g: new RandomStream(1));
         real.Name = "real";
 
         // D step: the fake batch comes from G without a graph (D's step must not train G).

@@ -11,21 +11,21 @@ namespace Scratch.Gan.Models;
 public static class Architectures
 {
     /// <summary>CS231n MLP discriminator: 784-256-256-1, LeakyReLU 0.01 (267,009 parameters).</summary>
-    public static Sequential MlpD(Generator? g = null) => new(
+    public static Sequential MlpD(RandomStream? g = null) => new(
         new Flatten(), new Linear(784, 256, g: g), new LeakyReLU(0.01), new Linear(256, 256, g: g), new LeakyReLU(0.01), new Linear(256, 1, g: g));
 
     /// <summary>CS231n MLP generator: nz-1024-1024-784, ReLU, tanh.</summary>
-    public static Sequential MlpG(int nz, Generator? g = null) => new(
+    public static Sequential MlpG(int nz, RandomStream? g = null) => new(
         new Linear(nz, 1024, g: g), new ReLU(), new Linear(1024, 1024, g: g), new ReLU(), new Linear(1024, 784, g: g), new Tanh(), new Unflatten(1, 28, 28));
 
     /// <summary>CS231n MNIST DCGAN discriminator: two 5×5 convs with max-pooling, then 1024-1024-1 (1,102,721 parameters).</summary>
-    public static Sequential DcganD(Generator? g = null) => new(
+    public static Sequential DcganD(RandomStream? g = null) => new(
         new Conv2d(1, 32, 5, g: g), new LeakyReLU(0.01), new MaxPool2d(2, 2),
         new Conv2d(32, 64, 5, g: g), new LeakyReLU(0.01), new MaxPool2d(2, 2),
         new Flatten(), new Linear(1024, 1024, g: g), new LeakyReLU(0.01), new Linear(1024, 1, g: g));
 
     /// <summary>CS231n MNIST DCGAN generator: FC 1024, FC 7·7·128 (each ReLU + BatchNorm), two stride-2 transposed convs to 28×28.</summary>
-    public static Sequential DcganG(int nz, Generator? g = null) => new(
+    public static Sequential DcganG(int nz, RandomStream? g = null) => new(
         new Linear(nz, 1024, g: g), new ReLU(), new BatchNorm1d(1024),
         new Linear(1024, 7 * 7 * 128, g: g), new ReLU(), new BatchNorm1d(7 * 7 * 128),
         new Unflatten(128, 7, 7),
@@ -37,10 +37,10 @@ public static class Architectures
     /// ReLU, three 5×5 stride-2 transposed convs (padding 2, output_padding 1, no bias) + BN + ReLU, a
     /// last one to C channels (1 grey, 3 RGB) + tanh.
     /// </summary>
-    public static Sequential Dcgan64G(int nz, int channels = 1, Generator? g = null)
+    public static Sequential Dcgan64G(int nz, int channels = 1, RandomStream? g = null)
     {
         const int dim = 64;
-        static Module[] Up(int i, int o, Generator? g) => [new ConvTranspose2d(i, o, 5, stride: 2, padding: 2, outputPadding: 1, bias: false, g: g), new BatchNorm2d(o), new ReLU()];
+        static Module[] Up(int i, int o, RandomStream? g) => [new ConvTranspose2d(i, o, 5, stride: 2, padding: 2, outputPadding: 1, bias: false, g: g), new BatchNorm2d(o), new ReLU()];
         return new Sequential([
             new Linear(nz, dim * 8 * 4 * 4, bias: false, g: g), new BatchNorm1d(dim * 8 * 4 * 4), new ReLU(), new Unflatten(dim * 8, 4, 4),
             .. Up(dim * 8, dim * 4, g), .. Up(dim * 4, dim * 2, g), .. Up(dim * 2, dim, g),
@@ -54,7 +54,7 @@ public static class Architectures
     /// penalty is per sample, and batch statistics mix samples), so critic=true swaps it for
     /// InstanceNorm2d with a learnt scale and shift, as the WGAN-GP paper suggests.
     /// </summary>
-    public static Sequential Dcgan64D(int channels = 1, bool critic = false, Generator? g = null)
+    public static Sequential Dcgan64D(int channels = 1, bool critic = false, RandomStream? g = null)
     {
         const int dim = 64;
         Module Norm(int c) => critic ? new InstanceNorm2d(c, affine: true) : new BatchNorm2d(c);
@@ -78,7 +78,7 @@ public sealed class InfoGanD : Module
     public Sequential QHead { get; }
     public const int Categories = 10, Continuous = 2;
 
-    public InfoGanD(Generator? g = null)
+    public InfoGanD(RandomStream? g = null)
     {
         Trunk = Child("trunk", new Sequential(
             new Conv2d(1, 64, 4, stride: 2, padding: 1, g: g), new LeakyReLU(0.1),
@@ -99,7 +99,7 @@ public sealed class InfoGanD : Module
     }
 
     /// <summary>InfoGAN's generator: FC 1024, FC 7·7·128 (BN + ReLU), two stride-2 transposed convs.</summary>
-    public static Sequential Generator(int nz, Generator? g = null) => new(
+    public static Sequential MakeGenerator(int nz, RandomStream? g = null) => new(
         new Linear(nz, 1024, g: g), new BatchNorm1d(1024), new ReLU(),
         new Linear(1024, 7 * 7 * 128, g: g), new BatchNorm1d(7 * 7 * 128), new ReLU(), new Unflatten(128, 7, 7),
         new ConvTranspose2d(128, 64, 4, stride: 2, padding: 1, g: g), new BatchNorm2d(64), new ReLU(),

@@ -40,7 +40,7 @@ public static class GanLosses
     /// ∇ₓ̂ D is computed with createGraph, so the penalty's own gradient (a second derivative)
     /// reaches the critic's weights.
     /// </summary>
-    public static Tensor GradientPenalty(Module critic, Tensor real, Tensor fake, Scratch.Tensors.Generator g)
+    public static Tensor GradientPenalty(Module critic, Tensor real, Tensor fake, Scratch.Tensors.RandomStream g)
     {
         int n = real.Shape[0];
         var alphaShape = real.Shape.Select((d, i) => i == 0 ? n : 1).ToArray();

@@ -19,7 +19,7 @@ public sealed class GanModel
     public Module D { get; }
     public Optimizer OptD { get; }
     public Optimizer OptG { get; }
-    public Generator Rng { get; }
+    public RandomStream Rng { get; }
     public Device Device { get; }
     InfoGanD? Info => D as InfoGanD;
     // Whether D may score the real and the fake batch as one batch of 2n: true unless a layer couples
@@ -31,8 +31,8 @@ public sealed class GanModel
     {
         Zoo.Validate(c);
         Config = c; Device = device;
-        var init = new Generator(c.Seed * 7919 + 1);
-        Rng = new Generator(c.Seed);
+        var init = new RandomStream(c.Seed * 7919 + 1);
+        Rng = new RandomStream(c.Seed);
         var arch = Zoo.Architecture(c);
         int nz = LatentDim;
         (G, D) = arch switch
@@ -40,7 +40,7 @@ public sealed class GanModel
             "mlp" => ((Module)Architectures.MlpG(nz, init), (Module)Architectures.MlpD(init)),
             "dcgan" => (Architectures.DcganG(nz, init), Architectures.DcganD(init)),
             "dcgan64" => (Architectures.Dcgan64G(nz, c.Channels, init), Architectures.Dcgan64D(c.Channels, critic: c.Loss == "wgan-gp", init)),
-            _ => (InfoGanD.Generator(nz, init), new InfoGanD(init)),
+            _ => (InfoGanD.MakeGenerator(nz, init), new InfoGanD(init)),
         };
         if (arch is "dcgan64" or "infogan") { G.Apply(m => Init.Dcgan(m, init)); D.Apply(m => Init.Dcgan(m, init)); }
         G.To(device); D.To(device);
@@ -58,12 +58,12 @@ public sealed class GanModel
     public int LatentDim => Config.NoiseDim + (Config.Model == "infogan" ? InfoGanD.Categories + InfoGanD.Continuous : 0);
 
     /// <summary>A batch of noise: U(−1, 1) or N(0, 1), per the config.</summary>
-    public Tensor Noise(int n, Generator? g = null) => Config.Noise == "normal"
+    public Tensor Noise(int n, RandomStream? g = null) => Config.Noise == "normal"
         ? Tensor.Normal([n, Config.NoiseDim], 0, 1, device: Device, g: g ?? Rng)
         : Tensor.Uniform([n, Config.NoiseDim], -1, 1, device: Device, g: g ?? Rng);
 
     /// <summary>A full latent batch; for InfoGAN also the codes that were drawn (category index, continuous values).</summary>
-    public (Tensor Z, Tensor? Cat, Tensor? Con) Latent(int n, Generator? g = null)
+    public (Tensor Z, Tensor? Cat, Tensor? Con) Latent(int n, RandomStream? g = null)
     {
         g ??= Rng;
         var z = Noise(n, g);

@@ -35,7 +35,7 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
         var c = model.Config;
         int perEpoch = data.Count / c.BatchSize;
         if (perEpoch == 0) throw new ArgumentException($"--batch-size {c.BatchSize} is larger than the data set ({data.Count} images)");
-        var fixedZ = model.Latent(FixedCount, new Generator(c.Seed + 0x5EED)).Z;
+        var fixedZ = model.Latent(FixedCount, new RandomStream(c.Seed + 0x5EED)).Z;
         using (MemoryScope.Untracked()) fixedZ = new Tensor(fixedZ.Data.Clone());
 
         long iter = from?.Iteration ?? 0;
@@ -46,7 +46,7 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
         _log = progress.Log;
         for (int epoch = startEpoch; epoch < c.Epochs; epoch++)
         {
-            var order = new Generator(c.Seed * 31 + (ulong)epoch + 1).Permutation(data.Count);
+            var order = new RandomStream(c.Seed * 31 + (ulong)epoch + 1).Permutation(data.Count);
             var clock = _epochClock;
             clock.Restart();
             int firstBatch = epoch == startEpoch ? startBatch : 0;

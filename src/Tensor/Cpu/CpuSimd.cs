@@ -14,7 +14,7 @@ internal static class CpuSimd
 {
     public static bool Map<T, TOp>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp
     {
-        if (typeof(TOp) == typeof(Op.Affine)) { TensorPrimitives.Multiply(x, a, y); if (b != T.Zero) TensorPrimitives.Add(y, b, y); return true; }
+        if (typeof(TOp) == typeof(Op.ScaleShift)) { TensorPrimitives.Multiply(x, a, y); if (b != T.Zero) TensorPrimitives.Add(y, b, y); return true; }
         if (typeof(TOp) == typeof(Op.Exp)) { TensorPrimitives.Exp(x, y); return true; }
         if (typeof(TOp) == typeof(Op.Log)) { TensorPrimitives.Log(x, y); return true; }
         if (typeof(TOp) == typeof(Op.Tanh))
@@ -29,7 +29,7 @@ internal static class CpuSimd
         if (typeof(TOp) == typeof(Op.Relu)) { TensorPrimitives.Max(x, T.Zero, y); return true; }
         if (typeof(TOp) == typeof(Op.Pow) && a == T.One + T.One) { TensorPrimitives.Multiply(x, x, y); return true; }
         if (typeof(TOp) == typeof(Op.LeakyRelu)) { LeakyRelu(x, y, a); return true; }
-        if (typeof(TOp) == typeof(Op.GreaterThan)) { GreaterThan(x, y, a); return true; }
+        if (typeof(TOp) == typeof(Op.Above)) { Above(x, y, a); return true; }
         if (typeof(TOp) == typeof(Op.Sigmoid)) { TensorPrimitives.Sigmoid(x, y); return true; }
         return false;
     }
@@ -76,7 +76,7 @@ internal static class CpuSimd
     }
 
     // 1 where x > a, else 0, at SIMD width.
-    static void GreaterThan<T>(ReadOnlySpan<T> x, Span<T> y, T a) where T : unmanaged, IFloatingPointIeee754<T>
+    static void Above<T>(ReadOnlySpan<T> x, Span<T> y, T a) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0, w = Vector<T>.Count;
         var t = new Vector<T>(a);
@@ -87,7 +87,7 @@ internal static class CpuSimd
 
     public static bool Zip<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
-        if (typeof(TOp) == typeof(Op.Axpby) || typeof(TOp) == typeof(Op.AxpbySquare) || typeof(TOp) == typeof(Op.ScaledRsqrt) || typeof(TOp) == typeof(Op.SlopeMask))
+        if (typeof(TOp) == typeof(Op.Axpby) || typeof(TOp) == typeof(Op.AxpbySquare) || typeof(TOp) == typeof(Op.DivSqrt) || typeof(TOp) == typeof(Op.SlopeMask))
         {
             int i = 0, w = Vector<T>.Count;
             var va = new Vector<T>(a); var vb = new Vector<T>(b);

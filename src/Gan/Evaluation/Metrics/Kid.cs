@@ -17,7 +17,7 @@ public static class Kid
     {
         int m = Math.Min(subsetSize, Math.Min(nx, ny));
         if (m < 2) throw new ArgumentException($"KID: needs at least 2 samples per set, got {nx} and {ny}");
-        var rng = new Generator(seed);
+        var rng = new RandomStream(seed);
         var values = new double[subsets];
         for (int s = 0; s < subsets; s++)
         {

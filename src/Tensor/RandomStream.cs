@@ -4,15 +4,15 @@ namespace Scratch.Tensors;
 /// A seeded random stream. Each draw of n numbers uses Philox counters [Offset, Offset+n) and then
 /// advances Offset by n, so the same seed gives the same numbers on every backend.
 /// </summary>
-public sealed class Generator
+public sealed class RandomStream
 {
     public ulong Seed { get; }
     public ulong Offset { get; set; }
-    public Generator(ulong seed) => Seed = seed;
+    public RandomStream(ulong seed) => Seed = seed;
 
     /// <summary>The stream used when none is passed. Reseed with <see cref="ManualSeed"/>.</summary>
-    public static Generator Default { get; private set; } = new(0);
-    public static void ManualSeed(ulong seed) => Default = new Generator(seed);
+    public static RandomStream Default { get; private set; } = new(0);
+    public static void ManualSeed(ulong seed) => Default = new RandomStream(seed);
 
     internal ulong Take(int n) { var o = Offset; Offset += (ulong)n; return o; }
 
