@@ -8,6 +8,7 @@ namespace Scratch.Layers;
 public sealed class ReLU : Module { public override Tensor Forward(Tensor x) => x.Relu(); }
 public sealed class Tanh : Module { public override Tensor Forward(Tensor x) => x.Tanh(); }
 public sealed class Sigmoid : Module { public override Tensor Forward(Tensor x) => x.Sigmoid(); }
+public sealed class Hardtanh(double min = -1, double max = 1) : Module { public override Tensor Forward(Tensor x) => x.Hardtanh(min, max); }
 
 public sealed class LeakyReLU(double slope = 0.01) : Module
 {

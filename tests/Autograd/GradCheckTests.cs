@@ -28,6 +28,7 @@ public static class OpCatalog
         ("pow2.5", x => x.Pow(2.5), x => x.Abs() + 0.2),
         ("pow2", x => x.Pow(2), x => x),
         ("clamp", x => x.Clamp(-0.5, 0.7), x => x),
+        ("hardtanh", x => x.Hardtanh(-0.5, 0.7), x => x),   // continuous random inputs: never within ε of a corner
         ("affine", x => x * 3 - 1, x => x),
         ("sum_axis0_keep", x => x.Sum([0], keepDim: true), x => x),
         ("sum_last", x => x.Sum([-1]), x => x),
