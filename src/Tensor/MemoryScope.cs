@@ -34,24 +34,19 @@ public sealed class MemoryScope : IDisposable
     /// <summary>Moves a storage out of the innermost scope that owns it, to that scope's parent.</summary>
     public static void Keep(Storage s)
     {
-        for (var c = _current; c != null; c = c._parent)
-        {
-            if (c._suspended) continue;
-            int i = c._owned.LastIndexOf(s);
-            if (i < 0) continue;
-            c._owned.RemoveAt(i);
-            var p = c._parent;
-            while (p != null && p._suspended) p = p._parent;
-            p?._owned.Add(s);
-            return;
-        }
+        var p = TakeFromOwner(s)?._parent;
+        while (p != null && p._suspended) p = p._parent;
+        p?._owned.Add(s);
     }
 
     /// <summary>
     /// Takes a storage out of whichever open scope owns it, so it lives on like untracked state.
     /// False when no scope owns it (it was made outside every scope, or untracked).
     /// </summary>
-    public static bool Disown(Storage s)
+    public static bool Disown(Storage s) => TakeFromOwner(s) != null;
+
+    // Removes s from the innermost open scope that owns it; returns that scope (null: none does).
+    static MemoryScope? TakeFromOwner(Storage s)
     {
         for (var c = _current; c != null; c = c._parent)
         {
@@ -59,9 +54,9 @@ public sealed class MemoryScope : IDisposable
             int i = c._owned.LastIndexOf(s);
             if (i < 0) continue;
             c._owned.RemoveAt(i);
-            return true;
+            return c;
         }
-        return false;
+        return null;
     }
 
     public int Count => _owned.Count;
