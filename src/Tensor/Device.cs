@@ -60,8 +60,9 @@ public sealed class Device
     // ILGPU's default CPU device allows 16 threads a group; the tiled GEMM needs groups of 256, so the
     // emulator gets a device of 64 warps of 4 threads (one multiprocessor: the tests run on small shapes).
     // Every OpenCL device is listed (ILGPU's default hides the ones it cannot use), so that the probe
-    // can say why one is unusable instead of "none found".
-    static readonly Lazy<Context> _context = new(() => Context.Create(b => b.CPU(new CPUDevice(4, 64, 1)).Cuda().OpenCL(_ => true).EnableAlgorithms()));
+    // can say why one is unusable instead of "none found". Profiling is on for its stream markers, which
+    // tell the ILGPU backend when a staged upload has been copied (IlgpuBackend.Upload.cs).
+    static readonly Lazy<Context> _context = new(() => Context.Create(b => b.CPU(new CPUDevice(4, 64, 1)).Cuda().OpenCL(_ => true).EnableAlgorithms().Profiling()));
     static readonly Dictionary<string, Device> _cache = new();
     static readonly Dictionary<string, string> _failed = new();   // probed once per process: a failed probe costs seconds
     static Device? _default;

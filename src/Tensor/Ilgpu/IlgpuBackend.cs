@@ -56,6 +56,8 @@ public sealed partial class IlgpuBackend : IBackend
     public void Dispose()
     {
         DisposeMatMul();
+        _acc.Synchronize();
+        DisposeStaging();
         _f32.Trim(b => b.Dispose()); _f64.Trim(b => b.Dispose());
         _acc.Dispose();
     }
@@ -65,12 +67,6 @@ public sealed partial class IlgpuBackend : IBackend
         : new IlgpuStorage<double>(Device, dtype, _acc, _f64, length);
 
     static ArrayView<T> V<T>(NDArray a) where T : unmanaged => ((IlgpuStorage<T>)a.Storage).View;
-
-    public void Upload<T>(ReadOnlySpan<T> source, Storage dst) where T : unmanaged
-    {
-        if (source.Length == 0) return;
-        ((IlgpuStorage<T>)dst).View.SubView(0, source.Length).CopyFromCPU(source);
-    }
 
     public void Download<T>(NDArray src, Span<T> destination) where T : unmanaged
     {
