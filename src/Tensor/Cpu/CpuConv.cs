@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Scratch.Tensors.Cpu;
@@ -65,8 +66,7 @@ internal static unsafe class CpuConv
                     {
                         T* row = pc + co + (img * g.Rows + (c * KH + i) * KW + j) * L;
                         T* from = pb + P.At(g, i, j);   // (oh, ow) reads from[oh·SH·Wq + ow]
-                        for (int oh = 0; oh < OH; oh++)
-                            new ReadOnlySpan<T>(from + oh * SH * P.Wq, OW).CopyTo(new Span<T>(row + oh * OW, OW));
+                        for (int oh = 0; oh < OH; oh++) CopyTo(row + oh * OW, from + oh * SH * P.Wq, OW);
                     }
             }
         });
@@ -104,7 +104,9 @@ internal static unsafe class CpuConv
         });
     }
 
-    // dst[k] += src[k], k < n: whole vectors, then the tail one at a time.
+    // dst[k] += src[k], k < n: whole vectors, then the tail one at a time. Inlined: the rows are 4 to
+    // 32 elements, so a call (or a memmove, below) per row cost as much as the row itself.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void AddTo<T>(T* dst, T* src, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = 0;
@@ -116,5 +118,17 @@ internal static unsafe class CpuConv
         for (; k + Vector128<T>.Count <= n; k += Vector128<T>.Count)   // the 4-wide rows of a 4×4 map
             (Vector128.Load(dst + k) + Vector128.Load(src + k)).Store(dst + k);
         for (; k < n; k++) dst[k] += src[k];
+    }
+
+    // dst[k] = src[k], k < n, the same way.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void CopyTo<T>(T* dst, T* src, int n) where T : unmanaged
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; k + Vector512<T>.Count <= n; k += Vector512<T>.Count) Vector512.Load(src + k).Store(dst + k);
+        for (; k + Vector256<T>.Count <= n; k += Vector256<T>.Count) Vector256.Load(src + k).Store(dst + k);
+        for (; k + Vector128<T>.Count <= n; k += Vector128<T>.Count) Vector128.Load(src + k).Store(dst + k);
+        for (; k < n; k++) dst[k] = src[k];
     }
 }
