@@ -197,7 +197,7 @@ public sealed class CpuBackend(Device device) : IBackend
                 var acc = d.AsSpan(dO + o * inner + c0, c1 - c0);
                 s.AsSpan(so + o * n * inner + c0, c1 - c0).CopyTo(acc);
                 for (int k = 1; k < n; k++) CpuSimd.Accumulate<T, TOp>(acc, s.AsSpan(so + (o * n + k) * inner + c0, c1 - c0));
-            });
+            }, n);
             return;
         }
         // General strided case: one output element per step, walking the reduced axis.
@@ -215,7 +215,7 @@ public sealed class CpuBackend(Device device) : IBackend
                 for (int k = 0; k < n; k++) acc = op.Combine(acc, s[at + k * step]);
                 d[dO + c * p.Inner[1]] = acc;
             }
-        });
+        }, n);
     }
 
     public void ArgMax(NDArray src, NDArray dst, int axis)

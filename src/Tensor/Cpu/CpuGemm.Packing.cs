@@ -8,29 +8,59 @@ namespace Scratch.Tensors.Cpu;
 // reads both operands front to back from L1/L2 whatever their layout in memory.
 internal static unsafe partial class CpuGemm
 {
-    // Row panels of MR rows: panel[p·MR + r] = A[i, k]; rows past the edge are zero. The loop order
-    // follows whichever of A's two directions is contiguous in memory.
+    // Row panels of MR rows: panel[p·MR + r] = A[i, k]; rows past the edge are zero. Raw pointers:
+    // this runs once per element of A for every NC columns of C, and with three bounds-checked array
+    // reads per element it cost a quarter of the micro-kernel's time (perf, dcgan64-step).
     static void PackA(Layout L, int ic, int mc, int pc, int kc, float[] dst)
     {
-        var A = L.A; var rowOff = L.ARow; var colOff = L.ACol;
-        for (int ip = 0; ip * MR < mc; ip++)
+        fixed (float* A = L.A, D = dst)
+        fixed (int* rowOff = L.ARow, colOff = L.ACol)
         {
-            int baseD = ip * MR * kc, rows = Math.Min(MR, mc - ip * MR), i0 = ic + ip * MR;
-            if (rows < MR) Array.Clear(dst, baseD, MR * kc);
-            bool rowsDense = rows == MR && rowOff[i0 + MR - 1] - rowOff[i0] == MR - 1;
-            if (rowsDense)
-                for (int p = 0; p < kc; p++)
+            int* co = colOff + pc;
+            for (int ip = 0; ip * MR < mc; ip++)
+            {
+                float* d = D + ip * MR * kc;
+                int rows = Math.Min(MR, mc - ip * MR), i0 = ic + ip * MR;
+                int* ro = rowOff + i0;
+                if (rows < MR)
                 {
-                    int src = rowOff[i0] + colOff[pc + p], d = baseD + p * MR;
-                    for (int r = 0; r < MR; r++) dst[d + r] = A[src + r];
+                    new Span<float>(d, MR * kc).Clear();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float* s = A + ro[r];
+                        for (int p = 0; p < kc; p++) d[p * MR + r] = s[co[p]];
+                    }
                 }
-            else
-                for (int r = 0; r < rows; r++)
-                {
-                    int src = rowOff[i0 + r];
-                    for (int p = 0; p < kc; p++) dst[baseD + p * MR + r] = A[src + colOff[pc + p]];
+                else if (ro[MR - 1] - ro[0] == MR - 1)
+                {   // the MR rows are adjacent in memory (Aᵀ of a row-major matrix): one short run per k
+                    float* s = A + ro[0];
+                    for (int p = 0; p < kc; p++, d += MR)
+                    {
+                        float* q = s + co[p];
+                        d[0] = q[0]; d[1] = q[1]; d[2] = q[2]; d[3] = q[3]; d[4] = q[4]; d[5] = q[5];
+                    }
                 }
+                else
+                {   // rows apart: MR read streams, one contiguous write (MR = 6)
+                    float* s0 = A + ro[0], s1 = A + ro[1], s2 = A + ro[2], s3 = A + ro[3], s4 = A + ro[4], s5 = A + ro[5];
+                    for (int p = 0; p < kc; p++, d += MR)
+                    {
+                        int o = co[p];
+                        d[0] = s0[o]; d[1] = s1[o]; d[2] = s2[o]; d[3] = s3[o]; d[4] = s4[o]; d[5] = s5[o];
+                    }
+                }
+            }
         }
+    }
+
+    // n floats from s to d: 8 at a time, then one by one. Array.Copy's per-call checks cost as much
+    // as the copy itself for the 16- and 32-float runs of a panel row.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void CopyRun(float* s, float* d, int n)
+    {
+        int q = 0;
+        for (; q + 8 <= n; q += 8) Vector256.Load(s + q).Store(d + q);
+        for (; q < n; q++) d[q] = s[q];
     }
 
     // Column panels of NR columns: panel[p·NR + q] = B[k, j]; columns past the edge are zero.
@@ -39,16 +69,18 @@ internal static unsafe partial class CpuGemm
         int nr = NR;
         var B = L.B; var rowOff = L.BRow; var colOff = L.BCol;
         // Dense full panels, row by row: each row of B is read once, front to back (prefetch-friendly).
-        for (int p = 0; p < kc; p++)
-        {
-            int src = rowOff[pc + p];
-            for (int jp = 0; j0 + (jp + 1) * nr <= j1; jp++)
+        fixed (float* pB = B, pD = dst)
+        fixed (int* ro = rowOff, co = colOff)
+            for (int p = 0; p < kc; p++)
             {
-                int jj = j0 + jp * nr;
-                if (colOff[jj + nr - 1] - colOff[jj] != nr - 1) continue;
-                Array.Copy(B, src + colOff[jj], dst, jp * nr * kc + p * nr, nr);
+                float* src = pB + ro[pc + p];
+                for (int jp = 0; j0 + (jp + 1) * nr <= j1; jp++)
+                {
+                    int jj = j0 + jp * nr;
+                    if (co[jj + nr - 1] - co[jj] != nr - 1) continue;
+                    CopyRun(src + co[jj], pD + jp * nr * kc + p * nr, nr);
+                }
             }
-        }
         for (int jp = 0; j0 + jp * nr < j1; jp++)
         {
             int jj = j0 + jp * nr, cols = Math.Min(nr, j1 - jj), baseD = jp * nr * kc;
@@ -70,17 +102,18 @@ internal static unsafe partial class CpuGemm
                 for (int q = 1; q < cols; q++) if (colOff[jj + q] != colOff[jj + q - 1] + 1) runs++;
                 if (runs <= 4)
                 {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        int src = rowOff[pc + p], d = baseD + p * nr;
-                        for (int q = 0; q < cols;)
+                    fixed (float* pB = B, pD = dst)
+                        for (int p = 0; p < kc; p++)
                         {
-                            int e = q + 1;
-                            while (e < cols && colOff[jj + e] == colOff[jj + e - 1] + 1) e++;
-                            Array.Copy(B, src + colOff[jj + q], dst, d + q, e - q);
-                            q = e;
+                            float* src = pB + rowOff[pc + p], d = pD + baseD + p * nr;
+                            for (int q = 0; q < cols;)
+                            {
+                                int e = q + 1;
+                                while (e < cols && colOff[jj + e] == colOff[jj + e - 1] + 1) e++;
+                                CopyRun(src + colOff[jj + q], d + q, e - q);
+                                q = e;
+                            }
                         }
-                    }
                     continue;
                 }
                 // B stored transposed (x·Wᵀ): 8×8 blocks transposed in registers where k runs contiguously.
@@ -88,6 +121,18 @@ internal static unsafe partial class CpuGemm
                 if (Avx.IsSupported)
                     fixed (float* pb = B, pd = dst)
                         for (; q0 + 8 <= cols; q0 += 8)
+                        {
+                            // Reading 32 bytes from each of 8 far-apart rows at a time is a pattern the
+                            // hardware prefetcher does not follow, and the rows (a conv's columns, 100 MB)
+                            // come from DRAM: fetch the lines of the group two ahead while this one is
+                            // transposed (dcgan64 weight gradients: -1 to -8%).
+                            int ahead = jj + q0 + 16;
+                            if (Sse.IsSupported && ahead + 8 <= j1)
+                                for (int i = 0; i < 8; i++)
+                                {
+                                    float* col = pb + colOff[ahead + i];
+                                    for (int p = 0; p < kc; p += 16) Sse.Prefetch0(col + rowOff[pc + p]);
+                                }
                             for (int p = 0; p < kc; p += 8)
                             {
                                 if (p + 8 <= kc && rowOff[pc + p + 7] - rowOff[pc + p] == 7)
@@ -101,6 +146,7 @@ internal static unsafe partial class CpuGemm
                                     for (int pp = p; pp < Math.Min(kc, p + 8); pp++)
                                         for (int q = q0; q < q0 + 8; q++) pd[baseD + pp * nr + q] = pb[rowOff[pc + pp] + colOff[jj + q]];
                             }
+                        }
                 for (int q = q0; q < cols; q++)
                 {
                     int c = colOff[jj + q];

@@ -38,11 +38,16 @@ internal sealed class RowPlan
     /// Runs body(row, colStart, colEnd) over all rows, split over threads in a fixed way (so results
     /// never depend on scheduling). Small jobs stay on the calling thread.
     /// </summary>
-    public void Run(Action<int, int, int> body) => Parallel(Rows, Len, body);
+    public void Run(Action<int, int, int> body, long workPerElement = 1) => Parallel(Rows, Len, body, workPerElement);
 
-    public static void Parallel(int rows, int len, Action<int, int, int> body)
+    /// <summary>
+    /// workPerElement: how many inputs each output element reads (a reduction's length), so that a
+    /// small output of a large reduction — BatchNorm's sum of [64,128,16,16] into 32,768 partial
+    /// sums — is still split over threads; it ran on one thread before.
+    /// </summary>
+    public static void Parallel(int rows, int len, Action<int, int, int> body, long workPerElement = 1)
     {
-        long total = (long)rows * len;
+        long total = (long)rows * len * Math.Max(1, workPerElement);
         int threads = (int)Math.Min(CpuInfo.Threads, total >> 15);
         if (threads <= 1) { for (int r = 0; r < rows; r++) body(r, 0, len); return; }
         if (rows >= threads)
