@@ -134,7 +134,7 @@ public sealed class CpuBackend(Device device) : IBackend
             if (sd == 1)
             {
                 if (sx == 1 && sy == 1 && CpuSimd.Zip<T, TOp>(x.AsSpan(xo, n), y.AsSpan(yo, n), d.AsSpan(dO, n), a, b)) return;
-                if (sx == 1 && sy == 0 && CpuSimd.ZipScalarRight<T, TOp>(x.AsSpan(xo, n), y[yo], d.AsSpan(dO, n))) return;
+                if (sx == 1 && sy == 0 && CpuSimd.ZipScalarRight<T, TOp>(x.AsSpan(xo, n), y[yo], d.AsSpan(dO, n), a, b)) return;
                 if (sx == 0 && sy == 1 && CpuSimd.ZipScalarLeft<T, TOp>(x[xo], y.AsSpan(yo, n), d.AsSpan(dO, n))) return;
             }
             var op = default(TOp);

@@ -87,7 +87,7 @@ internal static class CpuSimd
 
     public static bool Zip<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
-        if (typeof(TOp) == typeof(Op.Axpby) || typeof(TOp) == typeof(Op.AxpbySquare) || typeof(TOp) == typeof(Op.DivSqrt) || typeof(TOp) == typeof(Op.SlopeMask))
+        if (typeof(TOp) == typeof(Op.Axpby) || typeof(TOp) == typeof(Op.AxpbySquare) || typeof(TOp) == typeof(Op.DivSqrt) || typeof(TOp) == typeof(Op.SlopeMask) || typeof(TOp) == typeof(Op.AddLeakyRelu))
         {
             int i = 0, w = Vector<T>.Count;
             var va = new Vector<T>(a); var vb = new Vector<T>(b);
@@ -97,6 +97,7 @@ internal static class CpuSimd
                 var r = typeof(TOp) == typeof(Op.Axpby) ? va * vx + vb * vy
                       : typeof(TOp) == typeof(Op.AxpbySquare) ? va * vx + vb * vy * vy
                       : typeof(TOp) == typeof(Op.SlopeMask) ? Vector.ConditionalSelect(Vector.GreaterThan(vx, Vector<T>.Zero), vy, va * vy)   // branch-free
+                      : typeof(TOp) == typeof(Op.AddLeakyRelu) ? LeakyRelu(vx + vy, va)
                       : vx / (Vector.SquareRoot(va * vy) + vb);
                 r.CopyTo(d.Slice(i));
             }
@@ -111,9 +112,25 @@ internal static class CpuSimd
         return false;
     }
 
-    /// <summary>y is one value broadcast along the row.</summary>
-    public static bool ZipScalarRight<T, TOp>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    static Vector<T> LeakyRelu<T>(Vector<T> s, Vector<T> slope) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector.ConditionalSelect(Vector.GreaterThan(s, Vector<T>.Zero), s, slope * s);
+
+    /// <summary>y is one value broadcast along the row (a conv bias over a channel's pixels, a BatchNorm statistic).</summary>
+    public static bool ZipScalarRight<T, TOp>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
+        if (typeof(TOp) == typeof(Op.Axpby) || typeof(TOp) == typeof(Op.AddLeakyRelu))
+        {
+            int i = 0, w = Vector<T>.Count;
+            var vy = new Vector<T>(y); var va = new Vector<T>(a); var vby = new Vector<T>(b * y);
+            for (; i <= x.Length - w; i += w)
+            {
+                var vx = new Vector<T>(x.Slice(i));
+                (typeof(TOp) == typeof(Op.Axpby) ? va * vx + vby : LeakyRelu(vx + vy, va)).CopyTo(d.Slice(i));
+            }
+            var op = default(TOp);
+            for (; i < x.Length; i++) d[i] = op.Apply(x[i], y, a, b);
+            return true;
+        }
         if (typeof(TOp) == typeof(Op.Add)) { TensorPrimitives.Add(x, y, d); return true; }
         if (typeof(TOp) == typeof(Op.Sub)) { TensorPrimitives.Subtract(x, y, d); return true; }
         if (typeof(TOp) == typeof(Op.Mul)) { TensorPrimitives.Multiply(x, y, d); return true; }
