@@ -27,4 +27,19 @@ public class BenchEstimateTests
     {
         OneLineFailure(Run("bench", "gemm", "--estimate", "v100", "--iters", "1"), "unknown GPU 'v100'");
     }
+
+    [Fact]
+    public void Batch_changes_a_gan_steps_size_and_is_refused_where_there_is_none()
+    {
+        // The estimate's bytes grow with the batch: a vanilla step on 8 images moves less than on 16.
+        double Mb(int batch)
+        {
+            var r = Run("bench", "vanilla-step", "--device", "ilgpu-cpu", "--iters", "1", "--warmup", "0", "--batch", batch.ToString(), "--estimate", "h100");
+            Assert.True(r.Code == 0, r.Err);
+            var m = System.Text.RegularExpressions.Regex.Match(r.Err, @"([0-9.]+) MB read");
+            return double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        Assert.True(Mb(8) < Mb(16));
+        OneLineFailure(Run("bench", "gemm", "--batch", "32"), "--batch applies to the GAN step workloads");
+    }
 }

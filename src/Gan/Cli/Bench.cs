@@ -21,6 +21,7 @@ public static class Bench
     };
     static readonly Option<int> Iters = Opt.Int("--iters", "timed runs", 10);
     static readonly Option<int> Warmup = Opt.Int("--warmup", "untimed runs first", 3, min: 0);
+    static readonly Option<int?> Batch = Opt.OptionalInt("--batch", "images per step of a GAN workload, to see how cost grows [default: the peer's: 128; 64 for dcgan64-step]");
     static readonly Option<string?> Device = Opt.Device();
     static readonly Option<string?> EstimateFor = Opt.Text("--estimate", "with --device ilgpu-cpu: a roofline estimate of one step on these GPUs (on stderr)",
         string.Join(",", GpuSpec.Known.Select(g => g.Name)) + "|all");
@@ -29,7 +30,7 @@ public static class Bench
     {
         Workload.CompletionSources.Add(Workloads);
         EstimateFor.CompletionSources.Add([.. GpuSpec.Known.Select(g => g.Name), "all"]);
-        var command = new Command("bench", "time one workload as ../shared/peer/torchsharp does; prints one JSON line") { Workload, Iters, Warmup, Device, EstimateFor };
+        var command = new Command("bench", "time one workload as ../shared/peer/torchsharp does; prints one JSON line") { Workload, Iters, Warmup, Batch, Device, EstimateFor };
         command.SetAction(Run);
         return command;
     }
@@ -43,13 +44,14 @@ public static class Bench
         var device = Program.DeviceOption(p.GetValue(Device));
         var gpus = Estimate.Parse(p.GetValue(EstimateFor));
         var meter = gpus == null ? null : device.Instrument(b => new CostMeter(b));
-        try { return Measure(workload, device, iters, warmup, meter, gpus); }
+        try { return Measure(workload, device, iters, warmup, meter, gpus, p.GetValue(Batch)); }
         finally { if (meter != null) device.RemoveInstrument(); }
     }
 
-    static int Measure(string workload, Device device, int iters, int warmup, CostMeter? meter, GpuSpec[]? gpus)
+    static int Measure(string workload, Device device, int iters, int warmup, CostMeter? meter, GpuSpec[]? gpus, int? batch)
     {
-        Action step = Step(workload, device);
+        if (batch != null && workload is "gemm" or "sample-1k") throw new UsageException($"bench: --batch applies to the GAN step workloads, not {workload}");
+        Action step = Step(workload, device, batch);
         for (int i = 0; i < warmup; i++) step();
         ProfilingBackend.Reset();
         meter?.Reset();
@@ -78,7 +80,7 @@ public static class Bench
         return 0;
     }
 
-    static Action Step(string name, Device device)
+    static Action Step(string name, Device device, int? batch)
     {
         switch (name)
         {
@@ -86,7 +88,7 @@ public static class Bench
                 var a = NDArray.Uniform([128, 784], device: device); var b = NDArray.Uniform([784, 1024], device: device);
                 return () => { using (MemoryScope.Begin()) a.MatMul(b); };
             default:
-                return BenchGan.Workload(name, device);
+                return BenchGan.Workload(name, device, batch);
         }
     }
 }

@@ -13,7 +13,7 @@ namespace Scratch.Gan.Cli;
 /// </summary>
 internal static class BenchGan
 {
-    public static Action Workload(string name, Device device)
+    public static Action Workload(string name, Device device, int? batchSize = null)
     {
         var (model, loss) = name switch
         {
@@ -25,7 +25,7 @@ internal static class BenchGan
         };
         // The peer's 64×64 workload is the NTU HW6 DCGAN on one channel: batch 64, N(0, 1) noise of 100.
         bool hw6 = model == "dcgan64";
-        int batch = hw6 ? 64 : 128, side = hw6 ? 64 : 28;
+        int batch = batchSize ?? (hw6 ? 64 : 128), side = hw6 ? 64 : 28;
         var config = Zoo.Defaults(model) with
         {
             Loss = loss, BatchSize = batch, NoiseDim = hw6 ? 100 : 96, Noise = hw6 ? "normal" : "uniform", Optimizer = "adam",
