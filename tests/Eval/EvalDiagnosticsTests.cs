@@ -25,6 +25,15 @@ public class EvalDiagnosticsTests
     }
 
     [Fact]
+    public void Runs_are_counted_in_iterations_when_only_every_tenth_is_observed()
+    {
+        // On a GPU the trainer observes iterations 10, 20, …: D winning from 10 on is 200 iterations long at 210.
+        var d = new Diagnostics(true);
+        var w = Enumerable.Range(1, 30).SelectMany(k => d.Observe(10 * k, 1e-5, 3.0)).Where(x => x.Kind == "d-too-strong").ToList();
+        Assert.Equal(210, Assert.Single(w).Iteration);
+    }
+
+    [Fact]
     public void A_discriminator_that_wins_for_200_iterations_is_reported_once_at_the_200th()
     {
         // 150 tiny iterations, one normal one (resets the run), then 300 tiny ones: the run of 200 ends at 151 + 200.

@@ -28,7 +28,8 @@ public sealed class Diagnostics(bool lossFloorAtZero)
     public const int StrongRun = 200, DivergeRun = 100, CoveredLimit = 3;
 
     readonly HashSet<string> _raised = new();
-    int _strong, _diverge;
+    // Runs are counted in iterations, not calls: on a GPU the trainer observes only every 10th one.
+    long _strong, _diverge, _last;
 
     public IReadOnlyCollection<string> Raised => _raised;
 
@@ -40,12 +41,14 @@ public sealed class Diagnostics(bool lossFloorAtZero)
             Raise(found, new Warning("non-finite", iteration, $"a loss is not finite (D {dLoss}, G {gLoss})",
                 "lower the learning rate, or check the data for NaN; training stops and the last good checkpoint is kept"));
         if (!lossFloorAtZero) return found;
-        _strong = dLoss < Tiny ? _strong + 1 : 0;
+        long step = _last == 0 ? 1 : iteration - _last;
+        _last = iteration;
+        _strong = dLoss < Tiny ? _strong + step : 0;
         if (_strong >= StrongRun)
             Raise(found, new Warning("d-too-strong", iteration, $"D loss below {Tiny} for {StrongRun} iterations",
                 "D wins outright and G gets no gradient: lower D's learning rate, use the non-saturating loss, or add label smoothing/noise"));
         bool lopsided = double.IsFinite(gLoss) && Math.Min(dLoss, gLoss) < Tiny && Math.Max(dLoss, gLoss) > Large;
-        _diverge = lopsided ? _diverge + 1 : 0;
+        _diverge = lopsided ? _diverge + step : 0;
         if (_diverge >= DivergeRun)
         {
             string who = gLoss < dLoss ? $"G loss ≈ 0 while D loss is {dLoss:G3}" : $"D loss ≈ 0 while G loss is {gLoss:G3}";
