@@ -57,8 +57,11 @@ public sealed class Mnist
     }
 
     /// <summary>True when a folder holds an IDX training set (train-images-idx3-ubyte, optionally gzipped).</summary>
-    public static bool IsIdxFolder(string dir) =>
-        File.Exists(Path.Combine(dir, "train-images-idx3-ubyte")) || File.Exists(Path.Combine(dir, "train-images-idx3-ubyte.gz"));
+    public static bool IsIdxFolder(string dir) => FindIdx(dir, "train-images-idx3-ubyte") != null;
+
+    /// <summary>The IDX file stem in dir, or stem.gz, whichever exists (null: neither).</summary>
+    public static string? FindIdx(string dir, string stem) =>
+        new[] { stem, stem + ".gz" }.Select(n => Path.Combine(dir, n)).FirstOrDefault(File.Exists);
 
     /// <summary>
     /// Reads train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] from a folder. MNIST's
@@ -68,7 +71,7 @@ public sealed class Mnist
     public static Mnist FromFolder(string dir)
     {
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"data folder '{dir}' does not exist");
-        string Need(string stem) => new[] { stem, stem + ".gz" }.Select(n => Path.Combine(dir, n)).FirstOrDefault(File.Exists)
+        string Need(string stem) => FindIdx(dir, stem)
             ?? throw new FileNotFoundException($"data folder '{dir}' has no {stem} or {stem}.gz");
         return new Mnist(Idx.ReadImages(Need("train-images-idx3-ubyte")), Idx.ReadLabels(Need("train-labels-idx1-ubyte")), dir);
     }

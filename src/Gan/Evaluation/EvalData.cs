@@ -17,8 +17,7 @@ public sealed record EvalData(Mnist Train, int[] TrainIdx, Mnist Held, int[] Hel
         var train = dir == null || dir == "embedded" ? Mnist.Embedded() : Mnist.FromFolder(dir);
         if (dir != null && dir != "embedded")
         {
-            string? Find(string stem) => new[] { stem, stem + ".gz" }.Select(n => Path.Combine(dir, n)).FirstOrDefault(File.Exists);
-            var (ti, tl) = (Find("t10k-images-idx3-ubyte"), Find("t10k-labels-idx1-ubyte"));
+            var (ti, tl) = (Mnist.FindIdx(dir, "t10k-images-idx3-ubyte"), Mnist.FindIdx(dir, "t10k-labels-idx1-ubyte"));
             if (ti != null && tl != null)
             {
                 var test = Mnist.FromFiles(ti, tl, dir + " (t10k)");

@@ -64,7 +64,7 @@ public static class SweepCommand
         if (emit == "slurm")
         {
             var script = Path.Combine(outDir, "sweep.slurm");
-            File.WriteAllText(script, SlurmScript.Make(model, points, epochs, n, extra, outDir));
+            AtomicFile.WriteText(script, SlurmScript.Make(model, points, epochs, n, extra, outDir), "sweep.slurm");
             Console.WriteLine($"wrote {script} ({points.Count} array tasks). Submit it, then aggregate the run folders with:");
             Console.WriteLine($"  sbatch {script}");
             Console.WriteLine($"  scratch sweep --aggregate {outDir}");
