@@ -32,6 +32,7 @@ public sealed class CostMeter(IBackend inner) : IBackendWrapper
 {
     public readonly record struct Call(string Primitive, long Launches, double BytesRead, double BytesWritten, double Flops);
     readonly List<Call> _calls = new();
+    readonly Ilgpu.IlgpuBackend? _ilgpu = inner.Innermost() as Ilgpu.IlgpuBackend;   // counts its own launches
     public IBackend Inner => inner;
     public IReadOnlyList<Call> Calls => _calls;
     public void Reset() => _calls.Clear();
@@ -40,7 +41,7 @@ public sealed class CostMeter(IBackend inner) : IBackendWrapper
     // profiler), else one per primitive.
     void Run(string name, double read, double written, double flops, Action f)
     {
-        var ilgpu = inner.Innermost() as Ilgpu.IlgpuBackend;
+        var ilgpu = _ilgpu;
         long before = ilgpu?.Launches ?? 0;
         f();
         long launches = ilgpu != null ? ilgpu.Launches - before : 1;
@@ -50,7 +51,9 @@ public sealed class CostMeter(IBackend inner) : IBackendWrapper
     /// <summary>Bytes of the distinct elements a view touches (broadcast dims, stride 0, count once).</summary>
     static double Footprint(NDArray a) => a.DType.Size() * (double)a.Shape.Where((d, i) => a.Strides[i] != 0).Aggregate(1L, (p, d) => p * d);
     static double Bytes(NDArray a) => a.DType.Size() * (double)a.Numel;
-    static double Cost<TOp>() => typeof(TOp).Name is "Exp" or "Log" or "Tanh" or "Sigmoid" or "Pow" or "PowTensor" ? 8 : 1;
+    static double Cost<TOp>() =>
+        typeof(TOp) == typeof(Op.Exp) || typeof(TOp) == typeof(Op.Log) || typeof(TOp) == typeof(Op.Tanh) || typeof(TOp) == typeof(Op.Sigmoid)
+        || typeof(TOp) == typeof(Op.Pow) || typeof(TOp) == typeof(Op.PowTensor) ? 8 : 1;
 
     public Device Device => inner.Device;
     public long BytesAllocated => inner.BytesAllocated;
