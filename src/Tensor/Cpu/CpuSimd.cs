@@ -93,12 +93,7 @@ internal static class CpuSimd
             var va = new Vector<T>(a); var vb = new Vector<T>(b);
             for (; i <= x.Length - w; i += w)
             {
-                var vx = new Vector<T>(x.Slice(i)); var vy = new Vector<T>(y.Slice(i));
-                var r = typeof(TOp) == typeof(Op.Axpby) ? va * vx + vb * vy
-                      : typeof(TOp) == typeof(Op.AxpbySquare) ? va * vx + vb * vy * vy
-                      : typeof(TOp) == typeof(Op.SlopeMask) ? Vector.ConditionalSelect(Vector.GreaterThan(vx, Vector<T>.Zero), vy, va * vy)   // branch-free
-                      : typeof(TOp) == typeof(Op.AddLeakyRelu) ? LeakyRelu(vx + vy, va)
-                      : vx / (Vector.SquareRoot(va * vy) + vb);
+                var r = Lanes<T, TOp>(new Vector<T>(x.Slice(i)), new Vector<T>(y.Slice(i)), va, vb);
                 r.CopyTo(d.Slice(i));
             }
             var op = default(TOp);
@@ -112,6 +107,15 @@ internal static class CpuSimd
         return false;
     }
 
+    // The SIMD form of each binary functor that has one (the JIT keeps only the TOp branch).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    static Vector<T> Lanes<T, TOp>(Vector<T> vx, Vector<T> vy, Vector<T> va, Vector<T> vb) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp =>
+        typeof(TOp) == typeof(Op.Axpby) ? va * vx + vb * vy
+        : typeof(TOp) == typeof(Op.AxpbySquare) ? va * vx + vb * vy * vy
+        : typeof(TOp) == typeof(Op.SlopeMask) ? Vector.ConditionalSelect(Vector.GreaterThan(vx, Vector<T>.Zero), vy, va * vy)   // branch-free
+        : typeof(TOp) == typeof(Op.AddLeakyRelu) ? LeakyRelu(vx + vy, va)
+        : vx / (Vector.SquareRoot(va * vy) + vb);   // DivSqrt
+
     static Vector<T> LeakyRelu<T>(Vector<T> s, Vector<T> slope) where T : unmanaged, IFloatingPointIeee754<T> =>
         Vector.ConditionalSelect(Vector.GreaterThan(s, Vector<T>.Zero), s, slope * s);
 
@@ -121,12 +125,8 @@ internal static class CpuSimd
         if (typeof(TOp) == typeof(Op.Axpby) || typeof(TOp) == typeof(Op.AddLeakyRelu))
         {
             int i = 0, w = Vector<T>.Count;
-            var vy = new Vector<T>(y); var va = new Vector<T>(a); var vby = new Vector<T>(b * y);
-            for (; i <= x.Length - w; i += w)
-            {
-                var vx = new Vector<T>(x.Slice(i));
-                (typeof(TOp) == typeof(Op.Axpby) ? va * vx + vby : LeakyRelu(vx + vy, va)).CopyTo(d.Slice(i));
-            }
+            var vy = new Vector<T>(y); var va = new Vector<T>(a); var vb = new Vector<T>(b);
+            for (; i <= x.Length - w; i += w) Lanes<T, TOp>(new Vector<T>(x.Slice(i)), vy, va, vb).CopyTo(d.Slice(i));
             var op = default(TOp);
             for (; i < x.Length; i++) d[i] = op.Apply(x[i], y, a, b);
             return true;
