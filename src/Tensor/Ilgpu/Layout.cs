@@ -52,7 +52,16 @@ public static class Collapse
 {
     public readonly record struct Plan(bool Linear, int[] Shape, int[][] Strides);
 
-    public static Plan Of(int[] shape, params NDArray[] arrays) => Of(shape, arrays.Select(a => a.Strides).ToArray());
+    public static Plan Of(int[] shape, params NDArray[] arrays)
+    {
+        // The common case, every operand dense in the shape they share: one dim, unit strides, which
+        // is what coalescing would find — without its allocations on every launch.
+        bool dense = true;
+        foreach (var a in arrays) dense &= a.IsContiguous;
+        if (dense)
+            return new Plan(true, [Tensors.Shape.Numel(shape)], Array.ConvertAll(arrays, _ => new[] { 1 }));
+        return Of(shape, arrays.Select(a => a.Strides).ToArray());
+    }
 
     public static Plan Of(int[] shape, int[][] arrayStrides)
     {
