@@ -54,8 +54,8 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
             for (int b = firstBatch; b < perEpoch; b++)
             {
                 iter++;
-                bool due = (c.SampleEvery > 0 && iter % c.SampleEvery == 0) || (c.CheckpointEvery > 0 && iter % c.CheckpointEvery == 0);
-                bool read = iter % _readEvery == 0 || b + 1 == perEpoch || iter >= StopAfter || due;
+                bool sample = c.SampleEvery > 0 && iter % c.SampleEvery == 0, keep = c.CheckpointEvery > 0 && iter % c.CheckpointEvery == 0;
+                bool read = iter % _readEvery == 0 || b + 1 == perEpoch || iter >= StopAfter || sample || keep;
                 using (MemoryScope.Begin())
                 {
                     var real = new Tensor(NDArray.From(next.Result, [c.BatchSize, data.Channels, c.ImageSize, c.ImageSize], model.Device));
@@ -76,8 +76,8 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
                 }
                 progress.Update(epoch, b + 1, last);
                 var here = new RunFolder.Progress(iter, b + 1 == perEpoch ? epoch + 1 : epoch, (b + 1) % perEpoch, model.Rng.Offset, last.G, last.Info);
-                if (c.SampleEvery > 0 && iter % c.SampleEvery == 0) SaveGrid(run.Samples(iter), fixedZ);
-                if (c.CheckpointEvery > 0 && iter % c.CheckpointEvery == 0)
+                if (sample) SaveGrid(run.Samples(iter), fixedZ);
+                if (keep)
                     RunFolder.SaveCheckpoint(Path.Combine(run.Dir, "checkpoints", $"iter-{iter:D6}.safetensors"), model, here);
                 if (iter >= StopAfter)
                 {
@@ -104,7 +104,7 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
 
     // The host side of batch b (index gather, scaling, resizing) runs on a worker thread while the
     // device works on the step before it. On the CPU backends the step already uses every core, so
-    // there the batch is made in place, when it is asked for.
+    // there it is made on the training thread.
     Task<float[]> NextBatch(int[] order, int b)
     {
         int n = model.Config.BatchSize, size = model.Config.ImageSize;
