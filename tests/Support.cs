@@ -9,7 +9,12 @@ namespace Scratch.Tests;
 public static class Devices
 {
     public static Device Cpu => Device.Cpu;
-    public static Device Ilgpu => Device.Get("ilgpu-cpu");
+    /// <summary>
+    /// The ILGPU device every ILGPU-vs-reference property and model-step test runs on:
+    /// SCRATCH_TEST_ILGPU (ilgpu-cpu, opencl, cuda, …), default ilgpu-cpu, so the same suite runs on a real GPU.
+    /// </summary>
+    public static Device Ilgpu => Device.Get(IlgpuName);
+    public static string IlgpuName => Environment.GetEnvironmentVariable("SCRATCH_TEST_ILGPU") is { Length: > 0 } s ? s : "ilgpu-cpu";
     /// <summary>The reference backend: plain scalar loops, the definition the other two must equal.</summary>
     public static Device Reference => Device.Reference;
 }
