@@ -77,9 +77,9 @@ public sealed class CostMeter(IBackend inner) : DelegatingBackend(inner)
         Run("pool_gather", Bytes(indices) + Bytes(dst), Bytes(dst), 0, () => Inner.PoolGather(x, indices, dst, g));
     public override void PoolScatter(NDArray src, NDArray indices, NDArray dx, ConvGeometry g) =>
         Run("pool_scatter", Bytes(src) + Bytes(indices), Bytes(dx), dx.Numel, () => Inner.PoolScatter(src, indices, dx, g));
-    public override void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) =>
+    public override void Update<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, TRule rule) =>
         Run("update", Bytes(p) + Bytes(g) + Bytes(s1) + (s2 == s1 ? 0 : Bytes(s2)), Bytes(p) + Bytes(s1) + (s2 == s1 ? 0 : Bytes(s2)), 10.0 * p.Numel,
-            () => Inner.Update<TRule>(p, g, s1, s2, h));
+            () => Inner.Update<T, TRule>(p, g, s1, s2, rule));
 
     /// <summary>Σ over calls of max(bytes/bandwidth, flops/peak), plus launches × launch overhead.</summary>
     public double RooflineSeconds(GpuSpec gpu) =>

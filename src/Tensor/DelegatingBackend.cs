@@ -31,5 +31,6 @@ public abstract class DelegatingBackend(IBackend inner) : IBackendWrapper
     public virtual void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g) => Inner.MaxPool(x, values, indices, g);
     public virtual void PoolGather(NDArray x, NDArray indices, NDArray dst, ConvGeometry g) => Inner.PoolGather(x, indices, dst, g);
     public virtual void PoolScatter(NDArray src, NDArray indices, NDArray dx, ConvGeometry g) => Inner.PoolScatter(src, indices, dx, g);
-    public virtual void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule => Inner.Update<TRule>(p, g, s1, s2, h);
+    public virtual void Update<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, TRule rule) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T> =>
+        Inner.Update<T, TRule>(p, g, s1, s2, rule);
 }

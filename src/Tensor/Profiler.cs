@@ -49,5 +49,5 @@ public sealed class ProfilingBackend(IBackend inner) : DelegatingBackend(inner)
     public override void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g) => Time($"maxpool {S(x)} k{g.KH}", () => Inner.MaxPool(x, values, indices, g));
     public override void PoolGather(NDArray x, NDArray indices, NDArray dst, ConvGeometry g) => Time($"pool_gather {S(x)} k{g.KH}", () => Inner.PoolGather(x, indices, dst, g));
     public override void PoolScatter(NDArray src, NDArray indices, NDArray dx, ConvGeometry g) => Time($"pool_scatter {S(dx)} k{g.KH}", () => Inner.PoolScatter(src, indices, dx, g));
-    public override void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) => Time($"update {typeof(TRule).Name} {S(p)}", () => Inner.Update<TRule>(p, g, s1, s2, h));
+    public override void Update<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, TRule rule) => Time($"update {typeof(TRule).DeclaringType?.Name} {S(p)}", () => Inner.Update<T, TRule>(p, g, s1, s2, rule));
 }

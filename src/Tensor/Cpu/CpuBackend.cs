@@ -290,17 +290,10 @@ public sealed class CpuBackend(Device device) : IBackend
         if (F32(dx)) CpuPool.Scatter<float>(src, indices, dx, g); else CpuPool.Scatter<double>(src, indices, dx, g);
     }
 
-    public void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule
-    {
-        if (F32(p)) UpdateT<float, TRule>(p, g, s1, s2, h.F32); else UpdateT<double, TRule>(p, g, s1, s2, h.F64);
-    }
-
-    static void UpdateT<T, TRule>(NDArray pa, NDArray ga, NDArray s1a, NDArray s2a, UpdateScalars<T> h) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule
+    public void Update<T, TRule>(NDArray pa, NDArray ga, NDArray s1a, NDArray s2a, TRule rule) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
     {
         T[] p = Data<T>(pa), g = Data<T>(ga), s1 = Data<T>(s1a), s2 = Data<T>(s2a);
         int po = pa.Offset, go = ga.Offset, o1 = s1a.Offset, o2 = s2a.Offset;
-        var rule = default(TRule);
-        var hv = new UpdateVectors<T>(h);
         int w = Vector<T>.Count;
         RowPlan.Parallel(1, pa.Numel, (_, c0, c1) =>
         {
@@ -308,13 +301,13 @@ public sealed class CpuBackend(Device device) : IBackend
             for (; i <= c1 - w; i += w)   // SIMD lanes, then the scalar tail
             {
                 var m = new Vector<T>(s1, o1 + i); var v = new Vector<T>(s2, o2 + i);
-                rule.Apply(new Vector<T>(p, po + i), new Vector<T>(g, go + i), ref m, ref v, hv).CopyTo(p, po + i);
+                rule.Apply(new Vector<T>(p, po + i), new Vector<T>(g, go + i), ref m, ref v).CopyTo(p, po + i);
                 v.CopyTo(s2, o2 + i); m.CopyTo(s1, o1 + i);   // s2 first: a rule with one state passes s1 as s2 too
             }
             for (; i < c1; i++)
             {
                 T m = s1[o1 + i], v = s2[o2 + i];
-                p[po + i] = rule.Apply(p[po + i], g[go + i], ref m, ref v, h);
+                p[po + i] = rule.Apply(p[po + i], g[go + i], ref m, ref v);
                 s2[o2 + i] = v; s1[o1 + i] = m;   // s2 first: a rule with one state passes s1 as s2 too
             }
         });
