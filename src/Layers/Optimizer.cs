@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Scratch.Autograd;
 using Scratch.Tensors;
 
@@ -103,12 +104,14 @@ public sealed class Sgd(IEnumerable<Tensor> parameters, double lr, double moment
     {
         public readonly T Momentum = T.CreateTruncating(momentum), MinusLr = T.CreateTruncating(-lr);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Apply(T p, T g, ref T buf, ref T unused)
         {
             buf = Momentum * buf + g;
             return p + MinusLr * buf;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector<T> Apply(Vector<T> p, Vector<T> g, ref Vector<T> buf, ref Vector<T> unused)
         {
             buf = new Vector<T>(Momentum) * buf + g;
@@ -157,6 +160,7 @@ public sealed class Adam : Optimizer
         /// <summary>−lr/c₁ = −lr/(1−β₁ᵗ).</summary>
         public readonly T MinusLrOverCorrection1 = T.CreateTruncating(-lr / (1 - Math.Pow(beta1, step)));
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Apply(T p, T g, ref T m, ref T v)
         {
             m = Beta1 * m + OneMinusBeta1 * g;                  // m ← β₁m + (1−β₁)g
@@ -165,6 +169,7 @@ public sealed class Adam : Optimizer
             return p + MinusLrOverCorrection1 * dir;            // p ← p − (lr/c₁)·dir
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector<T> Apply(Vector<T> p, Vector<T> g, ref Vector<T> m, ref Vector<T> v)
         {
             m = new Vector<T>(Beta1) * m + new Vector<T>(OneMinusBeta1) * g;
@@ -191,12 +196,14 @@ public sealed class RmsProp(IEnumerable<Tensor> parameters, double lr = 1e-2, do
         public readonly T Alpha = T.CreateTruncating(alpha), OneMinusAlpha = T.CreateTruncating(1 - alpha);
         public readonly T Eps = T.CreateTruncating(eps), MinusLr = T.CreateTruncating(-lr);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Apply(T p, T g, ref T v, ref T unused)
         {
             v = Alpha * v + OneMinusAlpha * g * g;               // v ← αv + (1−α)g²
             return p + MinusLr * (g / (T.Sqrt(v) + Eps));        // p ← p − lr·g/(√v + ε)
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector<T> Apply(Vector<T> p, Vector<T> g, ref Vector<T> v, ref Vector<T> unused)
         {
             v = new Vector<T>(Alpha) * v + new Vector<T>(OneMinusAlpha) * g * g;

@@ -19,6 +19,8 @@ public interface IUpdateRule<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>
     /// The same formula on SIMD lanes, for the CPU backend (a GPU thread runs the scalar form). Written
     /// beside the scalar form with the same operations in the same order, so both give equal numbers.
+    /// Mark both forms [MethodImpl(AggressiveInlining)]: Adam's is over the JIT's inlining budget, and
+    /// would otherwise be a call per SIMD vector.
     /// </summary>
     Vector<T> Apply(Vector<T> p, Vector<T> g, ref Vector<T> s1, ref Vector<T> s2);
 }
