@@ -75,6 +75,6 @@ write_report() {
       echo "| $name | $status | $secs | ${detail//|/\\|} |"
     done
     echo
-    echo "Log: \`gpu-check.log\` beside this file; libraries: $(IFS=';'; echo "${lib_notes[*]:-nothing linked}")."
+    echo "Log: \`gpu-check.log\` beside this file; libraries: $( (( ${#lib_notes[@]} )) && printf '%s; ' "${lib_notes[@]}" | sed 's/; $//' || echo "nothing linked")."
   } >"$report"
 }

@@ -87,7 +87,7 @@ link_libraries() {
     lib_notes+=("no libcublas.so.13 (cuBLAS unavailable: the tiled kernel does every matmul)")
   fi
   export LD_LIBRARY_PATH=$libs${extra_dirs:+:$extra_dirs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-  say "libraries: ${lib_notes[*]:-nothing to link}; LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+  say "libraries: $( (( ${#lib_notes[@]} )) && printf '%s; ' "${lib_notes[@]}" || echo "nothing to link; ")LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
 }
 
 # The matmul line `scratch devices` prints under the device, with SCRATCH_GEMM=$1 ("" for the default).
@@ -99,12 +99,12 @@ gemm_note() {
 devices_step() {
   local t0=$SECONDS rc line
   bounded 90 "$work/devices.txt" scratch devices; rc=$?
-  line=$(grep -E "^$device +" "$work/devices.txt" | head -n 1 | sed -E 's/  +/ /g')
+  line=$(grep -E "^$device +" "$work/devices.txt" | head -n 1 | sed -E 's/^([^ ]+) +(available|unavailable) +/\1 \2: /')
   device_line=$line
   device_ok=0
   if (( rc != 0 )); then record devices fail $((SECONDS - t0)) "scratch devices: $(why $rc 90)"; return; fi
-  if [[ $line == *" available "* ]]; then device_ok=1; record devices pass $((SECONDS - t0)) "$line"
-  else record devices fail $((SECONDS - t0)) "${line:-$device is not listed by scratch devices}"; fi
+  if [[ $line == "$device available:"* ]]; then device_ok=1; record devices pass $((SECONDS - t0)) "$line"
+  else record devices fail $((SECONDS - t0)) "${line:-$device is not listed by scratch devices}"; return; fi
   # GEMM engines: cuBLAS and the tiled kernel on CUDA; elsewhere the device's own choice (cuBLAS is CUDA-only).
   gemms=() gemm_labels=()
   if [[ $device == cuda ]]; then gemms=(cublas tiled); else gemms=(""); fi
@@ -174,8 +174,12 @@ torch_step() {
   torch_version=""
   if [[ $quick == 1 ]]; then record pytorch skip 0 "quick mode: no PyTorch"; return; fi
   if [[ $device != cuda ]]; then record pytorch skip 0 "PyTorch has no $device device to compare with"; return; fi
+  if (( device_ok == 0 )); then record pytorch skip 0 "nothing to compare with: $device unavailable (see devices)"; return; fi
   if ! torch_version=$(python3 -c 'import torch; print(torch.__version__)' 2>/dev/null); then
     record pytorch skip $((SECONDS - t0)) "no PyTorch here (python3 -c 'import torch' fails)"; return
+  fi
+  if ! python3 -c 'import sys, torch; sys.exit(not torch.cuda.is_available())' 2>/dev/null; then
+    record pytorch skip $((SECONDS - t0)) "PyTorch $torch_version sees no CUDA device"; torch_version+=" (no CUDA)"; return
   fi
   cap=$(( $(left) * 40 / 100 ))
   bounded "$cap" "$work/torch.txt" python3 "$repo/bench/torch_bench.py" "${bench_list[@]}" --device cuda --iters "$iters" --warmup "$warmup"; rc=$?
