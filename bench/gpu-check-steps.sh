@@ -67,7 +67,7 @@ find_lib() {
 # ships as libcublas.so.13 only. Both get links in a private folder on LD_LIBRARY_PATH, nothing is
 # written to the system's folders.
 link_libraries() {
-  local libs=$work/lib found dir
+  local libs=$work/lib found dir extra_dirs=""
   lib_notes=()
   mkdir -p "$libs"
   if [[ -z $(find_lib libcuda.so) ]]; then
@@ -102,7 +102,7 @@ devices_step() {
   line=$(grep -E "^$device +" "$work/devices.txt" | head -n 1 | sed -E 's/^([^ ]+) +(available|unavailable) +/\1 \2: /')
   device_line=$line
   device_ok=0
-  if (( rc != 0 )); then record devices fail $((SECONDS - t0)) "scratch devices: $(why $rc 90)"; return; fi
+  if (( rc != 0 )); then record devices "$(fail_or_skip $rc)" $((SECONDS - t0)) "scratch devices: $(why $rc 90)"; return; fi
   if [[ $line == "$device available:"* ]]; then device_ok=1; record devices pass $((SECONDS - t0)) "$line"
   else record devices fail $((SECONDS - t0)) "${line:-$device is not listed by scratch devices}"; return; fi
   # GEMM engines: cuBLAS and the tiled kernel on CUDA; elsewhere the device's own choice (cuBLAS is CUDA-only).
@@ -125,7 +125,7 @@ tests_step() {
   summary=$(grep -E 'Total: [0-9]+' "$work/tests.txt" | tail -n 1)
   tests_summary=${summary#"${summary%%[! ]*}"}
   failed_tests=$(grep -E '\[FAIL\]' "$work/tests.txt" | sed -E 's/^ *//; s/ *\[FAIL\]//' | sort -u | head -n 30)
-  if [[ -z $summary ]]; then record tests fail $((SECONDS - t0)) "the runner printed no summary: $(why $rc "$cap")"; return; fi
+  if [[ -z $summary ]]; then record tests "$(fail_or_skip $rc)" $((SECONDS - t0)) "the runner printed no summary: $(why $rc "$cap")"; return; fi
   total=$(sed -nE 's/.*Total: ([0-9]+).*/\1/p' <<<"$summary"); errors=$(sed -nE 's/.*Errors: ([0-9]+).*/\1/p' <<<"$summary")
   failures=$(sed -nE 's/.*Failed: ([0-9]+).*/\1/p' <<<"$summary"); skips=$(sed -nE 's/.*Skipped: ([0-9]+).*/\1/p' <<<"$summary")
   if (( total == 0 )); then record tests fail $((SECONDS - t0)) "the filter '${filter[*]}' selected no test"; return; fi
@@ -163,7 +163,7 @@ bench_step() {
         bench_ms["$w $i"]=$ms
         record "bench $w ${gemms[$i]:-default}" pass $((SECONDS - t0)) "$json"
       else
-        record "bench $w ${gemms[$i]:-default}" fail $((SECONDS - t0)) "$(why $rc "$cap"): $(grep -v '^{' "$work/bench-$w-$i.txt" | tail -n 1)"
+        record "bench $w ${gemms[$i]:-default}" "$(fail_or_skip $rc)" $((SECONDS - t0)) "$(why $rc "$cap"): $(grep -v '^{' "$work/bench-$w-$i.txt" | tail -n 1)"
       fi
     done
   done
@@ -187,7 +187,7 @@ torch_step() {
     json=$(grep -E "^\{\"workload\":\"$w\"" "$work/torch.txt" | tail -n 1)
     ms=$(sed -nE 's/.*"median_ms":([0-9.]+).*/\1/p' <<<"$json")
     if [[ -n $ms ]]; then torch_ms[$w]=$ms; record "pytorch $w" pass $((SECONDS - t0)) "$json"
-    else record "pytorch $w" fail $((SECONDS - t0)) "$(why $rc "$cap"): $(grep -v '^{' "$work/torch.txt" | tail -n 1)"; fi
+    else record "pytorch $w" "$(fail_or_skip $rc)" $((SECONDS - t0)) "$(why $rc "$cap"): $(grep -v '^{' "$work/torch.txt" | tail -n 1)"; fi
   done
 }
 
@@ -208,7 +208,7 @@ train_step() {
     if (( rc == 0 )) && [[ -f $work/train-$d/metrics.csv ]]; then
       cp "$work/train-$d/metrics.csv" "$out/metrics-$d.csv"
       record "train $d" pass $((SECONDS - t0)) "$train_iters iterations of dcgan: $out/metrics-$d.csv"
-    else record "train $d" fail $((SECONDS - t0)) "$(why $rc "$cap"): $(tail -n 1 "$work/train-$d.txt")"; fi
+    else record "train $d" "$(fail_or_skip $rc)" $((SECONDS - t0)) "$(why $rc "$cap"): $(tail -n 1 "$work/train-$d.txt")"; fi
   done
   compare_losses
 }

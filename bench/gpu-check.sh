@@ -71,6 +71,8 @@ bounded() {
   timeout -k 10 "$cap" "$@" 2>&1 | tee "$file"
   return "${PIPESTATUS[0]}"
 }
+# A step the budget left no time to start is skipped; one that ran out of time or broke failed.
+fail_or_skip() { (( $1 == 125 )) && echo skip || echo fail; }
 why() { case $1 in 124|137) echo "timed out after $2 s (budget)" ;; 125) echo "not started: the budget of $budget s is spent" ;; *) echo "exit code $1" ;; esac; }
 
 source "$repo/bench/gpu-check-steps.sh"
