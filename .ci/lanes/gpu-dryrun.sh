@@ -15,6 +15,8 @@ fi
 OUT=$out GPU_CHECK_BUDGET=${GPU_DRYRUN_BUDGET:-180} bash bench/gpu-check.sh ilgpu-cpu --quick | tee "$out/lane.txt"
 status=${PIPESTATUS[0]}
 echo "--- gpu-report.md ---"; cat "$out/gpu-report.md" 2>/dev/null || echo "(no report written)"
+# Each commit unpacks to its own /tmp/scratch-gpu-<sha>; CI's would pile up, 110 MB each.
+sum=$(cut -c1-12 .gpu/scratch-gpu.sha256 2>/dev/null) && [[ -n $sum ]] && rm -rf "/tmp/scratch-gpu-$sum"
 last=$(grep -E "$totals" "$out/lane.txt" | tail -n 1)
 if [[ $last =~ $totals ]]; then
   echo "$((BASH_REMATCH[1] + 1)) passed, ${BASH_REMATCH[2]} failed, ${BASH_REMATCH[3]} skipped"
