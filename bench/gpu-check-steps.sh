@@ -196,7 +196,7 @@ torch_step() {
 # iteration because --sample-every 1 makes the trainer read the losses each time (on a GPU it reads
 # every 10th otherwise); both runs take the same flags.
 train_step() {
-  local t0 rc cap d args=(--model dcgan --seed 0 --stop-after "$train_iters" --sample-every 1 --checkpoint-every 0)
+  local t0 rc cap d grid args=(--model dcgan --seed 0 --stop-after "$train_iters" --sample-every 1 --checkpoint-every 0)
   [[ -n $train_batch ]] && args+=(--batch-size "$train_batch")
   train_args="${args[*]}"
   if (( device_ok == 0 )); then record train skip 0 "$device unavailable (see devices)"; return; fi
@@ -207,7 +207,9 @@ train_step() {
     (cd "$work" && bounded "$cap" "$work/train-$d.txt" scratch train "${args[@]}" --device "$d" --out "$work/train-$d"); rc=$?
     if (( rc == 0 )) && [[ -f $work/train-$d/metrics.csv ]]; then
       cp "$work/train-$d/metrics.csv" "$out/metrics-$d.csv"
-      record "train $d" pass $((SECONDS - t0)) "$train_iters iterations of dcgan: $out/metrics-$d.csv"
+      grid=$(ls "$work/train-$d/samples/"*.png 2>/dev/null | tail -n 1); [[ -n $grid ]] && cp "$grid" "$out/samples-$d.png"
+      rm -rf "$work/train-$d/checkpoints"   # ~90 MB of weights and Adam state, of no use here
+      record "train $d" pass $((SECONDS - t0)) "$train_iters iterations of dcgan: metrics-$d.csv, last sample grid samples-$d.png"
     else record "train $d" "$(fail_or_skip $rc)" $((SECONDS - t0)) "$(why $rc "$cap"): $(tail -n 1 "$work/train-$d.txt")"; fi
   done
   compare_losses
