@@ -117,7 +117,7 @@ tests_step() {
   runner_ran=0
   if (( device_ok == 0 )); then record tests skip 0 "$device unavailable (see devices)"; return; fi
   read -ra filter <<<"$tests_filter"
-  cap=$(( $(left) * 45 / 100 ))
+  cap=$(( $(left) * 40 / 100 ))
   say "tests: xunit.console ${filter[*]} with SCRATCH_TEST_ILGPU=$device (at most $cap s)"
   (cd "$work" && SCRATCH_TEST_ILGPU=$device DOTNET_ROLL_FORWARD=Major bounded "$cap" "$work/tests.txt" \
     "$bundle/dotnet/dotnet" "$bundle/app/xunit.console.dll" "$bundle/app/Scratch.Tests.dll" "${filter[@]}" \
@@ -150,11 +150,13 @@ bench_step() {
   bench_list=("${list[@]}")
   if [[ $device != cuda ]]; then record "bench cublas" skip 0 "cuBLAS is CUDA-only: $device runs its own engine (${gemm_labels[0]:-?})"; fi
   runs_left=$(( ${#list[@]} * ${#gemms[@]} ))
+  # The bench may spend 65% of what is left (tests and training are done; PyTorch follows), shared
+  # evenly among the runs still to go, so one slow run leaves the others their time.
+  local bench_until=$(( SECONDS + $(left) * 65 / 100 ))
   for w in "${list[@]}"; do
     for i in "${!gemms[@]}"; do
       t0=$SECONDS
-      # An even share of what the bench may still spend (55% of what is left: tests are done, PyTorch and training follow).
-      cap=$(( $(left) * 55 / 100 / runs_left )); (( cap < 20 )) && cap=20
+      cap=$(( (bench_until - SECONDS) / runs_left )); (( cap < 20 )) && cap=20
       ((runs_left--))
       SCRATCH_GEMM=${gemms[$i]} bounded "$cap" "$work/bench-$w-$i.txt" scratch bench "$w" --device "$device" --iters "$iters" --warmup "$warmup"; rc=$?
       json=$(grep -E '^\{"workload"' "$work/bench-$w-$i.txt" | tail -n 1)
@@ -163,7 +165,7 @@ bench_step() {
         bench_ms["$w $i"]=$ms
         record "bench $w ${gemms[$i]:-default}" pass $((SECONDS - t0)) "$json"
       else
-        record "bench $w ${gemms[$i]:-default}" "$(fail_or_skip $rc)" $((SECONDS - t0)) "$(why $rc "$cap"): $(grep -v '^{' "$work/bench-$w-$i.txt" | tail -n 1)"
+        record "bench $w ${gemms[$i]:-default}" "$(fail_or_skip $rc)" $((SECONDS - t0)) "$(why $rc "$cap" "$(grep -v '^{' "$work/bench-$w-$i.txt" | tail -n 1)")"
       fi
     done
   done
@@ -181,13 +183,13 @@ torch_step() {
   if ! python3 -c 'import sys, torch; sys.exit(not torch.cuda.is_available())' 2>/dev/null; then
     record pytorch skip $((SECONDS - t0)) "PyTorch $torch_version sees no CUDA device"; torch_version+=" (no CUDA)"; return
   fi
-  cap=$(( $(left) * 40 / 100 ))
+  cap=$(( $(left) - 5 ))
   bounded "$cap" "$work/torch.txt" python3 "$repo/bench/torch_bench.py" "${bench_list[@]}" --device cuda --iters "$iters" --warmup "$warmup"; rc=$?
   for w in "${bench_list[@]}"; do
     json=$(grep -E "^\{\"workload\":\"$w\"" "$work/torch.txt" | tail -n 1)
     ms=$(sed -nE 's/.*"median_ms":([0-9.]+).*/\1/p' <<<"$json")
     if [[ -n $ms ]]; then torch_ms[$w]=$ms; record "pytorch $w" pass $((SECONDS - t0)) "$json"
-    else record "pytorch $w" "$(fail_or_skip $rc)" $((SECONDS - t0)) "$(why $rc "$cap"): $(grep -v '^{' "$work/torch.txt" | tail -n 1)"; fi
+    else record "pytorch $w" "$(fail_or_skip $rc)" $((SECONDS - t0)) "$(why $rc "$cap" "$(grep -v '^{' "$work/torch.txt" | tail -n 1)")"; fi
   done
 }
 
@@ -202,15 +204,15 @@ train_step() {
   if (( device_ok == 0 )); then record train skip 0 "$device unavailable (see devices)"; return; fi
   for d in "$device" cpu; do
     t0=$SECONDS
-    # The device run first, with most of what is left; the CPU run after it, with nearly all the rest.
-    if [[ $d == cpu ]]; then cap=$(( $(left) * 90 / 100 )); else cap=$(( $(left) * 60 / 100 )); fi
+    # A share of what is left for each run: 30% when the full speed steps come after, 70% in quick mode.
+    cap=$(( $(left) * (quick == 1 ? 70 : 30) / 100 ))
     (cd "$work" && bounded "$cap" "$work/train-$d.txt" scratch train "${args[@]}" --device "$d" --out "$work/train-$d"); rc=$?
     if (( rc == 0 )) && [[ -f $work/train-$d/metrics.csv ]]; then
       cp "$work/train-$d/metrics.csv" "$out/metrics-$d.csv"
       grid=$(ls "$work/train-$d/samples/"*.png 2>/dev/null | tail -n 1); [[ -n $grid ]] && cp "$grid" "$out/samples-$d.png"
       rm -rf "$work/train-$d/checkpoints"   # ~90 MB of weights and Adam state, of no use here
       record "train $d" pass $((SECONDS - t0)) "$train_iters iterations of dcgan: metrics-$d.csv, last sample grid samples-$d.png"
-    else record "train $d" "$(fail_or_skip $rc)" $((SECONDS - t0)) "$(why $rc "$cap"): $(tail -n 1 "$work/train-$d.txt")"; fi
+    else record "train $d" "$(fail_or_skip $rc)" $((SECONDS - t0)) "$(why $rc "$cap" "$(tail -n 1 "$work/train-$d.txt")")"; fi
   done
   compare_losses
 }

@@ -77,7 +77,12 @@ bounded() {
 }
 # A step the budget left no time to start is skipped; one that ran out of time or broke failed.
 fail_or_skip() { (( $1 == 125 )) && echo skip || echo fail; }
-why() { case $1 in 124|137) echo "timed out after $2 s (budget)" ;; 125) echo "not started: the budget of $budget s is spent" ;; *) echo "exit code $1" ;; esac; }
+# Why a command failed: its exit code or the budget, then the last line it printed ($3), if any.
+why() {
+  case $1 in 124|137) echo -n "timed out after $2 s (budget)" ;; 125) echo -n "not started: the budget of $budget s is spent" ;; *) echo -n "exit code $1" ;; esac
+  [[ -n ${3:-} && $1 != 125 ]] && echo -n ": $3"
+  echo
+}
 
 source "$repo/bench/gpu-check-steps.sh"
 source "$repo/bench/gpu-check-report.sh"
@@ -86,13 +91,14 @@ say "Scratch GPU check on $device (budget $budget s$([[ $quick == 1 ]] && echo "
 host_info
 if unpack_bundle; then
   link_libraries
+  # Correctness first (tests, then the loss comparison), so a slow bench cannot starve it of budget.
   devices_step
   tests_step
+  train_step
   bench_step
   torch_step
-  train_step
 else
-  for s in devices tests bench pytorch train; do record "$s" skip 0 "no bundle to run"; done
+  for s in devices tests train bench pytorch; do record "$s" skip 0 "no bundle to run"; done
 fi
 write_report
 say "report: $report   log: $log   work files: $work"

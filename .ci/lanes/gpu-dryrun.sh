@@ -12,7 +12,7 @@ if ! bash bench/gpu-bundle.sh; then
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
-OUT=$out GPU_CHECK_BUDGET=${GPU_DRYRUN_BUDGET:-180} bash bench/gpu-check.sh ilgpu-cpu --quick | tee "$out/lane.txt"
+OUT=$out GPU_CHECK_BUDGET=${GPU_DRYRUN_BUDGET:-240} bash bench/gpu-check.sh ilgpu-cpu --quick | tee "$out/lane.txt"
 status=${PIPESTATUS[0]}
 echo "--- gpu-report.md ---"; cat "$out/gpu-report.md" 2>/dev/null || echo "(no report written)"
 # Each commit unpacks to its own /tmp/scratch-gpu-<sha>; CI's would pile up, 110 MB each.
