@@ -7,10 +7,10 @@
 #
 # Steps, each bounded by what is left of the total budget (default 420 s), each recorded even when it
 # fails: unpack the bundle into /tmp; `scratch devices`; the tests tagged Category=Ilgpu with
-# SCRATCH_TEST_ILGPU=<device>; `scratch bench` for every workload with SCRATCH_GEMM=cublas and =tiled
-# (CUDA; other devices: their own engine); the same workloads in PyTorch (bench/torch_bench.py, where
-# `import torch` works and has the device); 20 DCGAN iterations on the device and on `cpu`, losses
-# compared. Writes gpu-report.md and gpu-check.log into $OUT (else a new folder under /tmp, named at
+# SCRATCH_TEST_ILGPU=<device>; 20 DCGAN iterations on the device and on `cpu`, losses compared;
+# `scratch bench` for every workload with SCRATCH_GEMM=cublas and =tiled (CUDA; other devices: their
+# own engine); the same workloads in PyTorch (bench/torch_bench.py, where `import torch` works and
+# sees the GPU). Writes gpu-report.md and gpu-check.log into $OUT (else a new folder under /tmp, named at
 # the end); writes nothing else outside /tmp. The last line is "N passed, N failed, N skipped" (steps,
 # with the runner's tests counted one by one); the exit code is 1 if anything failed.
 #
