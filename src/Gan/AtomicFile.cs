@@ -1,9 +1,11 @@
 namespace Scratch.Gan;
 
 /// <summary>
-/// Every file the program writes (pictures, IDX, config.json, eval.json, sweep tables) goes to a
-/// temporary file beside the target and is then renamed over it: a failed or interrupted write never
-/// leaves a half-written file in place of a good one. A failure is one IOException naming the path.
+/// Every file the program writes (pictures, IDX, config.json, eval.json, sweep tables, metrics.csv,
+/// epoch_times.csv, warnings.txt) goes to a temporary file beside the target and is then renamed over
+/// it: a failed or interrupted write never leaves a half-written file in place of a good one, appends
+/// included (<see cref="Append"/> writes the old text and the new line as a new file). A failure is
+/// one IOException naming the path.
 /// </summary>
 public static class AtomicFile
 {
@@ -28,4 +30,12 @@ public static class AtomicFile
 
     public static void WriteText(string path, string text, string example = "out.txt") =>
         Write(path, System.Text.Encoding.UTF8.GetBytes(text), example);
+
+    /// <summary>
+    /// Adds text at the end of a file (made if missing) by replacing the whole file: an interrupted append
+    /// leaves the file as it was. For small files written now and then (epoch times, warnings); metrics.csv,
+    /// written every iteration, keeps its rows in memory instead (Training/MetricsLog.cs).
+    /// </summary>
+    public static void Append(string path, string text, string example = "out.txt") =>
+        WriteText(path, (File.Exists(path) ? File.ReadAllText(path) : "") + text, example);
 }

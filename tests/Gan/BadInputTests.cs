@@ -21,7 +21,7 @@ public class BadInputTests
     static (string Dir, string Checkpoint) FakeRun(GanConfig? config = null)
     {
         var dir = Tmp();
-        var gan = new GanModel(config ?? Zoo.Defaults("vanilla"), Device.Cpu);
+        var gan = new GanModel(config ?? Zoo.Defaults(ModelKind.Vanilla), Device.Cpu);
         File.WriteAllText(Path.Combine(dir, "config.json"), gan.Config.ToJson());
         var ckpt = Path.Combine(dir, "checkpoints", "latest.safetensors");
         RunFolder.SaveCheckpoint(ckpt, gan, new(5, 0, 5, 0, double.NaN, double.NaN));
@@ -55,7 +55,7 @@ public class BadInputTests
         OneLineFailure(Run("train", "--resume", dir), $"'{ckpt}' is not a valid checkpoint");
 
         // Same model, other shapes: a checkpoint of a vanilla GAN with 50 noise dimensions, config saying 96.
-        var other = new GanModel(Zoo.Defaults("vanilla") with { NoiseDim = 50 }, Device.Cpu);
+        var other = new GanModel(Zoo.Defaults(ModelKind.Vanilla) with { NoiseDim = 50 }, Device.Cpu);
         RunFolder.SaveCheckpoint(ckpt, other, new(5, 0, 5, 0, double.NaN, double.NaN));
         OneLineFailure(Run("train", "--resume", dir), $"'{ckpt}' does not fit this vanilla model: tensor 'G.0.weight'");
 
@@ -126,7 +126,7 @@ public class BadInputTests
     public void Traverse_bench_and_devices_refuse_bad_values_in_one_line()
     {
         var dir = Tmp();
-        var info = new GanModel(Zoo.Defaults("infogan"), Device.Cpu);
+        var info = new GanModel(Zoo.Defaults(ModelKind.InfoGan), Device.Cpu);
         var ckpt = Path.Combine(dir, "info.safetensors");
         RunFolder.SaveCheckpoint(ckpt, info, new(0, 0, 0, 0, double.NaN, double.NaN));
         var file = Path.Combine(dir, "a-file");

@@ -123,7 +123,7 @@ public static class SampleCommands
         int cols = p.GetValue(Columns);
         var seed = (ulong)p.GetValue(TraverseFrom.Seed);
         var gan = Load(p, TraverseFrom);
-        if (gan.Config.Model != "infogan") throw new UsageException($"traverse needs an infogan checkpoint; this one is {gan.Config.Model}");
+        if (gan.Config.Model != ModelKind.InfoGan) throw new UsageException($"traverse needs an infogan checkpoint; this one is {Setting.Name(gan.Config.Model)}");
         if (File.Exists(outDir)) throw new UsageException($"--out: '{outDir}' is a file; traverse writes three pictures into a folder (it is created if missing)");
         int nz = gan.Config.NoiseDim, k = InfoGanD.Categories, m = InfoGanD.Continuous;
         var noise = gan.Noise(cols, new RandomStream(seed)).ToDoubles();
