@@ -67,6 +67,21 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Sample_given_the_folder_of_runs_suggests_the_newest_runs_checkpoint()
+    {
+        var (dir, ckpt) = FakeRun();
+        var runs = Directory.GetParent(dir)!.CreateSubdirectory("scratch-runs-" + Guid.NewGuid().ToString("N")).FullName;
+        try
+        {
+            OneLineFailure(Run("sample", "--checkpoint", runs), $"'{runs}' is a folder; pass a checkpoint file (RUN/checkpoints/latest.safetensors; no run folder is in it)");
+            var moved = Path.Combine(runs, "dcgan-1");
+            Directory.Move(dir, moved);
+            OneLineFailure(Run("sample", "--checkpoint", runs), $"(the newest run in it: {Path.Combine(moved, "checkpoints", "latest.safetensors")})");
+        }
+        finally { Directory.Delete(runs, true); }
+    }
+
+    [Fact]
     public void Sample_refuses_folders_bad_checkpoints_and_bad_numbers_and_keeps_an_existing_picture()
     {
         var (dir, ckpt) = FakeRun();
