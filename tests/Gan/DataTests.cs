@@ -98,9 +98,9 @@ public class IdxTests
 
     public sealed class FashionFactAttribute : FactAttribute
     {
-        public FashionFactAttribute()
+        public FashionFactAttribute([System.Runtime.CompilerServices.CallerMemberName] string test = "")
         {
-            if (!Directory.Exists(Fashion)) Skip = $"Fashion-MNIST is not installed ({Fashion}); apt-get install dataset-fashion-mnist";
+            if (!Directory.Exists(Fashion)) Skipping.Because(this, test, $"Fashion-MNIST is not installed ({Fashion}); apt-get install dataset-fashion-mnist");
         }
     }
 
