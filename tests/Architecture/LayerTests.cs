@@ -41,7 +41,7 @@ public class LayerTests
     public void Each_project_references_only_the_projects_below_it()
     {
         var src = Path.Combine(RepoRoot(), "src");
-        var found = Directory.GetFiles(src, "*.csproj", SearchOption.AllDirectories).ToDictionary(Path.GetFileNameWithoutExtension, p => p);
+        var found = Directory.GetFiles(src, "*.csproj", SearchOption.AllDirectories).ToDictionary(p => Path.GetFileNameWithoutExtension(p)!, p => p);
         Assert.Equal(Projects.Keys.Order(), found.Keys.Order());
         foreach (var (project, path) in found)
         {

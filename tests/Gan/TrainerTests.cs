@@ -40,7 +40,7 @@ public class TrainerTests
         log.Add("3,1,0.75,");
         log.Save();
         Assert.Equal(["iteration,epoch,d_loss,is", "1,1,0.5", "2,1,0.25", "3,1,0.75,"], File.ReadAllLines(path));
-        Assert.Equal([0.5, 0.25, 0.75], log.Column("d_loss"));
+        Assert.Equal([0.5, 0.25, 0.75], log.Column("d_loss")!);
         Assert.All(log.Column("is")!, v => Assert.True(double.IsNaN(v)));
         Assert.Null(log.Column("wasserstein"));
         Directory.Delete(Path.GetDirectoryName(path)!, true);
