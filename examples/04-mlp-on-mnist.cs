@@ -10,7 +10,7 @@ using Scratch.Gan.Data;
 using Scratch.Layers;
 using Scratch.Tensors;
 
-var data = Mnist.Embedded();
+var data = ImageSet.Embedded();
 const int train = 9000, batch = 100;
 var g = new RandomStream(0);
 

@@ -22,9 +22,24 @@ public static class Devices
 /// <summary>A fact that runs only where a real GPU backend exists; elsewhere it is reported skipped, with the reason.</summary>
 public sealed class GpuFactAttribute : FactAttribute
 {
-    public GpuFactAttribute(string kind)
+    public GpuFactAttribute(string kind, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
-        if (!Device.TryGet(kind, out _, out var why)) Skip = $"no {kind} device on this machine: {why}";
+        if (!Device.TryGet(kind, out _, out var why)) Skipping.Because(this, test, $"no {kind} device on this machine: {why}");
+    }
+}
+
+/// <summary>
+/// Skips a fact with its reason in its name. `dotnet test` prints at minimal verbosity by default, where
+/// xunit's "[SKIP]" line shows only the test's display name: the reason is a separate informational line
+/// that minimal hides (it appears only with --logger "console;verbosity=normal"). Carrying the reason
+/// in the display name puts it on the one line every verbosity prints.
+/// </summary>
+public static class Skipping
+{
+    public static void Because(FactAttribute fact, string test, string reason)
+    {
+        fact.Skip = reason;
+        fact.DisplayName = $"{test} (skipped: {reason})";
     }
 }
 

@@ -1,27 +1,5 @@
 namespace Scratch.Tensors;
 
-/// <summary>A GPU's datasheet figures, for a roofline estimate.</summary>
-public sealed record GpuSpec(string Name, string Label, double Fp32TeraFlops, double TeraBytesPerSecond, double LaunchMicroseconds)
-{
-    /// <summary>
-    /// FP32 (non-tensor-core) peak and memory bandwidth from NVIDIA's datasheets; 5 µs per launch is a
-    /// typical CUDA launch plus ILGPU's argument marshalling from .NET (an assumption, not a datasheet figure).
-    /// </summary>
-    public static readonly GpuSpec[] Known =
-    [
-        new("h100", "H100 SXM5 80GB (67 TFLOP/s FP32, 3.35 TB/s HBM3)", 67.0, 3.35, 5),
-        new("a100", "A100 SXM4 80GB (19.5 TFLOP/s FP32, 2.04 TB/s HBM2e)", 19.5, 2.039, 5),
-        new("rtx4090", "GeForce RTX 4090 (82.6 TFLOP/s FP32, 1.01 TB/s GDDR6X)", 82.6, 1.008, 5),
-        new("t4", "Tesla T4 (8.1 TFLOP/s FP32, 320 GB/s GDDR6)", 8.1, 0.32, 5),
-    ];
-
-    public static GpuSpec Find(string name) => Known.FirstOrDefault(g => g.Name == name.Trim().ToLowerInvariant())
-        ?? throw new ArgumentException($"unknown GPU '{name}' (choose one of {string.Join(", ", Known.Select(g => g.Name))})");
-
-    /// <summary>One kernel's time at the roofline: bound by memory or by arithmetic, whichever is slower.</summary>
-    public double Seconds(double bytes, double flops) => Math.Max(bytes / (TeraBytesPerSecond * 1e12), flops / (Fp32TeraFlops * 1e12));
-}
-
 /// <summary>
 /// Wraps a backend and, for every primitive call, counts what a GPU would have to do: kernel
 /// launches, bytes read and written (each distinct element once: a broadcast operand is read at its
@@ -80,8 +58,4 @@ public sealed class CostMeter(IBackend inner) : DelegatingBackend(inner)
     public override void Update<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, TRule rule) =>
         Run("update", Bytes(p) + Bytes(g) + Bytes(s1) + (s2 == s1 ? 0 : Bytes(s2)), Bytes(p) + Bytes(s1) + (s2 == s1 ? 0 : Bytes(s2)), 10.0 * p.Numel,
             () => Inner.Update<T, TRule>(p, g, s1, s2, rule));
-
-    /// <summary>Σ over calls of max(bytes/bandwidth, flops/peak), plus launches × launch overhead.</summary>
-    public double RooflineSeconds(GpuSpec gpu) =>
-        _calls.Sum(c => gpu.Seconds(c.BytesRead + c.BytesWritten, c.Flops)) + _calls.Sum(c => c.Launches) * gpu.LaunchMicroseconds * 1e-6;
 }

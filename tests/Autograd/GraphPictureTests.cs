@@ -1,4 +1,5 @@
 using Scratch.Autograd;
+using Scratch.Gan.Cli;
 using Scratch.Gan.Graph;
 using SkiaSharp;
 using Xunit;
@@ -66,7 +67,7 @@ public class GraphPictureTests
     [Fact]
     public void A_wgan_gp_step_has_gradient_penalty_edges()
     {
-        var g = GraphCommand.Step("wgan-gp", batch: 1);
+        var g = Scratch.Gan.Graph.StepGraph.Capture(Scratch.Gan.Models.ModelKind.WganGp, batch: 1);
         Assert.Contains(g.Edges, e => e.FromBackward);
     }
 }

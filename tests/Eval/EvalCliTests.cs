@@ -20,7 +20,7 @@ public class EvalCliTests
     static string Checkpoint(string dir, string model)
     {
         var path = Path.Combine(dir, model + ".safetensors");
-        RunFolder.SaveCheckpoint(path, new GanModel(Zoo.Defaults(model), Device.Cpu), new(0, 0, 0, 0, double.NaN, double.NaN));
+        RunFolder.SaveCheckpoint(path, new GanModel(Zoo.Defaults(Setting.Parse<ModelKind>(model)), Device.Cpu), new(0, 0, 0, 0, double.NaN, double.NaN));
         return path;
     }
 
@@ -31,7 +31,7 @@ public class EvalCliTests
     static string TinyData()
     {
         var dir = Tmp();
-        var m = Scratch.Gan.Data.Mnist.Embedded();
+        var m = Scratch.Gan.Data.ImageSet.Embedded();
         const int n = 300;
         Scratch.Gan.Data.Idx.WriteImages(Path.Combine(dir, "train-images-idx3-ubyte"), n, 28, 28, m.Pixels[..(n * 784)]);
         File.WriteAllBytes(Path.Combine(dir, "train-labels-idx1-ubyte"), [0, 0, 8, 1, 0, 0, n >> 8, n & 255, .. m.Labels[..n]]);

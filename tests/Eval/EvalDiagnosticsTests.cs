@@ -1,4 +1,4 @@
-using Scratch.Gan.Evaluation;
+using Scratch.Gan.Training;
 using Xunit;
 
 namespace Scratch.Tests.Eval;

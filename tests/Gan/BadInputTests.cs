@@ -21,7 +21,7 @@ public class BadInputTests
     static (string Dir, string Checkpoint) FakeRun(GanConfig? config = null)
     {
         var dir = Tmp();
-        var gan = new GanModel(config ?? Zoo.Defaults("vanilla"), Device.Cpu);
+        var gan = new GanModel(config ?? Zoo.Defaults(ModelKind.Vanilla), Device.Cpu);
         File.WriteAllText(Path.Combine(dir, "config.json"), gan.Config.ToJson());
         var ckpt = Path.Combine(dir, "checkpoints", "latest.safetensors");
         RunFolder.SaveCheckpoint(ckpt, gan, new(5, 0, 5, 0, double.NaN, double.NaN));
@@ -55,7 +55,7 @@ public class BadInputTests
         OneLineFailure(Run("train", "--resume", dir), $"'{ckpt}' is not a valid checkpoint");
 
         // Same model, other shapes: a checkpoint of a vanilla GAN with 50 noise dimensions, config saying 96.
-        var other = new GanModel(Zoo.Defaults("vanilla") with { NoiseDim = 50 }, Device.Cpu);
+        var other = new GanModel(Zoo.Defaults(ModelKind.Vanilla) with { NoiseDim = 50 }, Device.Cpu);
         RunFolder.SaveCheckpoint(ckpt, other, new(5, 0, 5, 0, double.NaN, double.NaN));
         OneLineFailure(Run("train", "--resume", dir), $"'{ckpt}' does not fit this vanilla model: tensor 'G.0.weight'");
 
@@ -64,6 +64,21 @@ public class BadInputTests
             new Dictionary<string, string> { ["format"] = "scratch-gan-checkpoint", ["model"] = "vanilla", ["config"] = other.Config.ToJson() });
         OneLineFailure(Run("train", "--resume", dir), $"'{ckpt}'");
         Assert.Equal(2, File.ReadAllLines(metrics).Length);   // the failed resumes rewrote nothing
+    }
+
+    [Fact]
+    public void Sample_given_the_folder_of_runs_suggests_the_newest_runs_checkpoint()
+    {
+        var (dir, ckpt) = FakeRun();
+        var runs = Directory.GetParent(dir)!.CreateSubdirectory("scratch-runs-" + Guid.NewGuid().ToString("N")).FullName;
+        try
+        {
+            OneLineFailure(Run("sample", "--checkpoint", runs), $"'{runs}' is a folder; pass a checkpoint file (RUN/checkpoints/latest.safetensors; no run folder is in it)");
+            var moved = Path.Combine(runs, "dcgan-1");
+            Directory.Move(dir, moved);
+            OneLineFailure(Run("sample", "--checkpoint", runs), $"(the newest run in it: {Path.Combine(moved, "checkpoints", "latest.safetensors")})");
+        }
+        finally { Directory.Delete(runs, true); }
     }
 
     [Fact]
@@ -126,7 +141,7 @@ public class BadInputTests
     public void Traverse_bench_and_devices_refuse_bad_values_in_one_line()
     {
         var dir = Tmp();
-        var info = new GanModel(Zoo.Defaults("infogan"), Device.Cpu);
+        var info = new GanModel(Zoo.Defaults(ModelKind.InfoGan), Device.Cpu);
         var ckpt = Path.Combine(dir, "info.safetensors");
         RunFolder.SaveCheckpoint(ckpt, info, new(0, 0, 0, 0, double.NaN, double.NaN));
         var file = Path.Combine(dir, "a-file");

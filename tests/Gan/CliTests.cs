@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Scratch.Gan;
+using Scratch.Gan.Cli;
 using Xunit;
 
 namespace Scratch.Tests.Gan;
@@ -134,7 +134,7 @@ public class CliTests
     public void Resume_refuses_a_checkpoint_of_another_model_and_traverse_draws_infogan_codes()
     {
         var dir = Tmp();
-        var info = new Scratch.Gan.Models.GanModel(Scratch.Gan.Models.Zoo.Defaults("infogan"), Scratch.Tensors.Device.Cpu);
+        var info = new Scratch.Gan.Models.GanModel(Scratch.Gan.Models.Zoo.Defaults(Scratch.Gan.Models.ModelKind.InfoGan), Scratch.Tensors.Device.Cpu);
         var ckpt = Path.Combine(dir, "info.safetensors");
         Scratch.Gan.Training.RunFolder.SaveCheckpoint(ckpt, info, new(0, 0, 0, 0, double.NaN, double.NaN));
         var r = Run("traverse", "--checkpoint", ckpt, "--out", Path.Combine(dir, "t"), "--columns", "5");

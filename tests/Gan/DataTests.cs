@@ -9,7 +9,7 @@ public class IdxTests
     [Fact]
     public void Embedded_subset_is_10k_real_digits_with_the_documented_class_counts()
     {
-        var m = Mnist.Embedded();
+        var m = ImageSet.Embedded();
         Assert.Equal((10000, 28, 28), (m.Count, m.Rows, m.Cols));
         var counts = Enumerable.Range(0, 10).Select(d => m.Labels.Count(l => l == d)).ToArray();
         Assert.Equal([1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978], counts);
@@ -89,7 +89,7 @@ public class IdxTests
         File.WriteAllBytes(Path.Combine(dir, "train-labels-idx1-ubyte"), [0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3]);
         Idx.WriteImages(Path.Combine(dir, "t10k-images-idx3-ubyte"), 2, 2, 2, Enumerable.Repeat((byte)9, 8).ToArray());
         File.WriteAllBytes(Path.Combine(dir, "t10k-labels-idx1-ubyte"), [0, 0, 8, 1, 0, 0, 0, 2, 7, 8]);
-        var m = Mnist.FromFolder(dir);
+        var m = ImageSet.FromFolder(dir);
         Assert.Equal((3, 1), (m.Count, m.Channels));
         Assert.Equal([1, 2, 3], m.Labels);
     }
@@ -98,9 +98,9 @@ public class IdxTests
 
     public sealed class FashionFactAttribute : FactAttribute
     {
-        public FashionFactAttribute()
+        public FashionFactAttribute([System.Runtime.CompilerServices.CallerMemberName] string test = "")
         {
-            if (!Directory.Exists(Fashion)) Skip = $"Fashion-MNIST is not installed ({Fashion}); apt-get install dataset-fashion-mnist";
+            if (!Directory.Exists(Fashion)) Skipping.Because(this, test, $"Fashion-MNIST is not installed ({Fashion}); apt-get install dataset-fashion-mnist");
         }
     }
 
@@ -108,7 +108,7 @@ public class IdxTests
     public void Reads_full_size_fashion_mnist()
     {
         // the training split (60,000); the t10k files, where the package ships them, are held out.
-        var m = Mnist.FromFolder(Fashion);
+        var m = ImageSet.FromFolder(Fashion);
         Assert.Equal(60000, m.Count);
         Assert.Equal(6000, m.Labels.Count(l => l == 3));
     }

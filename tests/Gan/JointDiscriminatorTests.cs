@@ -13,10 +13,10 @@ namespace Scratch.Tests.Gan;
 public class JointDiscriminatorTests
 {
     [Theory]
-    [InlineData("dcgan")]
-    [InlineData("vanilla")]
-    [InlineData("wgan")]
-    public void One_pass_over_real_and_fake_gives_the_two_pass_loss(string name)
+    [InlineData(ModelKind.Dcgan)]
+    [InlineData(ModelKind.Vanilla)]
+    [InlineData(ModelKind.Wgan)]
+    public void One_pass_over_real_and_fake_gives_the_two_pass_loss(ModelKind name)
     {
         var config = Zoo.Defaults(name) with { Seed = 11 };
         var joint = new GanModel(config, Device.Cpu);

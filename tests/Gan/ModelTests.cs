@@ -33,12 +33,12 @@ public class ModelTests
     }
 
     [Theory]
-    [InlineData("wgan", false)]
-    [InlineData("wgan-gp", true)]
-    public void Wgan_models_at_64px_use_the_hw6_critic_and_only_wgan_gp_drops_batchnorm(string model, bool instanceNorm)
+    [InlineData(ModelKind.Wgan, false)]
+    [InlineData(ModelKind.WganGp, true)]
+    public void Wgan_models_at_64px_use_the_hw6_critic_and_only_wgan_gp_drops_batchnorm(ModelKind model, bool instanceNorm)
     {
         var c = Zoo.Defaults(model, 64) with { Channels = 3 };
-        Assert.Equal(("dcgan64", 100, "normal"), (Zoo.Architecture(c), c.NoiseDim, c.Noise));
+        Assert.Equal((ArchitectureKind.Dcgan64, 100, NoiseKind.Normal), (Zoo.Architecture(c), c.NoiseDim, c.Noise));
         var gan = new GanModel(c, Device.Cpu);
         var layers = new List<Module>();
         gan.D.Apply(layers.Add);
@@ -54,11 +54,11 @@ public class ModelTests
     }
 
     [Theory]
-    [InlineData("vanilla", 28)]
-    [InlineData("dcgan", 28)]
-    [InlineData("dcgan64", 64)]
-    [InlineData("infogan", 28)]
-    public void Output_shapes(string model, int size)
+    [InlineData(ModelKind.Vanilla, 28)]
+    [InlineData(ModelKind.Dcgan, 28)]
+    [InlineData(ModelKind.Dcgan64, 64)]
+    [InlineData(ModelKind.InfoGan, 28)]
+    public void Output_shapes(ModelKind model, int size)
     {
         var gan = new GanModel(Zoo.Defaults(model), Device.Cpu);
         using var _ = GradMode.NoGrad();
@@ -69,24 +69,24 @@ public class ModelTests
         if (gan.D is InfoGanD info) Assert.Equal([3, 14], info.Both(images).Q.Shape);
     }
 
-    public static TheoryData<string, string, string> StepCases()
+    public static TheoryData<ModelKind, LossKind, string> StepCases()
     {
-        var d = new TheoryData<string, string, string>();
-        foreach (var model in Zoo.ModelNames)
-            foreach (var loss in Zoo.LossNames)
+        var d = new TheoryData<ModelKind, LossKind, string>();
+        foreach (var model in Enum.GetValues<ModelKind>())
+            foreach (var loss in Enum.GetValues<LossKind>())
             {
-                if (model == "infogan" && loss is "wgan" or "wgan-gp") continue;
+                if (model == ModelKind.InfoGan && Zoo.IsCritic(loss)) continue;
                 d.Add(model, loss, "cpu");
                 // ILGPU's CPU accelerator runs every kernel as a slow emulation: the 64×64 model's
                 // step (a few GFLOP) would take minutes there, so it runs on the CPU backend only.
-                if (model != "dcgan64") d.Add(model, loss, "ilgpu-cpu");
+                if (model != ModelKind.Dcgan64) d.Add(model, loss, "ilgpu-cpu");
             }
         return d;
     }
 
     [Theory]
     [MemberData(nameof(StepCases))]
-    public void One_training_step_gives_finite_losses_and_moves_both_networks(string model, string loss, string device)
+    public void One_training_step_gives_finite_losses_and_moves_both_networks(ModelKind model, LossKind loss, string device)
     {
         var c = Zoo.Defaults(model) with { Loss = loss, BatchSize = 4, Seed = 3 };
         var gan = new GanModel(c, Device.Get(device));
@@ -96,10 +96,10 @@ public class ModelTests
         var (dl, _) = gan.DStep(real);
         var (gl, info) = gan.GStep(4);
         Assert.True(double.IsFinite(dl) && double.IsFinite(gl), $"losses D {dl}, G {gl}");
-        if (model == "infogan") Assert.True(double.IsFinite(info));
+        if (model == ModelKind.InfoGan) Assert.True(double.IsFinite(info));
         Assert.Contains(gan.G.Parameters().Select(p => p.ToDoubles()).Zip(g0), p => !p.First.SequenceEqual(p.Second));
         Assert.Contains(gan.D.Parameters().Select(p => p.ToDoubles()).Zip(d0), p => !p.First.SequenceEqual(p.Second));
-        if (loss == "wgan") Assert.All(gan.D.Parameters().SelectMany(p => p.ToDoubles()), v => Assert.InRange(v, -c.Clip - 1e-7, c.Clip + 1e-7));
+        if (loss == LossKind.Wasserstein) Assert.All(gan.D.Parameters().SelectMany(p => p.ToDoubles()), v => Assert.InRange(v, -c.Clip - 1e-7, c.Clip + 1e-7));
     }
 
     /// <summary>D(x) = w·x with ‖w‖ = 1 has ∇ₓD = w everywhere, so the penalty (‖∇‖ − 1)² is zero.</summary>
@@ -125,8 +125,8 @@ public class ModelTests
     [Fact]
     public void InfoGan_information_loss_falls_on_a_short_run()
     {
-        var data = Scratch.Gan.Data.Mnist.Embedded();
-        var gan = new GanModel(Zoo.Defaults("infogan") with { BatchSize = 32, Seed = 1 }, Device.Cpu);
+        var data = Scratch.Gan.Data.ImageSet.Embedded();
+        var gan = new GanModel(Zoo.Defaults(ModelKind.InfoGan) with { BatchSize = 32, Seed = 1 }, Device.Cpu);
         var infos = new List<double>();
         var order = new RandomStream(5).Permutation(data.Count);
         for (int it = 0; it < 40; it++)

@@ -14,7 +14,7 @@ public class MnistClassifierTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void A_small_cnn_reaches_95_percent_on_held_out_digits_in_two_epochs()
     {
-        var data = Mnist.Embedded();
+        var data = ImageSet.Embedded();
         var g = new RandomStream(1);
         var net = new Sequential(
             new Conv2d(1, 16, 5, g: g), new ReLU(), new MaxPool2d(2),

@@ -17,7 +17,7 @@ public class ReferenceTrainingTests
     {
         (double D, double G, double D2) Step(Device device)
         {
-            var c = Zoo.Defaults("vanilla") with { BatchSize = 4, Seed = 3 };
+            var c = Zoo.Defaults(ModelKind.Vanilla) with { BatchSize = 4, Seed = 3 };
             var gan = new GanModel(c, device);   // the same initial weights: they are drawn on the CPU, then moved
             var real = new T(NDArray.Uniform([4, 1, 28, 28], -1, 1, device: device, g: new RandomStream(9)));
             var (d, _) = gan.DStep(real);

@@ -17,18 +17,18 @@ internal static class BenchGan
     {
         var (model, loss) = name switch
         {
-            "vanilla-step" => ("vanilla", "nonsaturating"),
-            "dcgan-step" or "sample-1k" => ("dcgan", "nonsaturating"),
-            "wgan-gp-step" => ("dcgan", "wgan-gp"),
-            "dcgan64-step" => ("dcgan64", "nonsaturating"),
+            "vanilla-step" => (ModelKind.Vanilla, LossKind.NonSaturating),
+            "dcgan-step" or "sample-1k" => (ModelKind.Dcgan, LossKind.NonSaturating),
+            "wgan-gp-step" => (ModelKind.Dcgan, LossKind.WassersteinGp),
+            "dcgan64-step" => (ModelKind.Dcgan64, LossKind.NonSaturating),
             _ => throw new UsageException($"bench: unknown workload '{name}'"),
         };
         // The peer's 64×64 workload is the NTU HW6 DCGAN on one channel: batch 64, N(0, 1) noise of 100.
-        bool hw6 = model == "dcgan64";
+        bool hw6 = model == ModelKind.Dcgan64;
         int batch = batchSize ?? (hw6 ? 64 : 128), side = hw6 ? 64 : 28;
         var config = Zoo.Defaults(model) with
         {
-            Loss = loss, BatchSize = batch, NoiseDim = hw6 ? 100 : 96, Noise = hw6 ? "normal" : "uniform", Optimizer = "adam",
+            Loss = loss, BatchSize = batch, NoiseDim = hw6 ? 100 : 96, Noise = hw6 ? NoiseKind.Normal : NoiseKind.Uniform, Optimizer = OptimizerKind.Adam,
             LrD = 1e-3, LrG = 1e-3, Beta1 = 0.5, Beta2 = 0.999, GpLambda = 10,
         };
         var gan = new GanModel(config, device);

@@ -32,7 +32,7 @@ internal static class Estimate
         sb.AppendLine($"{"gpu",-9}{"roofline ms",12}{"of which launches",19}  datasheet figures assumed");
         foreach (var g in gpus)
         {
-            double total = meter.RooflineSeconds(g) / iters * 1e3, launch = launches * g.LaunchMicroseconds * 1e-3;
+            double total = g.RooflineSeconds(meter) / iters * 1e3, launch = launches * g.LaunchMicroseconds * 1e-3;
             sb.AppendLine($"{g.Name,-9}{total,12:F2}{launch,19:F2}  {g.Label}, {g.LaunchMicroseconds} µs per launch");
         }
         return sb.ToString().TrimEnd();

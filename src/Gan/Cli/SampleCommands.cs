@@ -41,11 +41,21 @@ public static class SampleCommands
 
     static Command Verb(Command c, Func<ParseResult, int> run) { c.SetAction(run); return c; }
 
+    /// <summary>What to pass instead of a folder: its own latest checkpoint if it is a run, else that of the newest run inside it.</summary>
+    static string CheckpointIn(string dir)
+    {
+        var own = Path.Combine(dir, "checkpoints", "latest.safetensors");
+        if (File.Exists(own)) return $"for a run folder: {own}";
+        var newest = Directory.GetDirectories(dir).Select(d => Path.Combine(d, "checkpoints", "latest.safetensors"))
+            .Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+        return newest != null ? $"the newest run in it: {newest}" : "RUN/checkpoints/latest.safetensors; no run folder is in it";
+    }
+
     static GanModel Load(ParseResult p, FromCheckpoint o)
     {
         var path = p.GetValue(o.Checkpoint) ?? throw new UsageException("--checkpoint is required (a checkpoints/*.safetensors file of a run)");
         if (Directory.Exists(path))
-            throw new UsageException($"--checkpoint: '{path}' is a folder; pass a checkpoint file (for a run folder: {Path.Combine(path, "checkpoints", "latest.safetensors")})");
+            throw new UsageException($"--checkpoint: '{path}' is a folder; pass a checkpoint file ({CheckpointIn(path)})");
         if (!File.Exists(path)) throw new UsageException($"--checkpoint: '{path}' does not exist");
         var config = RunFolder.ReadConfig(path);
         var gan = new GanModel(config, Program.DeviceOption(p.GetValue(o.Device) ?? "auto"));
@@ -123,7 +133,7 @@ public static class SampleCommands
         int cols = p.GetValue(Columns);
         var seed = (ulong)p.GetValue(TraverseFrom.Seed);
         var gan = Load(p, TraverseFrom);
-        if (gan.Config.Model != "infogan") throw new UsageException($"traverse needs an infogan checkpoint; this one is {gan.Config.Model}");
+        if (gan.Config.Model != ModelKind.InfoGan) throw new UsageException($"traverse needs an infogan checkpoint; this one is {Setting.Name(gan.Config.Model)}");
         if (File.Exists(outDir)) throw new UsageException($"--out: '{outDir}' is a file; traverse writes three pictures into a folder (it is created if missing)");
         int nz = gan.Config.NoiseDim, k = InfoGanD.Categories, m = InfoGanD.Continuous;
         var noise = gan.Noise(cols, new RandomStream(seed)).ToDoubles();

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using Scratch.Gan.Evaluation;
-using Scratch.Gan.Evaluation.Sweep;
 
 namespace Scratch.Gan.Cli;
 
@@ -30,7 +28,7 @@ public static class ScratchCli
             SweepCommand.Define(),
             DevicesCommand.Define(),
             Bench.Define(),
-            GraphVerb.Define(),
+            GraphCommand.Define(),
             HelpVerb(),
         };
         return root;

@@ -1,6 +1,8 @@
 using System.Text;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using Scratch.Gan.Models;
+using Scratch.Gan.Training;
 
 namespace Scratch.Gan.Cli;
 
@@ -9,21 +11,42 @@ namespace Scratch.Gan.Cli;
 /// line of statistics (it/s, ETA, losses). Spectre draws a live display from inside a callback, but the
 /// trainer's loop is not ours to wrap; so the display runs on its own thread, waiting until Dispose,
 /// while the loop sets the numbers. Lines the trainer logs meanwhile go through <see cref="Log"/>, which
-/// prints them above the bar instead of through it.
+/// prints them above the bar instead of through it. Off a terminal, training reports through
+/// <see cref="PlainProgress"/> instead.
 /// </summary>
-internal sealed class TerminalProgress : IDisposable
+internal sealed class TerminalProgress : ITrainingObserver
 {
     readonly IAnsiConsole _console = Terminal.Ansi();
     readonly ManualResetEventSlim _finished = new();
-    readonly Thread _thread;
+    readonly ProgressClock _clock = new();
+    Thread? _thread;
     ProgressTask? _task;
     volatile string _stats = "";
+    TimeSpan _lastDraw;
 
     public TextWriter Log { get; }
 
-    public TerminalProgress(string description, double total, double done)
+    public TerminalProgress() { Log = new LineWriter(_console); }
+
+    public void Started(int epochs, int perEpoch, long startIteration)
     {
-        Log = new LineWriter(_console);
+        _clock.Start(epochs, perEpoch);
+        Start($"epoch {startIteration / perEpoch + 1}/{epochs}", (double)epochs * perEpoch, startIteration);
+    }
+
+    public void Step(int epoch, int batch, StepLosses l)
+    {
+        var (rate, eta, now) = _clock.Tick(epoch, batch);
+        if ((now - _lastDraw).TotalMilliseconds < 100 && batch != _clock.PerEpoch) return;
+        _lastDraw = now;
+        Update($"epoch {epoch + 1}/{_clock.Epochs}", (double)epoch * _clock.PerEpoch + batch,
+            $"{rate:F1} it/s  ETA {eta:hh\\:mm\\:ss}  {ProgressClock.Losses(l).Replace("  ", " ")}");
+    }
+
+    public void EpochDone(int epoch, TimeSpan took, StepLosses l) => Log.WriteLine(_clock.EpochLine(epoch, took, l));
+
+    void Start(string description, double total, double done)
+    {
         using var started = new ManualResetEventSlim();
         _thread = new Thread(() =>
         {
@@ -46,7 +69,7 @@ internal sealed class TerminalProgress : IDisposable
         started.Wait();
     }
 
-    public void Update(string description, double value, string stats)
+    void Update(string description, double value, string stats)
     {
         if (_task == null) return;
         _task.Description = Markup.Escape(description);
@@ -57,7 +80,7 @@ internal sealed class TerminalProgress : IDisposable
     public void Dispose()
     {
         _finished.Set();
-        _thread.Join();
+        _thread?.Join();
         _finished.Dispose();
     }
 

@@ -1,6 +1,8 @@
+using Scratch.Layers;
 using System.CommandLine;
 using System.Globalization;
 using Scratch.Gan.Data;
+using Scratch.Gan.Evaluation;
 using Scratch.Gan.Models;
 using Scratch.Gan.Training;
 
@@ -23,9 +25,9 @@ public static class TrainCommand
     static readonly Option<double?> Clip = Opt.OptionalDouble("--clip", "WGAN weight clipping bound" + PerModel(c => c.Clip));
     static readonly Option<double?> GpLambda = Opt.OptionalDouble("--gp-lambda", "WGAN-GP gradient penalty weight" + PerModel(c => c.GpLambda), 0, allowZero: true);
     static readonly Option<int?> NoiseDim = Opt.OptionalInt("--noise-dim", "length of G's noise vector" + PerModel(c => c.NoiseDim));
-    static readonly Option<string?> Noise = Opt.OptionalChoice("--noise", "noise distribution: U(-1, 1) or N(0, 1)" + PerModel(c => c.Noise), "uniform", "normal");
+    static readonly Option<string?> Noise = Opt.OptionalChoice("--noise", "noise distribution: U(-1, 1) or N(0, 1)" + PerModel(c => c.Noise), Setting.Names<NoiseKind>());
     static readonly Option<int?> ImageSize = Opt.OptionalInt("--image-size", "image side in pixels; 64 for the NTU HW6 wgan / wgan-gp" + PerModel(c => c.ImageSize));
-    static readonly Option<string?> Optimizer = Opt.OptionalChoice("--optimizer", "the optimizer" + PerModel(c => c.Optimizer), "adam", "rmsprop");
+    static readonly Option<string?> Optimizer = Opt.OptionalChoice("--optimizer", "the optimizer" + PerModel(c => c.Optimizer), Setting.Names<OptimizerKind>());
     static readonly Option<int?> Channels = Opt.OptionalInt("--channels", "1 grey or 3 RGB (3 only for the 64×64 models) [default: from the data]");
     static readonly Option<string?> Data = Opt.Text("--data", "a folder of IDX files (t10k files, if any, are held out for eval) or of .png/.jpg pictures [default: the embedded 10,000 MNIST digits]", "DIR");
     static readonly Option<string?> Device = Opt.Device();
@@ -60,8 +62,13 @@ public static class TrainCommand
     /// <summary>" [default: 128; 64 for dcgan64, wgan-gp]": the value most models use, then the others.</summary>
     static string PerModel(Func<GanConfig, object> value)
     {
-        string Show(object v) => v is double d ? d.ToString("0.#######", CultureInfo.InvariantCulture) : Convert.ToString(v, CultureInfo.InvariantCulture)!;
-        var groups = Zoo.ModelNames.GroupBy(m => Show(value(Zoo.Defaults(m)))).OrderByDescending(g => g.Count()).ToList();
+        string Show(object v) => v switch
+        {
+            double d => d.ToString("0.#######", CultureInfo.InvariantCulture),
+            Enum setting => Setting.NameOf(setting),
+            _ => Convert.ToString(v, CultureInfo.InvariantCulture)!,
+        };
+        var groups = Enum.GetValues<ModelKind>().GroupBy(m => Show(value(Zoo.Defaults(m))), Setting.Name).OrderByDescending(g => g.Count()).ToList();
         return $" [default: {groups[0].Key}" + string.Concat(groups.Skip(1).Select(g => $"; {g.Key} for {string.Join(", ", g)}")) + "]";
     }
 
@@ -85,12 +92,13 @@ public static class TrainCommand
         }
         else
         {
-            var model = p.GetValue(Model)!;
+            // The settings' names become enums here, once; nothing further in compares names.
+            var model = Setting.Parse<ModelKind>(p.GetValue(Model)!);
             var d = Zoo.Defaults(model, p.GetValue(ImageSize) ?? Zoo.Defaults(model).ImageSize);
             double? lr = p.GetValue(Lr);
             c = d with
             {
-                Loss = p.GetValue(Loss) ?? d.Loss,
+                Loss = p.GetValue(Loss) is { } loss ? Setting.Parse<LossKind>(loss) : d.Loss,
                 Epochs = p.GetValue(Epochs) ?? d.Epochs,
                 BatchSize = p.GetValue(BatchSize) ?? d.BatchSize,
                 LrD = p.GetValue(LrD) ?? lr ?? d.LrD,
@@ -101,9 +109,9 @@ public static class TrainCommand
                 Clip = p.GetValue(Clip) ?? d.Clip,
                 GpLambda = p.GetValue(GpLambda) ?? d.GpLambda,
                 NoiseDim = p.GetValue(NoiseDim) ?? d.NoiseDim,
-                Noise = p.GetValue(Noise) ?? d.Noise,
+                Noise = p.GetValue(Noise) is { } noise ? Setting.Parse<NoiseKind>(noise) : d.Noise,
                 ImageSize = p.GetValue(ImageSize) ?? d.ImageSize,
-                Optimizer = p.GetValue(Optimizer) ?? d.Optimizer,
+                Optimizer = p.GetValue(Optimizer) is { } optimizer ? Setting.Parse<OptimizerKind>(optimizer) : d.Optimizer,
                 Channels = p.GetValue(Channels) ?? 0,   // 0 until the data says (below)
                 // A full path, so --resume finds the data from any working folder.
                 Data = p.GetValue(Data) is { } dataDir ? Path.GetFullPath(dataDir) : "embedded",
@@ -116,10 +124,10 @@ public static class TrainCommand
             };
             if (c.Beta1 >= 1 || c.Beta2 >= 1) throw new UsageException("--beta1 and --beta2 must be below 1");
             // Grey-only networks take grey data whatever it holds; the 64×64 ones follow the data unless told.
-            if (c.Channels == 0 && Zoo.Architecture(c) != "dcgan64") c = c with { Channels = 1 };
+            if (c.Channels == 0 && Zoo.Architecture(c) != ArchitectureKind.Dcgan64) c = c with { Channels = 1 };
             // Checked now, before any picture is decoded, and again once the data has set the channels.
             try { Zoo.Validate(c with { Channels = c.Channels == 0 ? 1 : c.Channels }); } catch (ArgumentException e) { throw new UsageException(e.Message); }
-            run = new RunFolder(p.GetValue(Out) ?? Path.Combine("runs", $"{c.Model}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+            run = new RunFolder(p.GetValue(Out) ?? Path.Combine("runs", $"{Setting.Name(c.Model)}-{DateTime.Now:yyyyMMdd-HHmmss}"));
             if (File.Exists(run.Dir)) throw new UsageException($"--out: '{run.Dir}' is a file; give a folder for the run (it is created if missing)");
             if (File.Exists(run.ConfigPath)) throw new UsageException($"--out: '{run.Dir}' already holds a run; pick another folder or continue it with --resume {run.Dir}");
         }
@@ -141,18 +149,53 @@ public static class TrainCommand
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new IOException($"--out: cannot create the run folder '{run.Dir}': {e.Message}"); }
             AtomicFile.WriteText(run.ConfigPath, c.ToJson(), "config.json");
         }
-        Console.WriteLine($"scratch train: {c.Model} ({c.Loss}) on {data.Source}, {data.Count} images, device {device} — run folder {run.Dir}");
+        Console.WriteLine($"scratch train: {Setting.Name(c.Model)} ({Setting.Name(c.Loss)}) on {data.Source}, {data.Count} images, device {device} — run folder {run.Dir}");
         Console.WriteLine($"G: {gan.G.ParameterCount:N0} parameters, D: {gan.D.ParameterCount:N0} parameters");
-        Func<GanModel, Evaluation.SetMetrics>? evaluate = null;
+        Func<GanModel, EvalScores>? evaluate = null;
         if (c.EvalEvery > 0)
         {
             // The embedded MNIST classifier judges the samples; 20 KID subsets keep an evaluation to seconds.
-            var ev = Evaluation.EvalCommand.MakeEvaluator(null, c.Data == "embedded" ? null : c.Data, c.EvalN, seed: 1, evalReal, kidSubsets: 20);
+            var ev = EvalCommand.MakeEvaluator(null, c.Data == "embedded" ? null : c.Data, c.EvalN, seed: 1, evalReal, kidSubsets: 20);
             Console.WriteLine("eval every " + c.EvalEvery + " epoch(s): " + ev.Protocol.Describe());
-            evaluate = ev.Generated;
+            evaluate = g => ev.Generated(g).ForTraining();
         }
-        new Trainer(gan, data, run, Console.Out) { StopAfter = stopAfter, Evaluate = evaluate }.Train(from);
+        TrainingEnd end;
+        using (var interrupt = new CtrlC())
+        using (ITrainingObserver progress = Terminal.Interactive ? new TerminalProgress() : new PlainProgress(Console.Out))
+            end = new Trainer(gan, data, run, progress) { StopAfter = stopAfter, Evaluate = evaluate, Interrupt = interrupt.Token }.Train(from);
+        if (end == TrainingEnd.Interrupted)
+        {
+            Console.WriteLine($"interrupted: the run is saved; continue it with --resume {run.Dir}");
+            return InterruptedExitCode;
+        }
         Console.WriteLine($"done: samples in {Path.Combine(run.Dir, "fixed")}, curves in {Path.Combine(run.Dir, "curves.png")}");
         return 0;
+    }
+
+    /// <summary>128 + SIGINT, as a shell reports a program stopped by Ctrl-C: scripts see the run did not finish.</summary>
+    public const int InterruptedExitCode = 130;
+
+    /// <summary>
+    /// While training, the first Ctrl-C asks the trainer to stop after the current iteration and save a
+    /// checkpoint (the process is not killed); a second one ends the process at once, as usual.
+    /// </summary>
+    sealed class CtrlC : IDisposable
+    {
+        readonly CancellationTokenSource _source = new();
+        public CancellationToken Token => _source.Token;
+        public CtrlC() => Console.CancelKeyPress += OnCancel;
+
+        void OnCancel(object? sender, ConsoleCancelEventArgs e)
+        {
+            if (_source.IsCancellationRequested) return;   // the second Ctrl-C: let it end the process
+            e.Cancel = true;
+            _source.Cancel();
+        }
+
+        public void Dispose()
+        {
+            Console.CancelKeyPress -= OnCancel;
+            _source.Dispose();
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Scratch.Layers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 

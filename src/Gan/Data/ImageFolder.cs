@@ -33,7 +33,7 @@ public static class ImageFolder
     /// Loads the pictures at size×size with the given channels (0: 3 if any picture has colour,
     /// else 1). The cache goes to dir/.scratch-cache, or to fallbackCacheDir when dir is read-only.
     /// </summary>
-    public static Mnist Load(string dir, int size, int channels, string fallbackCacheDir, TextWriter? log = null)
+    public static ImageSet Load(string dir, int size, int channels, string fallbackCacheDir, TextWriter? log = null)
     {
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"data folder '{dir}' does not exist");
         var files = Files(dir);
@@ -49,7 +49,7 @@ public static class ImageFolder
             rgb = Decode(files, size);
             WriteCache(Path.Combine(dir, CacheFolderName, name), Path.Combine(fallbackCacheDir, name), files.Count, size, rgb);
         }
-        var set = new Mnist(files.Count, 3, size, size, rgb, new byte[files.Count], $"{dir} ({files.Count} pictures)");
+        var set = new ImageSet(files.Count, 3, size, size, rgb, new byte[files.Count], $"{dir} ({files.Count} pictures)");
         if (channels == 0) channels = HasColour(rgb, size * size) ? 3 : 1;
         return set.WithChannels(channels);
     }

@@ -46,7 +46,7 @@ public static class ClassifierTraining
     }
 
     /// <summary>A batch in [−1, 1] with each image translated by a random (dx, dy) in [−2, 2]², background filled in.</summary>
-    static NDArray ShiftedBatch(Mnist d, int[] idx, RandomStream rng, Device device)
+    static NDArray ShiftedBatch(ImageSet d, int[] idx, RandomStream rng, Device device)
     {
         int h = d.Rows, w = d.Cols;
         var buf = new float[idx.Length * h * w];
@@ -63,7 +63,7 @@ public static class ClassifierTraining
     }
 
     /// <summary>Fraction of the images whose arg-max class is their label.</summary>
-    public static double Accuracy(Classifier net, Mnist d, int[] idx)
+    public static double Accuracy(Classifier net, ImageSet d, int[] idx)
     {
         if (idx.Length == 0) return double.NaN;
         var (probs, _) = net.Run(d.Batch(idx, Classifier.Side, Device.Cpu));

@@ -8,19 +8,19 @@ namespace Scratch.Gan.Evaluation;
 /// a folder with MNIST's t10k files holds out t10k; otherwise the last 20 % of the training file
 /// (for the embedded 10,000 digits: images 8,000–9,999) is held out.
 /// </summary>
-public sealed record EvalData(Mnist Train, int[] TrainIdx, Mnist Held, int[] HeldIdx, string Description)
+public sealed record EvalData(ImageSet Train, int[] TrainIdx, ImageSet Held, int[] HeldIdx, string Description)
 {
     public const double HeldFraction = 0.2;
 
     public static EvalData Load(string? dir)
     {
-        var train = dir == null || dir == "embedded" ? Mnist.Embedded() : Mnist.FromFolder(dir);
+        var train = dir == null || dir == "embedded" ? ImageSet.Embedded() : ImageSet.FromFolder(dir);
         if (dir != null && dir != "embedded")
         {
-            var (ti, tl) = (Mnist.FindIdx(dir, "t10k-images-idx3-ubyte"), Mnist.FindIdx(dir, "t10k-labels-idx1-ubyte"));
+            var (ti, tl) = (ImageSet.FindIdx(dir, "t10k-images-idx3-ubyte"), ImageSet.FindIdx(dir, "t10k-labels-idx1-ubyte"));
             if (ti != null && tl != null)
             {
-                var test = Mnist.FromFiles(ti, tl, dir + " (t10k)");
+                var test = ImageSet.FromFiles(ti, tl, dir + " (t10k)");
                 return new EvalData(train, Enumerable.Range(0, train.Count).ToArray(), test, Enumerable.Range(0, test.Count).ToArray(),
                     $"{dir}: training split its {train.Count} training images, held out its {test.Count} t10k images");
             }

@@ -46,6 +46,9 @@ public sealed record EvalReport(string Checkpoint, string Model, int Epoch, long
         var ci = CultureInfo.InvariantCulture;
         yield return "class histogram, generated:    " + Hist(Generated);
         yield return "class histogram, real held-out: " + Hist(Reference);
+        // KID is the one row whose scale a reader cannot guess (docs/evaluation.md has the rest).
+        yield return "KID = kernel inception distance: how far the generated features lie from the real ones (an unbiased squared MMD); " +
+            "lower is better, 0 = indistinguishable, and it can dip below 0 by chance";
         if (Codes != null)
             yield return $"InfoGAN categorical code accuracy: {Codes.Accuracy.ToString("P2", ci)} ({Codes.PerCode} samples per code; code→digit " +
                 string.Join(" ", Codes.DigitOfCode.Select((d, c) => $"{c}→{d}")) + ")";

@@ -15,7 +15,11 @@ public sealed record EvalProtocol(int N, ulong Seed, int RealCount, int HeldCoun
 
 /// <summary>Every number for one set of images (generated, or the held-out real reference).</summary>
 public sealed record SetMetrics(int N, double InceptionScore, int[] ClassHistogram, int ClassesCovered, double HistogramKl,
-    double Frechet, double KidMean, double KidStd, double Precision, double Recall);
+    double Frechet, double KidMean, double KidStd, double Precision, double Recall)
+{
+    /// <summary>What the trainer records of an evaluation during training (metrics.csv's columns).</summary>
+    public Training.EvalScores ForTraining() => new(InceptionScore, Frechet, KidMean, Precision, Recall, ClassesCovered, HistogramKl);
+}
 
 /// <summary>InfoGAN: how well the categorical code picks the digit, after the best code → digit matching.</summary>
 public sealed record CodeAccuracy(double Accuracy, int[] DigitOfCode, int PerCode, ContinuousEffect[] Continuous);
@@ -91,7 +95,7 @@ public sealed class Evaluator
     /// </summary>
     public CodeAccuracy? Codes(GanModel gan)
     {
-        if (gan.Config.Model != "infogan") return null;
+        if (gan.Config.Model != ModelKind.InfoGan) return null;
         int cats = InfoGanD.Categories, perCode = Math.Max(1, Protocol.N / cats);
         var confusion = new int[cats, cats];
         var g = new RandomStream(Protocol.Seed + 1);

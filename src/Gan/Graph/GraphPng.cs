@@ -1,3 +1,4 @@
+using Scratch.Layers;
 using Scratch.Autograd;
 using SkiaSharp;
 

@@ -1,3 +1,5 @@
+using Scratch.Layers;
+
 namespace Scratch.Gan.Images;
 
 /// <summary>

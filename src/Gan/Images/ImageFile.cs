@@ -1,3 +1,4 @@
+using Scratch.Layers;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 

@@ -13,26 +13,24 @@ public static class GanLosses
     static Tensor Ones(Tensor like) => like.OnesLike();
     static Tensor Zeros(Tensor like) => like.ZerosLike();
 
-    public static Tensor D(string loss, Tensor real, Tensor fake) => loss switch
+    public static Tensor D(LossKind loss, Tensor real, Tensor fake) => loss switch
     {
         // −log D(x) − log(1 − D(G(z))), with D = σ(logit): the classifier's cross-entropy.
-        "nonsaturating" or "minimax" => Losses.BceWithLogits(real, Ones(real)) + Losses.BceWithLogits(fake, Zeros(fake)),
+        LossKind.NonSaturating or LossKind.Minimax => Losses.BceWithLogits(real, Ones(real)) + Losses.BceWithLogits(fake, Zeros(fake)),
         // ½(D(x) − 1)² + ½ D(G(z))²: least squares pulls scores to the targets 1 and 0.
-        "lsgan" => (real - 1).Pow(2).Mean() * 0.5 + fake.Pow(2).Mean() * 0.5,
+        LossKind.LeastSquares => (real - 1).Pow(2).Mean() * 0.5 + fake.Pow(2).Mean() * 0.5,
         // The critic maximises E[D(x)] − E[D(G(z))], an estimate of the Wasserstein-1 distance.
-        "wgan" or "wgan-gp" => fake.Mean() - real.Mean(),
-        _ => throw new ArgumentException($"unknown loss '{loss}'"),
+        LossKind.Wasserstein or LossKind.WassersteinGp => fake.Mean() - real.Mean(),
     };
 
-    public static Tensor G(string loss, Tensor fake) => loss switch
+    public static Tensor G(LossKind loss, Tensor fake) => loss switch
     {
         // Non-saturating: maximise log D(G(z)) — strong gradients while D still wins easily.
-        "nonsaturating" => Losses.BceWithLogits(fake, Ones(fake)),
+        LossKind.NonSaturating => Losses.BceWithLogits(fake, Ones(fake)),
         // Minimax: minimise log(1 − D(G(z))) = −BCE(fake, 0); its gradient vanishes when D is confident.
-        "minimax" => -Losses.BceWithLogits(fake, Zeros(fake)),
-        "lsgan" => (fake - 1).Pow(2).Mean() * 0.5,
-        "wgan" or "wgan-gp" => -fake.Mean(),
-        _ => throw new ArgumentException($"unknown loss '{loss}'"),
+        LossKind.Minimax => -Losses.BceWithLogits(fake, Zeros(fake)),
+        LossKind.LeastSquares => (fake - 1).Pow(2).Mean() * 0.5,
+        LossKind.Wasserstein or LossKind.WassersteinGp => -fake.Mean(),
     };
 
     /// <summary>

@@ -37,12 +37,12 @@ public sealed class GanModel
         int nz = LatentDim;
         (G, D) = arch switch
         {
-            "mlp" => ((Module)Architectures.MlpG(nz, init), (Module)Architectures.MlpD(init)),
-            "dcgan" => (Architectures.DcganG(nz, init), Architectures.DcganD(init)),
-            "dcgan64" => (Architectures.Dcgan64G(nz, c.Channels, init), Architectures.Dcgan64D(c.Channels, critic: c.Loss == "wgan-gp", init)),
-            _ => (InfoGanD.MakeGenerator(nz, init), new InfoGanD(init)),
+            ArchitectureKind.Mlp => ((Module)Architectures.MlpG(nz, init), (Module)Architectures.MlpD(init)),
+            ArchitectureKind.Dcgan => (Architectures.DcganG(nz, init), Architectures.DcganD(init)),
+            ArchitectureKind.Dcgan64 => (Architectures.Dcgan64G(nz, c.Channels, init), Architectures.Dcgan64D(c.Channels, critic: c.Loss == LossKind.WassersteinGp, init)),
+            ArchitectureKind.InfoGan => (InfoGanD.MakeGenerator(nz, init), new InfoGanD(init)),
         };
-        if (arch is "dcgan64" or "infogan") { G.Apply(m => Init.Dcgan(m, init)); D.Apply(m => Init.Dcgan(m, init)); }
+        if (arch is ArchitectureKind.Dcgan64 or ArchitectureKind.InfoGan) { G.Apply(m => Init.Dcgan(m, init)); D.Apply(m => Init.Dcgan(m, init)); }
         G.To(device); D.To(device);
         OptD = MakeOptimizer(D.Parameters(), c.LrD);
         var gParams = Info != null ? G.Parameters().Concat(Info.QHead.Parameters()) : G.Parameters();
@@ -50,17 +50,21 @@ public sealed class GanModel
         _jointD = Info == null && !D.Modules().Any(m => m is BatchNorm);
     }
 
-    Optimizer MakeOptimizer(IEnumerable<Tensor> ps, double lr) => Config.Optimizer == "rmsprop"
-        ? new RmsProp(ps, lr)
-        : new Adam(ps, lr, Config.Beta1, Config.Beta2);
+    Optimizer MakeOptimizer(IEnumerable<Tensor> ps, double lr) => Config.Optimizer switch
+    {
+        OptimizerKind.RmsProp => new RmsProp(ps, lr),
+        OptimizerKind.Adam => new Adam(ps, lr, Config.Beta1, Config.Beta2),
+    };
 
     /// <summary>Length of G's input: noise, plus InfoGAN's 10 one-hot categories and 2 continuous codes.</summary>
-    public int LatentDim => Config.NoiseDim + (Config.Model == "infogan" ? InfoGanD.Categories + InfoGanD.Continuous : 0);
+    public int LatentDim => Config.NoiseDim + (Config.Model == ModelKind.InfoGan ? InfoGanD.Categories + InfoGanD.Continuous : 0);
 
     /// <summary>A batch of noise: U(−1, 1) or N(0, 1), per the config.</summary>
-    public Tensor Noise(int n, RandomStream? g = null) => Config.Noise == "normal"
-        ? Tensor.Normal([n, Config.NoiseDim], 0, 1, device: Device, g: g ?? Rng)
-        : Tensor.Uniform([n, Config.NoiseDim], -1, 1, device: Device, g: g ?? Rng);
+    public Tensor Noise(int n, RandomStream? g = null) => Config.Noise switch
+    {
+        NoiseKind.Normal => Tensor.Normal([n, Config.NoiseDim], 0, 1, device: Device, g: g ?? Rng),
+        NoiseKind.Uniform => Tensor.Uniform([n, Config.NoiseDim], -1, 1, device: Device, g: g ?? Rng),
+    };
 
     /// <summary>A full latent batch; for InfoGAN also the codes that were drawn (category index, continuous values).</summary>
     public (Tensor Z, Tensor? Cat, Tensor? Con) Latent(int n, RandomStream? g = null)
@@ -80,18 +84,28 @@ public sealed class GanModel
     /// </summary>
     public (double Loss, double Wasserstein) DStep(Tensor real, bool readLosses = true)
     {
+        var step = DLoss(real);
+        double w = readLosses && Zoo.IsCritic(Config.Loss) ? -step.Adversarial.Item() : double.NaN;
+        OptD.ZeroGrad();
+        step.Loss.Backward();
+        OptD.Step();
+        if (Config.Loss == LossKind.Wasserstein) OptD.ClampParameters(-Config.Clip, Config.Clip);
+        return (readLosses ? step.Loss.Item() : double.NaN, w);
+    }
+
+    /// <summary>
+    /// D's loss as its step records it (`scratch graph` draws this): the adversarial loss on a real
+    /// batch and a fake one made without a graph (D's step must not train G), plus WGAN-GP's penalty.
+    /// </summary>
+    public (Tensor Loss, Tensor Adversarial, Tensor Fake) DLoss(Tensor real)
+    {
         int n = real.Shape[0];
         Tensor fake;
         using (GradMode.NoGrad()) fake = G.Call(Latent(n).Z);
         var (sReal, sFake) = Scores(real, fake);
-        var loss = GanLosses.D(Config.Loss, sReal, sFake);
-        double w = readLosses && Config.Loss is "wgan" or "wgan-gp" ? -loss.Item() : double.NaN;
-        if (Config.Loss == "wgan-gp") loss = loss + GanLosses.GradientPenalty(D, real, fake, Rng) * Config.GpLambda;
-        OptD.ZeroGrad();
-        loss.Backward();
-        OptD.Step();
-        if (Config.Loss == "wgan") OptD.ClampParameters(-Config.Clip, Config.Clip);
-        return (readLosses ? loss.Item() : double.NaN, w);
+        var adversarial = GanLosses.D(Config.Loss, sReal, sFake);
+        var loss = Config.Loss == LossKind.WassersteinGp ? adversarial + GanLosses.GradientPenalty(D, real, fake, Rng) * Config.GpLambda : adversarial;
+        return (loss, adversarial, fake);
     }
 
     /// <summary>D's scores of a real and a fake batch: one pass over both when <see cref="_jointD"/>.</summary>
@@ -106,28 +120,45 @@ public sealed class GanModel
     /// <summary>One generator update (for InfoGAN also Q's: the information loss trains both); readLosses as in DStep.</summary>
     public (double Loss, double Info) GStep(int n, bool readLosses = true)
     {
+        using (FreezeD())
+        {
+            var step = GLoss(n);
+            double info = readLosses && step.Info != null ? step.Info.Item() : double.NaN;
+            OptG.ZeroGrad();
+            step.Loss.Backward();
+            OptG.Step();
+            return (readLosses ? step.Loss.Item() : double.NaN, info);
+        }
+    }
+
+    /// <summary>
+    /// G's loss as its step records it (`scratch graph` draws this), to be called inside <see cref="FreezeD"/>:
+    /// G's output on fresh latents scored by D, plus InfoGAN's information loss.
+    /// </summary>
+    public (Tensor Loss, Tensor? Info, Tensor Z) GLoss(int n)
+    {
         var (z, cat, con) = Latent(n);
         var fake = G.Call(z);
-        // D's weights are fixed for this step: no gradient is computed for them at all.
+        if (Info == null) return (GanLosses.G(Config.Loss, D.Call(fake)), null, z);
+        var (d, q) = Info.Both(fake);
+        var infoLoss = InfoLoss(q, cat!, con!);
+        return (GanLosses.G(Config.Loss, d) + infoLoss, infoLoss, z);
+    }
+
+    /// <summary>
+    /// D's weights fixed for G's step, until disposed: no gradient is computed for them at all.
+    /// InfoGAN's Q head stays trainable (the information loss trains it with G).
+    /// </summary>
+    public IDisposable FreezeD()
+    {
         foreach (var p in D.Parameters()) p.RequiresGrad = false;
-        try
-        {
-            Tensor loss; double info = double.NaN;
-            if (Info != null)
-            {
-                foreach (var p in Info.QHead.Parameters()) p.RequiresGrad = true;
-                var (d, q) = Info.Both(fake);
-                var infoLoss = InfoLoss(q, cat!, con!);
-                if (readLosses) info = infoLoss.Item();
-                loss = GanLosses.G(Config.Loss, d) + infoLoss;
-            }
-            else loss = GanLosses.G(Config.Loss, D.Call(fake));
-            OptG.ZeroGrad();
-            loss.Backward();
-            OptG.Step();
-            return (readLosses ? loss.Item() : double.NaN, info);
-        }
-        finally { foreach (var p in D.Parameters()) p.RequiresGrad = true; }
+        if (Info != null) foreach (var p in Info.QHead.Parameters()) p.RequiresGrad = true;
+        return new Thaw(D);
+    }
+
+    sealed class Thaw(Module d) : IDisposable
+    {
+        public void Dispose() { foreach (var p in d.Parameters()) p.RequiresGrad = true; }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
-using ScottPlot;   // the Multiplot extension methods (AddPlot, SavePng) live in this namespace
+using Scratch.Layers;
+using ScottPlot;   // the Multiplot extension methods (AddPlot, Render) live in this namespace
 
 namespace Scratch.Gan.Training;
 
@@ -10,17 +11,17 @@ public static class Curves
         IReadOnlyList<(string Name, double[] X, double[] Y)>? panel = null)
     {
         var plt = Plot(series, title, xLabel, yLabel, lines: true);
-        var tmp = path + ".tmp.png";
+        ScottPlot.Image image;
         if (panel is { Count: > 0 })
         {
             var mp = new ScottPlot.Multiplot();
             mp.Reset(plt);   // a new Multiplot holds an empty plot of its own: replace it, or it is drawn as a blank first panel
             // The Fréchet distance runs to hundreds where IS and class counts stay below 10: it gets the right axis.
             mp.AddPlot(Plot(panel, "evaluation (docs/evaluation.md)", xLabel, "IS, classes covered", lines: false, rightAxis: "Fréchet distance"));
-            mp.SavePng(tmp, 900, 900);
+            image = mp.Render(900, 900);
         }
-        else plt.SavePng(tmp, 900, 500);
-        File.Move(tmp, path, overwrite: true);
+        else image = plt.GetImage(900, 500);
+        using (image) AtomicFile.Write(path, image.GetImageBytes(ImageFormat.Png, 100), "curves.png");
     }
 
     static ScottPlot.Plot Plot(IReadOnlyList<(string Name, double[] X, double[] Y)> series, string title, string xLabel, string yLabel, bool lines, string? rightAxis = null)

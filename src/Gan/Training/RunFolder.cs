@@ -45,7 +45,7 @@ public sealed class RunFolder
         var meta = new Dictionary<string, string>
         {
             ["format"] = "scratch-gan-checkpoint",
-            ["model"] = m.Config.Model,
+            ["model"] = Setting.Name(m.Config.Model),
             ["config"] = m.Config.ToJson(),
             ["iteration"] = p.Iteration.ToString(CultureInfo.InvariantCulture),
             ["epoch"] = p.Epoch.ToString(CultureInfo.InvariantCulture),
@@ -77,7 +77,7 @@ public sealed class RunFolder
         }
         catch (InvalidDataException e) when (e.Message.StartsWith("load: "))
         {
-            throw new InvalidDataException($"'{path}' does not fit this {m.Config.Model} model: {e.Message["load: ".Length..]}");
+            throw new InvalidDataException($"'{path}' does not fit this {Setting.Name(m.Config.Model)} model: {e.Message["load: ".Length..]}");
         }
     }
 
@@ -86,8 +86,8 @@ public sealed class RunFolder
         var (tensors, meta) = SafeTensors.Load(path);
         if (!meta.TryGetValue("format", out var f) || f != "scratch-gan-checkpoint")
             throw new InvalidDataException($"'{path}' is a safetensors file but not a Scratch GAN checkpoint");
-        if (meta.GetValueOrDefault("model") != m.Config.Model)
-            throw new InvalidDataException($"'{path}' is a checkpoint of model {meta["model"]}, not {m.Config.Model}");
+        if (!Setting.TryParse<ModelKind>(meta.GetValueOrDefault("model"), out var model) || model != m.Config.Model)
+            throw new InvalidDataException($"'{path}' is a checkpoint of model {meta.GetValueOrDefault("model")}, not {Setting.Name(m.Config.Model)}");
         m.G.LoadStateDict(tensors, "G.");
         m.D.LoadStateDict(tensors, "D.");
         Dictionary<string, NDArray> Sub(string prefix) => tensors.Where(kv => kv.Key.StartsWith(prefix)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);

@@ -1,8 +1,8 @@
+using Scratch.Layers;
 using System.Diagnostics;
 using System.Globalization;
 using Scratch.Autograd;
 using Scratch.Gan.Data;
-using Scratch.Gan.Evaluation;
 using Scratch.Gan.Images;
 using Scratch.Gan.Models;
 using Scratch.Tensors;
@@ -12,25 +12,32 @@ namespace Scratch.Gan.Training;
 /// <summary>A loss became NaN or infinite: training stops, and the last good checkpoint stays.</summary>
 public sealed class TrainingDivergedException(string message) : Exception(message);
 
+/// <summary>How a call to <see cref="Trainer.Train"/> ended (a diverged run throws instead).</summary>
+public enum TrainingEnd { Finished, Stopped, Interrupted }
+
 /// <summary>
 /// The training loop. Each iteration takes the next real batch and makes one D (critic) step;
 /// every n_critic-th iteration also makes one G step. Each iteration runs inside a MemoryScope, so
 /// memory stays flat. Everything random comes from seeded streams — the epoch's shuffle from
 /// (seed, epoch), noise from the model's stream, whose position each checkpoint records — so a run
 /// that is stopped and resumed writes the same metrics as one that never stopped (on the CPU backend).
+/// Progress goes to an <see cref="ITrainingObserver"/>, which the command line implements.
 /// </summary>
-public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWriter log)
+public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrainingObserver progress)
 {
     public long StopAfter { get; init; } = long.MaxValue;   // for tests: stop (with a checkpoint) after this iteration
+    /// <summary>Ctrl-C: training ends after the current iteration, with a checkpoint to resume from.</summary>
+    public CancellationToken Interrupt { get; init; }
     /// <summary>Measures G's samples (config.EvalEvery > 0): the metrics appended to the epoch's last metrics row.</summary>
-    public Func<GanModel, SetMetrics>? Evaluate { get; init; }
+    public Func<GanModel, EvalScores>? Evaluate { get; init; }
     const int FixedCount = 64;
     readonly Diagnostics _diagnostics = new(Diagnostics.FloorAtZero(model.Config.Loss));
     bool Evaluating => model.Config.EvalEvery > 0 && Evaluate != null;
     readonly Stopwatch _epochClock = new();   // paused while evaluating: epoch times are training times
-    TextWriter _log = TextWriter.Null;         // set by Train: the log, or above the progress bar on a terminal
+    TextWriter Log => progress.Log;
+    MetricsLog _metrics = null!;               // opened by Train
 
-    public void Train(RunFolder.Progress? from)
+    public TrainingEnd Train(RunFolder.Progress? from)
     {
         var c = model.Config;
         int perEpoch = data.Count / c.BatchSize;
@@ -39,11 +46,18 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
         using (MemoryScope.Untracked()) fixedZ = new Tensor(fixedZ.Data.Clone());
 
         long iter = from?.Iteration ?? 0;
-        int startEpoch = from?.Epoch ?? 0, startBatch = from?.BatchInEpoch ?? 0;
         var last = new StepLosses(double.NaN, from?.LastG ?? double.NaN, double.NaN, from?.LastInfo ?? double.NaN);
-        using var metrics = OpenMetrics(iter);
-        using var progress = new ProgressLine(log, c.Epochs, perEpoch, iter);
-        _log = progress.Log;
+        var header = RunFolder.MetricsHeader.Split(',').Concat(Evaluating ? EvalScores.Columns : []).ToList();
+        _metrics = new MetricsLog(run.MetricsPath, header, iter);   // keeps the rows up to the checkpoint: a resumed run rewrites what came after it
+        progress.Started(c.Epochs, perEpoch, iter);
+        try { return Epochs(from, perEpoch, fixedZ, iter, last); }
+        finally { _metrics.Save(); }   // whatever ends training, the rows read so far are on disk
+    }
+
+    TrainingEnd Epochs(RunFolder.Progress? from, int perEpoch, Tensor fixedZ, long iter, StepLosses last)
+    {
+        var c = model.Config;
+        int startEpoch = from?.Epoch ?? 0, startBatch = from?.BatchInEpoch ?? 0;
         for (int epoch = startEpoch; epoch < c.Epochs; epoch++)
         {
             var order = new RandomStream(c.Seed * 31 + (ulong)epoch + 1).Permutation(data.Count);
@@ -55,7 +69,8 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
             {
                 iter++;
                 bool sample = c.SampleEvery > 0 && iter % c.SampleEvery == 0, keep = c.CheckpointEvery > 0 && iter % c.CheckpointEvery == 0;
-                bool read = iter % _readEvery == 0 || b + 1 == perEpoch || iter >= StopAfter || sample || keep;
+                bool stop = iter >= StopAfter || Interrupt.IsCancellationRequested;
+                bool read = iter % _readEvery == 0 || b + 1 == perEpoch || stop || sample || keep;
                 using (MemoryScope.Begin())
                 {
                     var real = new Tensor(NDArray.From(next.Result, [c.BatchSize, data.Channels, c.ImageSize, c.ImageSize], model.Device));
@@ -72,27 +87,34 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
                 {
                     Warn(_diagnostics.Observe(iter, last.D, last.G));
                     CheckFinite(iter, last);
-                    metrics.WriteLine(RunFolder.MetricsRow(iter, epoch + 1, last) + EvalColumns(iter, b + 1 == perEpoch && (epoch + 1) % Math.Max(1, c.EvalEvery) == 0));
+                    _metrics.Add(RunFolder.MetricsRow(iter, epoch + 1, last) + EvalColumns(iter, b + 1 == perEpoch && (epoch + 1) % Math.Max(1, c.EvalEvery) == 0));
                 }
-                progress.Update(epoch, b + 1, last);
+                progress.Step(epoch, b + 1, last);
                 var here = new RunFolder.Progress(iter, b + 1 == perEpoch ? epoch + 1 : epoch, (b + 1) % perEpoch, model.Rng.Offset, last.G, last.Info);
                 if (sample) SaveGrid(run.Samples(iter), fixedZ);
                 if (keep)
-                    RunFolder.SaveCheckpoint(Path.Combine(run.Dir, "checkpoints", $"iter-{iter:D6}.safetensors"), model, here);
-                if (iter >= StopAfter)
                 {
+                    _metrics.Save();
+                    RunFolder.SaveCheckpoint(Path.Combine(run.Dir, "checkpoints", $"iter-{iter:D6}.safetensors"), model, here);
+                }
+                if (stop)
+                {
+                    _metrics.Save();
                     RunFolder.SaveCheckpoint(run.LatestCheckpoint, model, here);
-                    _log.WriteLine($"stopped after iteration {iter}; resume with --resume");
-                    return;
+                    bool interrupted = iter < StopAfter;
+                    Log.WriteLine($"{(interrupted ? "interrupted" : "stopped")} after iteration {iter}; resume with --resume");
+                    return interrupted ? TrainingEnd.Interrupted : TrainingEnd.Stopped;
                 }
             }
             progress.EpochDone(epoch, clock.Elapsed, last);
-            if (firstBatch == 0) File.AppendAllText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)}\n");
+            if (firstBatch == 0) AtomicFile.AppendText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)}\n");
             SaveGrid(run.Fixed(epoch + 1), fixedZ);
             SaveGif(c.Epochs);
             SaveCurves();
+            _metrics.Save();
             RunFolder.SaveCheckpoint(run.LatestCheckpoint, model, new RunFolder.Progress(iter, epoch + 1, 0, model.Rng.Offset, last.G, last.Info));
         }
+        return TrainingEnd.Finished;
     }
 
     // Reading a loss makes the host wait until the device has finished the step. On the CPU backends
@@ -113,30 +135,17 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
         return _readEvery == 1 ? Task.FromResult(Make()) : Task.Run(Make);
     }
 
-    // Keeps the rows up to the checkpoint (a resumed run rewrites what came after it).
-    StreamWriter OpenMetrics(long upTo)
-    {
-        var lines = File.Exists(run.MetricsPath) ? File.ReadAllLines(run.MetricsPath) : [];
-        var keep = lines.Skip(1).Where(l => long.TryParse(l.Split(',')[0], CultureInfo.InvariantCulture, out var i) && i <= upTo);
-        var header = RunFolder.MetricsHeader + (Evaluating ? "," + string.Join(",", EvalNames) : "");
-        File.WriteAllLines(run.MetricsPath, keep.Prepend(header));
-        return new StreamWriter(run.MetricsPath, append: true) { AutoFlush = true };
-    }
-
-    static readonly string[] EvalNames = ["is", "fd", "kid", "precision", "recall", "classes_covered", "hist_kl"];
-
     /// <summary>The evaluation columns of a metrics row: the numbers when due, else empty cells.</summary>
     string EvalColumns(long iter, bool due)
     {
         if (!Evaluating) return "";
-        if (!due) return new string(',', EvalNames.Length);
+        if (!due) return new string(',', EvalScores.Columns.Length);
         _epochClock.Stop();
         var m = Evaluate!(model);
         _epochClock.Start();
-        _log.WriteLine($"eval at iteration {iter}: IS {m.InceptionScore:F3}, FD {m.Frechet:F3}, KID {m.KidMean:F4}, precision {m.Precision:F3}, recall {m.Recall:F3}, classes covered {m.ClassesCovered}");
+        Log.WriteLine(m.Describe(iter));
         Warn(_diagnostics.ObserveEval(iter, m.ClassesCovered, m.HistogramKl));
-        double[] v = [m.InceptionScore, m.Frechet, m.KidMean, m.Precision, m.Recall, m.ClassesCovered, m.HistogramKl];
-        return "," + string.Join(",", v.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
+        return "," + string.Join(",", m.Cells);
     }
 
     /// <summary>Each new warning: one line in the log, one line in warnings.txt (iteration, kind, message, hint; tab-separated).</summary>
@@ -144,8 +153,8 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
     {
         foreach (var w in warnings)
         {
-            _log.WriteLine(w.ToString());
-            File.AppendAllText(run.WarningsPath, w.ToLine() + "\n");
+            Log.WriteLine(w.ToString());
+            AtomicFile.AppendText(run.WarningsPath, w.ToLine() + "\n");
         }
     }
 
@@ -177,70 +186,22 @@ public sealed class Trainer(GanModel model, Mnist data, RunFolder run, TextWrite
         Gif.Save(Path.Combine(run.Dir, "fixed", "progress.gif"), decoded, w, h, channels, 60);
     }
 
+    /// <summary>curves.png from metrics.csv's columns, found by their names.</summary>
     void SaveCurves()
     {
-        var rows = File.ReadAllLines(run.MetricsPath).Skip(1).Select(l => l.Split(',')).ToArray();
-        double P(string s) => s.Length == 0 ? double.NaN : double.Parse(s, CultureInfo.InvariantCulture);
-        var x = rows.Select(r => P(r[0])).ToArray();
-        int w = Math.Max(1, rows.Length / 100);
+        var m = _metrics;
+        var x = m.Column("iteration")!;
+        int w = Math.Max(1, m.Count / 100);
         var series = new List<(string, double[], double[])>
         {
-            ("D loss", x, Curves.Smooth(rows.Select(r => P(r[2])).ToArray(), w)),
-            ("G loss", x, Curves.Smooth(rows.Select(r => P(r[3])).ToArray(), w)),
+            ("D loss", x, Curves.Smooth(m.Column("d_loss")!, w)),
+            ("G loss", x, Curves.Smooth(m.Column("g_loss")!, w)),
         };
-        if (model.Config.Loss is "wgan" or "wgan-gp") series.Add(("Wasserstein estimate", x, Curves.Smooth(rows.Select(r => P(r[4])).ToArray(), w)));
-        if (model.Config.Model == "infogan") series.Add(("info loss", x, Curves.Smooth(rows.Select(r => P(r[5])).ToArray(), w)));
+        if (Zoo.IsCritic(model.Config.Loss)) series.Add(("Wasserstein estimate", x, Curves.Smooth(m.Column("wasserstein")!, w)));
+        if (model.Config.Model == ModelKind.InfoGan) series.Add(("info loss", x, Curves.Smooth(m.Column("info_loss")!, w)));
         var panel = new List<(string, double[], double[])>();
-        if (Evaluating)
-            foreach (var (name, col) in new[] { ("inception score", 6), ("Fréchet distance", 7), ("classes covered", 11) })
-                if (rows[0].Length > col) panel.Add((name, x, rows.Select(r => P(r[col])).ToArray()));
-        Curves.Save(Path.Combine(run.Dir, "curves.png"), series, $"{model.Config.Model} ({model.Config.Loss})", panel: panel);
+        foreach (var (name, column) in new[] { ("inception score", "is"), ("Fréchet distance", "fd"), ("classes covered", "classes_covered") })
+            if (m.Column(column) is { } y) panel.Add((name, x, y));
+        Curves.Save(Path.Combine(run.Dir, "curves.png"), series, $"{Setting.Name(model.Config.Model)} ({Setting.Name(model.Config.Loss)})", panel: panel);
     }
-}
-
-/// <summary>
-/// A live progress bar on a terminal (Spectre.Console, Cli/TerminalProgress.cs); plain periodic lines,
-/// as before, when output goes to a file, pipe, CI log or test. <see cref="Log"/> is where the trainer's
-/// other lines go meanwhile: above the bar on a terminal, else the log itself.
-/// </summary>
-internal sealed class ProgressLine : IDisposable
-{
-    readonly Stopwatch _clock = Stopwatch.StartNew();
-    readonly TextWriter _log;
-    readonly int _epochs, _perEpoch;
-    readonly Cli.TerminalProgress? _bar;
-    long _done;
-    TimeSpan _lastDraw;
-
-    public ProgressLine(TextWriter log, int epochs, int perEpoch, long startIteration)
-    {
-        (_log, _epochs, _perEpoch) = (log, epochs, perEpoch);
-        if (Cli.Terminal.Interactive && log == Console.Out)
-            _bar = new Cli.TerminalProgress($"epoch {startIteration / perEpoch + 1}/{epochs}", (double)epochs * perEpoch, startIteration);
-    }
-
-    public TextWriter Log => _bar?.Log ?? _log;
-
-    public void Update(int epoch, int batch, StepLosses l)
-    {
-        _done++;
-        var now = _clock.Elapsed;
-        double rate = _done / Math.Max(1e-9, now.TotalSeconds);
-        long left = (long)(_epochs - epoch - 1) * _perEpoch + (_perEpoch - batch);
-        var eta = TimeSpan.FromSeconds(left / Math.Max(rate, 1e-9));
-        string losses = $"D {l.D,7:F4}  G {l.G,7:F4}" + (double.IsNaN(l.Wasserstein) ? "" : $"  W {l.Wasserstein:F4}") + (double.IsNaN(l.Info) ? "" : $"  info {l.Info:F4}");
-        if (_bar != null)
-        {
-            if ((now - _lastDraw).TotalMilliseconds < 100 && batch != _perEpoch) return;
-            _lastDraw = now;
-            _bar.Update($"epoch {epoch + 1}/{_epochs}", (double)epoch * _perEpoch + batch, $"{rate:F1} it/s  ETA {eta:hh\\:mm\\:ss}  {losses.Replace("  ", " ")}");
-        }
-        else if (batch % 50 == 0 || batch == _perEpoch)
-            _log.WriteLine($"epoch {epoch + 1}/{_epochs} batch {batch}/{_perEpoch}  {rate:F1} it/s  ETA {eta:hh\\:mm\\:ss}  {losses}");
-    }
-
-    public void EpochDone(int epoch, TimeSpan took, StepLosses l) =>
-        Log.WriteLine($"epoch {epoch + 1}/{_epochs} done in {took.TotalSeconds:F1} s  (D {l.D:F4}, G {l.G:F4})");
-
-    public void Dispose() => _bar?.Dispose();
 }

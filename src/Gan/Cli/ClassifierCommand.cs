@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Scratch.Gan.Cli;
+using Scratch.Gan.Evaluation;
 
-namespace Scratch.Gan.Evaluation;
+namespace Scratch.Gan.Cli;
 
 /// <summary>`scratch classifier train`: trains the judge that `scratch eval` uses, and writes its weights.</summary>
 public static class ClassifierCommand

@@ -1,9 +1,11 @@
+using Scratch.Layers;
 using System.Globalization;
 using System.Text;
+using Scratch.Gan.Evaluation;
 using Scratch.Gan.Models;
 using Scratch.Gan.Training;
 
-namespace Scratch.Gan.Evaluation.Sweep;
+namespace Scratch.Gan.Sweeps;
 
 /// <summary>One finished point of a sweep, as read back from its run folder.</summary>
 public sealed record SweepRow(string Name, IReadOnlyList<(string Option, string Value)> Settings, EvalReport Eval, double SecondsPerEpoch, string FinalGrid)

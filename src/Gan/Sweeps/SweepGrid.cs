@@ -1,7 +1,6 @@
 using System.Globalization;
-using Scratch.Gan.Cli;
 
-namespace Scratch.Gan.Evaluation.Sweep;
+namespace Scratch.Gan.Sweeps;
 
 /// <summary>One point of a grid: option → value, in the grid's order, and the run-folder name made of them.</summary>
 public sealed record SweepPoint(IReadOnlyList<(string Option, string Value)> Settings)

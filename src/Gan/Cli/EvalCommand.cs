@@ -1,9 +1,10 @@
+using Scratch.Layers;
 using System.CommandLine;
-using Scratch.Gan.Cli;
+using Scratch.Gan.Evaluation;
 using Scratch.Gan.Models;
 using Scratch.Gan.Training;
 
-namespace Scratch.Gan.Evaluation;
+namespace Scratch.Gan.Cli;
 
 /// <summary>`scratch eval`: the metrics of a checkpoint's samples, beside those of held-out real digits.</summary>
 public static class EvalCommand
@@ -61,7 +62,7 @@ public static class EvalCommand
         var gan = new GanModel(config, device);
         var progress = RunFolder.LoadCheckpoint(path, gan);
         var evaluator = MakeEvaluator(classifierPath, dataDir ?? (config.Data == "embedded" ? null : config.Data), n, seed, realLimit, kidSubsets);
-        return new EvalReport(path, config.Model, progress.Epoch, progress.Iteration, evaluator.Protocol,
+        return new EvalReport(path, Setting.Name(config.Model), progress.Epoch, progress.Iteration, evaluator.Protocol,
             evaluator.Generated(gan), evaluator.Reference(), evaluator.Codes(gan));
     }
 

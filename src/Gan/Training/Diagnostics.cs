@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Scratch.Gan.Evaluation;
+namespace Scratch.Gan.Training;
 
 /// <summary>A training problem spotted by <see cref="Diagnostics"/>: which, when, what it looks like, and what to try.</summary>
 public sealed record Warning(string Kind, long Iteration, string Message, string Hint)
@@ -74,5 +74,5 @@ public sealed class Diagnostics(bool lossFloorAtZero)
     }
 
     /// <summary>The losses whose D loss has a floor at 0, where "D loss ≈ 0" means D has won.</summary>
-    public static bool FloorAtZero(string loss) => loss is "nonsaturating" or "minimax" or "lsgan";
+    public static bool FloorAtZero(Models.LossKind loss) => !Models.Zoo.IsCritic(loss);
 }

@@ -1,7 +1,6 @@
-using Scratch.Gan.Cli;
 using Scratch.Tensors;
 
-namespace Scratch.Gan;
+namespace Scratch.Gan.Cli;
 
 /// <summary>
 /// The `scratch` command: one verb per job (Cli/ScratchCli.cs holds the tree; `scratch help` lists it).

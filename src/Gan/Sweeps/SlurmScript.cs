@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Scratch.Gan.Evaluation.Sweep;
+namespace Scratch.Gan.Sweeps;
 
 /// <summary>
 /// `sweep --emit slurm`: a job-array script, one array task per grid point, each running the same

@@ -1,10 +1,11 @@
+using Scratch.Layers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Scratch.Gan.Cli;
+using Scratch.Gan.Sweeps;
 using Scratch.Gan.Training;
 
-namespace Scratch.Gan.Evaluation.Sweep;
+namespace Scratch.Gan.Cli;
 
 /// <summary>
 /// `scratch sweep`: one run folder per grid point under --out, each trained with `train` and then

@@ -9,7 +9,7 @@ namespace Scratch.Gan.Data;
 /// IDX files (MNIST or Fashion-MNIST file names), or from a folder of PNG/JPEG pictures
 /// (<see cref="ImageFolder"/>, whose images have no labels: all 0).
 /// </summary>
-public sealed class Mnist
+public sealed class ImageSet
 {
     public int Count { get; }
     public int Channels { get; }
@@ -19,9 +19,9 @@ public sealed class Mnist
     public byte[] Labels { get; }
     public string Source { get; }
 
-    Mnist(Idx.Images images, byte[] labels, string source) : this(images.Count, 1, images.Rows, images.Cols, images.Pixels, labels, source) { }
+    ImageSet(Idx.Images images, byte[] labels, string source) : this(images.Count, 1, images.Rows, images.Cols, images.Pixels, labels, source) { }
 
-    internal Mnist(int count, int channels, int rows, int cols, byte[] pixels, byte[] labels, string source)
+    internal ImageSet(int count, int channels, int rows, int cols, byte[] pixels, byte[] labels, string source)
     {
         if (labels.Length != count)
             throw new InvalidDataException($"{source}: {count} images but {labels.Length} labels");
@@ -32,7 +32,7 @@ public sealed class Mnist
     /// The same images with another number of channels: grey copied into R, G and B, or RGB to grey
     /// by ITU-R BT.601 luma (0.299 R + 0.587 G + 0.114 B, as PIL's convert("L")).
     /// </summary>
-    public Mnist WithChannels(int channels)
+    public ImageSet WithChannels(int channels)
     {
         if (channels == Channels) return this;
         int hw = Rows * Cols;
@@ -44,15 +44,15 @@ public sealed class Mnist
             if (channels == 3) { src.CopyTo(dst); src.CopyTo(dst[hw..]); src.CopyTo(dst[(2 * hw)..]); }
             else for (int i = 0; i < hw; i++) dst[i] = (byte)Math.Round(0.299 * src[i] + 0.587 * src[hw + i] + 0.114 * src[2 * hw + i]);
         }
-        return new Mnist(Count, channels, Rows, Cols, px, Labels, Source);
+        return new ImageSet(Count, channels, Rows, Cols, px, Labels, Source);
     }
 
     /// <summary>The 10,000 MNIST digits compiled into this program.</summary>
-    public static Mnist Embedded()
+    public static ImageSet Embedded()
     {
-        var asm = typeof(Mnist).Assembly;
+        var asm = typeof(ImageSet).Assembly;
         Stream Open(string n) => asm.GetManifestResourceStream("mnist-10k/" + n) ?? throw new InvalidDataException($"embedded data set is missing {n}");
-        return new Mnist(Idx.ReadImages(Open("train-images-idx3-ubyte.gz"), "embedded train-images-idx3-ubyte.gz"),
+        return new ImageSet(Idx.ReadImages(Open("train-images-idx3-ubyte.gz"), "embedded train-images-idx3-ubyte.gz"),
                          Idx.ReadLabels(Open("train-labels-idx1-ubyte.gz"), "embedded train-labels-idx1-ubyte.gz"), "embedded MNIST (10k)");
     }
 
@@ -68,16 +68,16 @@ public sealed class Mnist
     /// t10k test files, when there, are not trained on: `scratch eval` and `--eval-every` hold them
     /// out as the real digits a generator's samples are compared with (Evaluation/EvalData.cs).
     /// </summary>
-    public static Mnist FromFolder(string dir)
+    public static ImageSet FromFolder(string dir)
     {
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"data folder '{dir}' does not exist");
         string Need(string stem) => FindIdx(dir, stem)
             ?? throw new FileNotFoundException($"data folder '{dir}' has no {stem} or {stem}.gz");
-        return new Mnist(Idx.ReadImages(Need("train-images-idx3-ubyte")), Idx.ReadLabels(Need("train-labels-idx1-ubyte")), dir);
+        return new ImageSet(Idx.ReadImages(Need("train-images-idx3-ubyte")), Idx.ReadLabels(Need("train-labels-idx1-ubyte")), dir);
     }
 
     /// <summary>Reads one images file and its labels file (e.g. MNIST's t10k pair).</summary>
-    public static Mnist FromFiles(string images, string labels, string source) =>
+    public static ImageSet FromFiles(string images, string labels, string source) =>
         new(Idx.ReadImages(images), Idx.ReadLabels(labels), source);
 
     /// <summary>Images idx[0..] as a float batch [B, C, H, W] scaled to [−1, 1] (so tanh generators can match it).</summary>

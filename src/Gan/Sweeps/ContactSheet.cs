@@ -1,6 +1,7 @@
+using Scratch.Layers;
 using SkiaSharp;
 
-namespace Scratch.Gan.Evaluation.Sweep;
+namespace Scratch.Gan.Sweeps;
 
 /// <summary>
 /// Each sweep point's final fixed-latent grid side by side, each with its settings written under it,

@@ -1,0 +1,70 @@
+namespace Scratch.Gan.Models;
+
+/// <summary>
+/// The zoo: each model picks an architecture, a default loss and the hyperparameters of the
+/// paper or course it comes from (docs/gans.md has the table).
+/// </summary>
+public static class Zoo
+{
+    public static string[] ModelNames => Setting.Names<ModelKind>();
+    public static string[] LossNames => Setting.Names<LossKind>();
+
+    /// <summary>
+    /// The defaults for a model (before command-line overrides). wgan and wgan-gp at 64×64 use the
+    /// NTU HW6 networks, and with them HW6's noise, N(0, 1)¹⁰⁰; their losses and optimizers stay.
+    /// </summary>
+    public static GanConfig Defaults(ModelKind model, int imageSize) =>
+        model is ModelKind.Wgan or ModelKind.WganGp && imageSize == 64
+            ? Defaults(model) with { ImageSize = 64, NoiseDim = 100, Noise = NoiseKind.Normal }
+            : Defaults(model);
+
+    /// <summary>The defaults for a model (before command-line overrides).</summary>
+    public static GanConfig Defaults(ModelKind model) => model switch
+    {
+        ModelKind.Vanilla => new GanConfig { Model = model, Loss = LossKind.NonSaturating, LrD = 1e-3, LrG = 1e-3, BatchSize = 128 },
+        ModelKind.Lsgan => new GanConfig { Model = model, Loss = LossKind.LeastSquares, LrD = 1e-3, LrG = 1e-3, BatchSize = 128 },
+        ModelKind.Dcgan => new GanConfig { Model = model, Loss = LossKind.NonSaturating, LrD = 1e-3, LrG = 1e-3, BatchSize = 128 },
+        ModelKind.Dcgan64 => new GanConfig { Model = model, Loss = LossKind.NonSaturating, LrD = 2e-4, LrG = 2e-4, BatchSize = 64, NoiseDim = 100, Noise = NoiseKind.Normal, ImageSize = 64 },
+        ModelKind.Wgan => new GanConfig { Model = model, Loss = LossKind.Wasserstein, Optimizer = OptimizerKind.RmsProp, LrD = 5e-5, LrG = 5e-5, NCritic = 5, BatchSize = 64 },
+        ModelKind.WganGp => new GanConfig { Model = model, Loss = LossKind.WassersteinGp, LrD = 1e-4, LrG = 1e-4, Beta1 = 0.5, Beta2 = 0.9, NCritic = 5, BatchSize = 64 },
+        ModelKind.InfoGan => new GanConfig { Model = model, Loss = LossKind.NonSaturating, LrD = 2e-4, LrG = 1e-3, NoiseDim = 62, BatchSize = 64 },
+    };
+
+    /// <summary>The architecture family behind a config: its model, and for wgan/wgan-gp the image size.</summary>
+    public static ArchitectureKind Architecture(GanConfig c) =>
+        c.Model is ModelKind.Wgan or ModelKind.WganGp && c.ImageSize == 64 ? ArchitectureKind.Dcgan64 : Architecture(c.Model);
+
+    /// <summary>The architecture family behind a model at its default size.</summary>
+    public static ArchitectureKind Architecture(ModelKind model) => model switch
+    {
+        ModelKind.Vanilla or ModelKind.Lsgan => ArchitectureKind.Mlp,
+        ModelKind.Dcgan or ModelKind.Wgan or ModelKind.WganGp => ArchitectureKind.Dcgan,
+        ModelKind.Dcgan64 => ArchitectureKind.Dcgan64,
+        ModelKind.InfoGan => ArchitectureKind.InfoGan,
+    };
+
+    /// <summary>The Wasserstein losses: D is a critic whose negated loss estimates W₁, and its loss has no floor at 0.</summary>
+    public static bool IsCritic(LossKind loss) => loss switch
+    {
+        LossKind.Wasserstein or LossKind.WassersteinGp => true,
+        LossKind.NonSaturating or LossKind.Minimax or LossKind.LeastSquares => false,
+    };
+
+    /// <summary>Rejects combinations that make no sense, with the reason.</summary>
+    public static void Validate(GanConfig c)
+    {
+        if (!Enum.IsDefined(c.Model) || !Enum.IsDefined(c.Loss) || !Enum.IsDefined(c.Noise) || !Enum.IsDefined(c.Optimizer))
+            throw new ArgumentException("the config holds a setting outside its choices");
+        string model = Setting.Name(c.Model);
+        if (c.Model == ModelKind.InfoGan && IsCritic(c.Loss))
+            throw new ArgumentException($"model infogan cannot use loss {Setting.Name(c.Loss)}: its Q head shares the discriminator's trunk, which a critic's loss does not train as a classifier (use nonsaturating, minimax or lsgan)");
+        var arch = Architecture(c);
+        int size = arch == ArchitectureKind.Dcgan64 ? 64 : 28;
+        if (c.ImageSize != size)
+            throw new ArgumentException($"model {model} makes {(c.Model is ModelKind.Wgan or ModelKind.WganGp ? "28×28 or 64×64" : $"{size}×{size}")} images; --image-size {c.ImageSize} does not fit it");
+        if (c.Channels is not (1 or 3)) throw new ArgumentException($"--channels {c.Channels}: 1 (grey) or 3 (RGB)");
+        if (c.Channels == 3 && arch != ArchitectureKind.Dcgan64)
+            throw new ArgumentException($"model {model} at {c.ImageSize}×{c.ImageSize} makes grey images only; for colour use dcgan64, or wgan / wgan-gp with --image-size 64 (or pass --channels 1)");
+        if (c.Model == ModelKind.InfoGan && c.NoiseDim < 1) throw new ArgumentException("infogan needs a noise dimension of at least 1");
+    }
+}
