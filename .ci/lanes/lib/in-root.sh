@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Runs the OpenCL lane's checks inside the Debian 13 root. .ci/lanes/opencl.sh starts this script with
+# `unshare --mount --propagation private`, so every mount below lives in a mount namespace of its own:
+# the host never sees them, and they vanish with the namespace even if this script is killed. The
+# trap unmounts them anyway, in reverse order.
+#
+# Arguments: ROOT REPO DOTNET_DIR NUGET_DIR RESULTS FILTER
+# RESULTS is a host file this script appends "PASS|FAIL|SKIP name" lines and "tests P F S" to.
+set -uo pipefail
+root=$1 repo=$2 dotnet_dir=$3 nuget=$4 results=$5 filter=$6
+
+mounted=()
+cleanup() {
+  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
+    umount -R "${mounted[i]}" 2>/dev/null || umount -R -l "${mounted[i]}" 2>/dev/null || echo "could not unmount ${mounted[i]}"
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The host's paths, at the same paths inside the root: the built test assembly's paths and the
+# SDK's stay valid. /dev and /sys are recursive binds, made slaves so nothing propagates back.
+bind() {
+  local from=$1 to=$root$1
+  mkdir -p "$to" || return 1
+  mount "${@:2}" "$from" "$to" || return 1
+  mounted+=("$to")
+}
+mount -t proc proc "$root/proc" && mounted+=("$root/proc") || { echo "cannot mount /proc in the root"; exit 3; }
+bind /dev --rbind --make-rslave && bind /sys --rbind --make-rslave \
+  && bind "$dotnet_dir" --bind && bind "$repo" --bind && bind "$nuget" --bind \
+  || { echo "cannot bind-mount into the root"; exit 3; }
+cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+
+work=/tmp/scratch-ci-opencl            # inside the root: test results, the training run folder
+rm -rf "${root:?}$work"; mkdir -p "$root$work"
+# A clean environment: only what .NET and the tests need, and the device the ILGPU tests run on.
+in_root() {
+  chroot "$root" /usr/bin/env -i HOME="$HOME" PATH="$dotnet_dir:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8 \
+    DOTNET_ROOT="$dotnet_dir" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
+    NUGET_PACKAGES="$nuget" SCRATCH_TEST_ILGPU=opencl TERM=dumb \
+    /bin/sh -c "cd $work && exec \"\$@\"" sh "$@"
+}
+scratch() { in_root "$dotnet_dir/dotnet" "$repo/src/Gan/bin/Release/net10.0/scratch.dll" "$@"; }
+
+echo "--- scratch devices (inside Debian $(cat "$root/etc/debian_version"))"
+timeout 120 scratch devices
+
+echo "--- the ILGPU tests on opencl: dotnet test --filter \"$filter\""
+log=$root$work/tests.log
+timeout 480 in_root "$dotnet_dir/dotnet" test "$repo/tests/bin/Release/net10.0/Scratch.Tests.dll" --filter "$filter" 2>&1 | tee "$log"
+code=${PIPESTATUS[0]}
+summary=$(grep -E '^(Passed|Failed)!' "$log" | tail -n 1)
+num() { echo "$summary" | sed -nE "s/.*$1: *([0-9]+).*/\1/p"; }
+p=$(num Passed) f=$(num Failed) s=$(num Skipped)
+if [[ -z $summary ]]; then
+  # No summary: the run crashed, timed out (124), or the filter selected no test. All count as a failure.
+  why="no test summary (exit $code)"; grep -q 'No test matches' "$log" && why="the filter \"$filter\" selected no test"
+  [[ $code == 124 ]] && why="timed out after 480 s"
+  echo "tests 0 1 0" >>"$results"; echo "FAIL tests: $why" >>"$results"
+elif [[ $((${p:-0} + ${f:-0})) == 0 ]]; then
+  echo "tests 0 1 ${s:-0}" >>"$results"; echo "FAIL tests: every selected test was skipped" >>"$results"
+else
+  echo "tests ${p:-0} ${f:-0} ${s:-0}" >>"$results"
+  [[ $code == 0 || ${f:-0} -gt 0 ]] || { echo "tests 0 1 0" >>"$results"; echo "FAIL tests: dotnet test exited $code" >>"$results"; }
+fi
+
+# A tiny training: vanilla GAN, 20 iterations of the first epoch. Passes when it exits 0 and
+# metrics.csv has a row of losses.
+echo "--- scratch train --model vanilla --epochs 1 --stop-after 20 --device opencl"
+run=$work/train
+timeout 300 scratch train --model vanilla --epochs 1 --stop-after 20 --sample-every 0 --device opencl --out "$run"
+code=$?
+rows=$(tail -n +2 "$root$run/metrics.csv" 2>/dev/null | grep -c .)
+if [[ $code == 0 && $rows -gt 0 ]]; then echo "PASS train: exit 0, $rows rows in metrics.csv" >>"$results"
+else echo "FAIL train: exit $code, ${rows:-0} rows in metrics.csv" >>"$results"; fi
+
+echo "--- scratch bench dcgan-step --device opencl --iters 2"
+timeout 300 scratch bench dcgan-step --device opencl --iters 2
+code=$?
+if [[ $code == 0 ]]; then echo "PASS bench: exit 0" >>"$results"; else echo "FAIL bench: exit $code" >>"$results"; fi
+rm -rf "${root:?}$work"
