@@ -34,21 +34,23 @@ cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 
 work=/tmp/scratch-ci-opencl            # inside the root: test results, the training run folder
 rm -rf "${root:?}$work"; mkdir -p "$root$work"
-# A clean environment: only what .NET and the tests need, and the device the ILGPU tests run on.
+# in_root SECONDS COMMAND…: runs COMMAND in the root, in $work, killed after SECONDS; a clean
+# environment: only what .NET and the tests need, and the device the ILGPU tests run on.
 in_root() {
-  chroot "$root" /usr/bin/env -i HOME="$HOME" PATH="$dotnet_dir:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8 \
+  local limit=$1; shift
+  timeout "$limit" chroot "$root" /usr/bin/env -i HOME="$HOME" PATH="$dotnet_dir:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8 \
     DOTNET_ROOT="$dotnet_dir" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
     NUGET_PACKAGES="$nuget" SCRATCH_TEST_ILGPU=opencl TERM=dumb \
     /bin/sh -c "cd $work && exec \"\$@\"" sh "$@"
 }
-scratch() { in_root "$dotnet_dir/dotnet" "$repo/src/Gan/bin/Release/net10.0/scratch.dll" "$@"; }
+scratch() { local limit=$1; shift; in_root "$limit" "$dotnet_dir/dotnet" "$repo/src/Gan/bin/Release/net10.0/scratch.dll" "$@"; }
 
 echo "--- scratch devices (inside Debian $(cat "$root/etc/debian_version"))"
-timeout 120 scratch devices
+scratch 120 devices
 
 echo "--- the ILGPU tests on opencl: dotnet test --filter \"$filter\""
 log=$root$work/tests.log
-timeout 480 in_root "$dotnet_dir/dotnet" test "$repo/tests/bin/Release/net10.0/Scratch.Tests.dll" --filter "$filter" 2>&1 | tee "$log"
+in_root 480 "$dotnet_dir/dotnet" test "$repo/tests/bin/Release/net10.0/Scratch.Tests.dll" --filter "$filter" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}
 summary=$(grep -E '^(Passed|Failed)!' "$log" | tail -n 1)
 num() { echo "$summary" | sed -nE "s/.*$1: *([0-9]+).*/\1/p"; }
@@ -69,14 +71,14 @@ fi
 # metrics.csv has a row of losses.
 echo "--- scratch train --model vanilla --epochs 1 --stop-after 20 --device opencl"
 run=$work/train
-timeout 300 scratch train --model vanilla --epochs 1 --stop-after 20 --sample-every 0 --device opencl --out "$run"
+scratch 300 train --model vanilla --epochs 1 --stop-after 20 --sample-every 0 --device opencl --out "$run"
 code=$?
 rows=$(tail -n +2 "$root$run/metrics.csv" 2>/dev/null | grep -c .)
 if [[ $code == 0 && $rows -gt 0 ]]; then echo "PASS train: exit 0, $rows rows in metrics.csv" >>"$results"
 else echo "FAIL train: exit $code, ${rows:-0} rows in metrics.csv" >>"$results"; fi
 
 echo "--- scratch bench dcgan-step --device opencl --iters 2"
-timeout 300 scratch bench dcgan-step --device opencl --iters 2
+scratch 300 bench dcgan-step --device opencl --iters 2
 code=$?
 if [[ $code == 0 ]]; then echo "PASS bench: exit 0" >>"$results"; else echo "FAIL bench: exit $code" >>"$results"; fi
 rm -rf "${root:?}$work"
