@@ -31,8 +31,11 @@ var ilgpu = devices.Skip(2).ToList();
 Claim(ilgpu.Count >= 1, $"at least one ILGPU device runs here ({string.Join(", ", ilgpu)}): the lesson compares {devices.Count} devices");
 
 const int N = 4096;
-// How far a device's exp, log and tanh may be from cpu-ref's (which calls .NET's MathF).
-const int MathUlps = 4;
+// How far a device's exp, log and tanh may be from cpu-ref's. cpu-ref calls .NET's MathF, which calls
+// the C library (so even its last bits change with the OS: Debian 13's tanhf is not Debian 12's);
+// OpenCL lets a device's exp and log be 3 ulps from the exact value and tanh 5, CUDA 2; the cpu
+// backend's SIMD tanh is a rational approximation (measured ≤ 4 ulps). 6 covers them all.
+const int MathUlps = 6;
 var rng = new Random(8);
 double[] Values(double low, double high) => Enumerable.Range(0, N).Select(_ => low + (high - low) * rng.NextDouble()).ToArray();
 double[] xs = Values(-4, 4), ys = Values(-4, 4), positives = Values(0.01, 10), longSum = Values(0, 1).Concat(Values(0, 1)).Concat(Values(0, 1)).ToArray();
