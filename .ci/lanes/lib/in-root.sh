@@ -4,10 +4,11 @@
 # the host never sees them, and they vanish with the namespace even if this script is killed. The
 # trap unmounts them anyway, in reverse order.
 #
-# Arguments: ROOT REPO DOTNET_DIR NUGET_DIR RESULTS FILTER
-# RESULTS is a host file this script appends "PASS|FAIL|SKIP name" lines and "tests P F S" to.
+# Arguments: ROOT REPO DOTNET_DIR NUGET_DIR RESULTS FILTER DEADLINE
+# RESULTS is a host file this script appends "PASS|FAIL name: why" lines and "tests P F S" to.
+# DEADLINE (seconds since the epoch) is the lane's budget: no step runs past it.
 set -uo pipefail
-root=$1 repo=$2 dotnet_dir=$3 nuget=$4 results=$5 filter=$6
+root=$1 repo=$2 dotnet_dir=$3 nuget=$4 results=$5 filter=$6 deadline=$7
 
 mounted=()
 cleanup() {
@@ -36,8 +37,10 @@ work=/tmp/scratch-ci-opencl            # inside the root: test results, the trai
 rm -rf "${root:?}$work"; mkdir -p "$root$work"
 # in_root SECONDS COMMAND…: runs COMMAND in the root, in $work, killed after SECONDS; a clean
 # environment: only what .NET and the tests need, and the device the ILGPU tests run on.
+# A step gets its own limit or what is left of the budget, whichever is less.
 in_root() {
-  local limit=$1; shift
+  local limit=$1 left=$((deadline - $(date +%s))); shift
+  ((left < limit)) && limit=$((left > 1 ? left : 1))
   timeout "$limit" chroot "$root" /usr/bin/env -i HOME="$HOME" PATH="$dotnet_dir:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8 \
     DOTNET_ROOT="$dotnet_dir" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
     NUGET_PACKAGES="$nuget" SCRATCH_TEST_ILGPU=opencl TERM=dumb \
@@ -58,7 +61,7 @@ p=$(num Passed) f=$(num Failed) s=$(num Skipped)
 if [[ -z $summary ]]; then
   # No summary: the run crashed, timed out (124), or the filter selected no test. All count as a failure.
   why="no test summary (exit $code)"; grep -q 'No test matches' "$log" && why="the filter \"$filter\" selected no test"
-  [[ $code == 124 ]] && why="timed out after 480 s"
+  [[ $code == 124 ]] && why="timed out (480 s, or the lane's budget)"
   echo "tests 0 1 0" >>"$results"; echo "FAIL tests: $why" >>"$results"
 elif [[ $((${p:-0} + ${f:-0})) == 0 ]]; then
   echo "tests 0 1 ${s:-0}" >>"$results"; echo "FAIL tests: every selected test was skipped" >>"$results"
@@ -75,12 +78,12 @@ scratch 300 train --model vanilla --epochs 1 --stop-after 20 --sample-every 0 --
 code=$?
 rows=$(tail -n +2 "$root$run/metrics.csv" 2>/dev/null | grep -c .)
 if [[ $code == 0 && $rows -gt 0 ]]; then echo "PASS train: exit 0, $rows rows in metrics.csv" >>"$results"
-else echo "FAIL train: exit $code, ${rows:-0} rows in metrics.csv" >>"$results"; fi
+else echo "FAIL train: exit $code$( ((code == 124)) && echo ', timed out'), ${rows:-0} rows in metrics.csv" >>"$results"; fi
 
 # --warmup 0: the check is that a whole DCGAN step runs on OpenCL, not its speed (3 untimed
 # warm-up steps would triple its cost on pocl).
 echo "--- scratch bench dcgan-step --device opencl --iters 2 --warmup 0"
 scratch 300 bench dcgan-step --device opencl --iters 2 --warmup 0
 code=$?
-if [[ $code == 0 ]]; then echo "PASS bench: exit 0" >>"$results"; else echo "FAIL bench: exit $code" >>"$results"; fi
+if [[ $code == 0 ]]; then echo "PASS bench: exit 0" >>"$results"; else echo "FAIL bench: exit $code$( ((code == 124)) && echo ', timed out')" >>"$results"; fi
 rm -rf "${root:?}$work"
