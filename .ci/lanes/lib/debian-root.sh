@@ -61,7 +61,9 @@ ensure_root() {
   local mirror; mirror=$(debian_mirror)
   echo "making a Debian $ROOT_SUITE minbase root at $root from $mirror (first time only)"
   local start=$SECONDS
-  if ! timeout 600 debootstrap --variant=minbase --include="${ROOT_PACKAGES// /,}" "$ROOT_SUITE" "$root.new" "$mirror" >"$log" 2>&1; then
+  # In a private mount namespace: debootstrap mounts /proc and /sys inside the new root while it
+  # installs, and a debootstrap killed by the timeout would otherwise leave them mounted on the host.
+  if ! timeout 600 unshare --mount --propagation private debootstrap --variant=minbase --include="${ROOT_PACKAGES// /,}" "$ROOT_SUITE" "$root.new" "$mirror" >"$log" 2>&1; then
     echo "debootstrap failed after $((SECONDS - start)) s: $(grep -E 'E:|W:' "$log" | tail -n 1)$( [[ -s $log ]] || echo 'no output') (log: $log)"
     remove_root "$root.new"; return 1
   fi

@@ -31,7 +31,6 @@ mount -t proc proc "$root/proc" && mounted+=("$root/proc") || { echo "cannot mou
 bind /dev --rbind --make-rslave && bind /sys --rbind --make-rslave \
   && bind "$dotnet_dir" --bind && bind "$repo" --bind && bind "$nuget" --bind \
   || { echo "cannot bind-mount into the root"; exit 3; }
-cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 
 work=/tmp/scratch-ci-opencl            # inside the root: test results, the training run folder
 rm -rf "${root:?}$work"; mkdir -p "$root$work"
