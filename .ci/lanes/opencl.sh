@@ -44,7 +44,8 @@ fail_lane() { echo "OpenCL lane failed: $1"; echo "0 passed, 1 failed, 0 skipped
 [[ $(id -u) == 0 ]] || skip_lane "not root (debootstrap, chroot and mount need root)"
 command -v unshare >/dev/null && unshare --mount --propagation private true 2>/dev/null \
   || skip_lane "cannot make a private mount namespace (unshare --mount failed)"
-dotnet_dir=$(dirname "$(readlink -f "$(command -v dotnet)")") || skip_lane "no dotnet on PATH"
+command -v dotnet >/dev/null || skip_lane "no dotnet on PATH"
+dotnet_dir=$(dirname "$(readlink -f "$(command -v dotnet)")")
 nuget=${NUGET_PACKAGES:-$HOME/.nuget/packages}
 
 # The host's Release build of the tests (and, through them, of scratch): reused when no source is
