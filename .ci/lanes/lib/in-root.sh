@@ -33,14 +33,15 @@ bind /dev --rbind --make-rslave && bind /sys --rbind --make-rslave \
   || { echo "cannot bind-mount into the root"; exit 3; }
 
 work=/tmp/scratch-ci-opencl            # inside the root: test results, the training run folder
-rm -rf "${root:?}$work"; mkdir -p "$root$work"
+rm -rf --one-file-system "${root:?}$work"; mkdir -p "$root$work"
 # in_root SECONDS COMMAND…: runs COMMAND in the root, in $work, killed after SECONDS; a clean
 # environment: only what .NET and the tests need, and the device the ILGPU tests run on.
-# A step gets its own limit or what is left of the budget, whichever is less.
+# A step gets its own limit or what is left of the budget, whichever is less; timeout signals the
+# whole process group (vstest's test host too), and KILLs what is still there 15 s later.
 in_root() {
   local limit=$1 left=$((deadline - $(date +%s))); shift
   ((left < limit)) && limit=$((left > 1 ? left : 1))
-  timeout "$limit" chroot "$root" /usr/bin/env -i HOME="$HOME" PATH="$dotnet_dir:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8 \
+  timeout --kill-after=15 "$limit" chroot "$root" /usr/bin/env -i HOME="$HOME" PATH="$dotnet_dir:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8 \
     DOTNET_ROOT="$dotnet_dir" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
     NUGET_PACKAGES="$nuget" SCRATCH_TEST_ILGPU=opencl TERM=dumb \
     /bin/sh -c "cd $work && exec \"\$@\"" sh "$@"
@@ -85,4 +86,4 @@ echo "--- scratch bench dcgan-step --device opencl --iters 2 --warmup 0"
 scratch 300 bench dcgan-step --device opencl --iters 2 --warmup 0
 code=$?
 if [[ $code == 0 ]]; then echo "PASS bench: exit 0" >>"$results"; else echo "FAIL bench: exit $code$( ((code == 124)) && echo ', timed out')" >>"$results"; fi
-rm -rf "${root:?}$work"
+rm -rf --one-file-system "${root:?}$work"
