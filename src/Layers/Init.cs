@@ -10,7 +10,6 @@ public static class Init
 {
     /// <summary>fan_in = inputs feeding one output: in_features, or in_channels·kh·kw (dim 1 onwards, as PyTorch computes it).</summary>
     public static int FanIn(int[] weightShape) => weightShape.Skip(1).Aggregate(1, (p, d) => p * d);
-    public static int FanOut(int[] weightShape) => weightShape[0] * weightShape.Skip(2).Aggregate(1, (p, d) => p * d);
 
     public static NDArray PyTorchDefault(int[] shape, int fanIn, DType dtype, RandomStream? g = null)
     {
@@ -22,17 +21,6 @@ public static class Init
         t.Assign(NDArray.Normal(t.Shape, mean, std, t.DType, t.Device, g));
 
     public static void Constant(Autograd.Tensor t, double value) => t.Data.Fill(value);
-
-    /// <summary>Glorot/Xavier uniform: U(±gain·√(6/(fan_in+fan_out))), keeps activation variance steady through linear layers.</summary>
-    public static void XavierUniform(Autograd.Tensor t, double gain = 1, RandomStream? g = null)
-    {
-        double bound = gain * Math.Sqrt(6.0 / (FanIn(t.Shape) + FanOut(t.Shape)));
-        t.Assign(NDArray.Uniform(t.Shape, -bound, bound, t.DType, t.Device, g));
-    }
-
-    /// <summary>He/kaiming normal for ReLU nets: N(0, 2/fan_in).</summary>
-    public static void KaimingNormal(Autograd.Tensor t, RandomStream? g = null) =>
-        Normal(t, 0, Math.Sqrt(2.0 / FanIn(t.Shape)), g);
 
     /// <summary>DCGAN (Radford et al. 2015): conv weights N(0, 0.02); BatchNorm weights N(1, 0.02), biases 0.</summary>
     public static void Dcgan(Module m, RandomStream? g = null)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Scratch.Autograd;
 using Scratch.Tensors;
 
@@ -91,22 +92,30 @@ public sealed class Sgd(IEnumerable<Tensor> parameters, double lr, double moment
         if (weightDecay != 0) g = g + p.Data * weightDecay;
         if (momentum == 0) { p.Data.ZipInPlace<Op.Axpby>(g, 1, -lr); return; }
         var buf = State(p, "momentum_buffer");
-        p.Data.UpdateInPlace<Rule>(g, buf, buf, new UpdateArgs(momentum, Steps == 1 ? 0 : 1, -lr));
+        if (p.DType == DType.Float32) p.Data.UpdateInPlace<float, Rule<float>>(g, buf, buf, new(momentum, lr));
+        else p.Data.UpdateInPlace<double, Rule<double>>(g, buf, buf, new(momentum, lr));
     }
 
-    /// <summary>buf ← first ? g : μ·buf + g (K1 = 0 on the first step); p ← p − lr·buf. K0 = μ, K2 = −lr.</summary>
-    public struct Rule : IUpdateRule
+    /// <summary>
+    /// buf ← μ·buf + g; p ← p − lr·buf. The buffer starts at zeros, so the first step's μ·0 + g is g:
+    /// PyTorch's buf = g.clone() without a case of its own.
+    /// </summary>
+    public readonly struct Rule<T>(double momentum, double lr) : IUpdateRule<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public readonly T Apply<T>(T p, T g, ref T buf, ref T unused, UpdateScalars<T> h) where T : unmanaged, IFloatingPointIeee754<T>
+        public readonly T Momentum = T.CreateTruncating(momentum), MinusLr = T.CreateTruncating(-lr);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public T Apply(T p, T g, ref T buf, ref T unused)
         {
-            buf = h.K1 == T.Zero ? g : h.K0 * buf + T.One * g;
-            return T.One * p + h.K2 * buf;
+            buf = Momentum * buf + g;
+            return p + MinusLr * buf;
         }
 
-        public readonly Vector<T> Apply<T>(Vector<T> p, Vector<T> g, ref Vector<T> buf, ref Vector<T> unused, UpdateVectors<T> h) where T : unmanaged, IFloatingPointIeee754<T>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Apply(Vector<T> p, Vector<T> g, ref Vector<T> buf, ref Vector<T> unused)
         {
-            buf = h.Scalars.K1 == T.Zero ? g : h.K0 * buf + Vector<T>.One * g;
-            return Vector<T>.One * p + h.K2 * buf;
+            buf = new Vector<T>(Momentum) * buf + g;
+            return p + new Vector<T>(MinusLr) * buf;
         }
     }
 }
@@ -133,27 +142,40 @@ public sealed class Adam : Optimizer
     {
         if (WeightDecay != 0) g = g + p.Data * WeightDecay;
         var m = State(p, "exp_avg"); var v = State(p, "exp_avg_sq");
-        double c1 = 1 - Math.Pow(Beta1, Steps), c2 = 1 - Math.Pow(Beta2, Steps);
-        p.Data.UpdateInPlace<Rule>(g, m, v, new UpdateArgs(Beta1, 1 - Beta1, Beta2, 1 - Beta2, 1 / c2, Eps, -lr / c1));
+        if (p.DType == DType.Float32) p.Data.UpdateInPlace<float, Rule<float>>(g, m, v, new(lr, Beta1, Beta2, Eps, Steps));
+        else p.Data.UpdateInPlace<double, Rule<double>>(g, m, v, new(lr, Beta1, Beta2, Eps, Steps));
     }
 
-    /// <summary>Adam's step for one element: K0 = β₁, K1 = 1−β₁, K2 = β₂, K3 = 1−β₂, K4 = 1/c₂, K5 = ε, K6 = −lr/c₁.</summary>
-    public struct Rule : IUpdateRule
+    /// <summary>
+    /// Adam's step t for one element, with the bias corrections c₁ = 1−β₁ᵗ and c₂ = 1−β₂ᵗ folded into
+    /// two scalars: p ← p − (lr/c₁)·m / (√(v/c₂) + ε), which is p − lr·m̂/(√v̂ + ε).
+    /// </summary>
+    public readonly struct Rule<T>(double lr, double beta1, double beta2, double eps, long step) : IUpdateRule<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public readonly T Apply<T>(T p, T g, ref T m, ref T v, UpdateScalars<T> h) where T : unmanaged, IFloatingPointIeee754<T>
+        public readonly T Beta1 = T.CreateTruncating(beta1), OneMinusBeta1 = T.CreateTruncating(1 - beta1);
+        public readonly T Beta2 = T.CreateTruncating(beta2), OneMinusBeta2 = T.CreateTruncating(1 - beta2);
+        /// <summary>1/c₂ = 1/(1−β₂ᵗ).</summary>
+        public readonly T InvCorrection2 = T.CreateTruncating(1 / (1 - Math.Pow(beta2, step)));
+        public readonly T Eps = T.CreateTruncating(eps);
+        /// <summary>−lr/c₁ = −lr/(1−β₁ᵗ).</summary>
+        public readonly T MinusLrOverCorrection1 = T.CreateTruncating(-lr / (1 - Math.Pow(beta1, step)));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public T Apply(T p, T g, ref T m, ref T v)
         {
-            m = h.K0 * m + h.K1 * g;                             // m ← β₁m + (1−β₁)g
-            v = h.K2 * v + h.K3 * g * g;                         // v ← β₂v + (1−β₂)g²
-            T dir = m / (T.Sqrt(h.K4 * v) + h.K5);               // m / (√(v/c₂) + ε)
-            return T.One * p + h.K6 * dir;                       // p ← p − (lr/c₁)·dir
+            m = Beta1 * m + OneMinusBeta1 * g;                  // m ← β₁m + (1−β₁)g
+            v = Beta2 * v + OneMinusBeta2 * g * g;              // v ← β₂v + (1−β₂)g²
+            T dir = m / (T.Sqrt(InvCorrection2 * v) + Eps);     // m / (√(v/c₂) + ε)
+            return p + MinusLrOverCorrection1 * dir;            // p ← p − (lr/c₁)·dir
         }
 
-        public readonly Vector<T> Apply<T>(Vector<T> p, Vector<T> g, ref Vector<T> m, ref Vector<T> v, UpdateVectors<T> h) where T : unmanaged, IFloatingPointIeee754<T>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Apply(Vector<T> p, Vector<T> g, ref Vector<T> m, ref Vector<T> v)
         {
-            m = h.K0 * m + h.K1 * g;
-            v = h.K2 * v + h.K3 * g * g;
-            var dir = m / (Vector.SquareRoot(h.K4 * v) + h.K5);
-            return Vector<T>.One * p + h.K6 * dir;
+            m = new Vector<T>(Beta1) * m + new Vector<T>(OneMinusBeta1) * g;
+            v = new Vector<T>(Beta2) * v + new Vector<T>(OneMinusBeta2) * g * g;
+            var dir = m / (Vector.SquareRoot(new Vector<T>(InvCorrection2) * v) + new Vector<T>(Eps));
+            return p + new Vector<T>(MinusLrOverCorrection1) * dir;
         }
     }
 }
@@ -164,22 +186,28 @@ public sealed class RmsProp(IEnumerable<Tensor> parameters, double lr = 1e-2, do
     protected override void Update(Tensor p, NDArray g, double lr)
     {
         var v = State(p, "square_avg");
-        p.Data.UpdateInPlace<Rule>(g, v, v, new UpdateArgs(alpha, 1 - alpha, eps, -lr));
+        if (p.DType == DType.Float32) p.Data.UpdateInPlace<float, Rule<float>>(g, v, v, new(lr, alpha, eps));
+        else p.Data.UpdateInPlace<double, Rule<double>>(g, v, v, new(lr, alpha, eps));
     }
 
-    /// <summary>RMSprop's step for one element: K0 = α, K1 = 1−α, K2 = ε, K3 = −lr.</summary>
-    public struct Rule : IUpdateRule
+    /// <summary>RMSprop's step for one element.</summary>
+    public readonly struct Rule<T>(double lr, double alpha, double eps) : IUpdateRule<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public readonly T Apply<T>(T p, T g, ref T v, ref T unused, UpdateScalars<T> h) where T : unmanaged, IFloatingPointIeee754<T>
+        public readonly T Alpha = T.CreateTruncating(alpha), OneMinusAlpha = T.CreateTruncating(1 - alpha);
+        public readonly T Eps = T.CreateTruncating(eps), MinusLr = T.CreateTruncating(-lr);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public T Apply(T p, T g, ref T v, ref T unused)
         {
-            v = h.K0 * v + h.K1 * g * g;                         // v ← αv + (1−α)g²
-            return T.One * p + h.K3 * (g / (T.Sqrt(T.One * v) + h.K2));  // p ← p − lr·g/(√v + ε)
+            v = Alpha * v + OneMinusAlpha * g * g;               // v ← αv + (1−α)g²
+            return p + MinusLr * (g / (T.Sqrt(v) + Eps));        // p ← p − lr·g/(√v + ε)
         }
 
-        public readonly Vector<T> Apply<T>(Vector<T> p, Vector<T> g, ref Vector<T> v, ref Vector<T> unused, UpdateVectors<T> h) where T : unmanaged, IFloatingPointIeee754<T>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Apply(Vector<T> p, Vector<T> g, ref Vector<T> v, ref Vector<T> unused)
         {
-            v = h.K0 * v + h.K1 * g * g;
-            return Vector<T>.One * p + h.K3 * (g / (Vector.SquareRoot(Vector<T>.One * v) + h.K2));
+            v = new Vector<T>(Alpha) * v + new Vector<T>(OneMinusAlpha) * g * g;
+            return p + new Vector<T>(MinusLr) * (g / (Vector.SquareRoot(v) + new Vector<T>(Eps)));
         }
     }
 }

@@ -10,8 +10,8 @@ namespace Scratch.Layers;
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
 /// {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}, then the
 /// raw little-endian bytes of every tensor, back to back. Python's safetensors reads these files.
-/// Writes are atomic: a temporary file in the same folder, then a rename, so a crash mid-write never
-/// leaves a truncated checkpoint where a good one was.
+/// Writes go through <see cref="AtomicFile"/>, so a crash mid-write never leaves a truncated
+/// checkpoint where a good one was.
 /// </summary>
 public static class SafeTensors
 {
@@ -41,28 +41,19 @@ public static class SafeTensors
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());
         int padded = (json.Length + 7) / 8 * 8;   // the format pads the header with spaces to 8 bytes
 
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + $".tmp-{Environment.ProcessId}";
-        try
+        AtomicFile.Write(path, f =>
         {
-            using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+            Span<byte> len = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
+            f.Write(len);
+            f.Write(json);
+            for (int i = json.Length; i < padded; i++) f.WriteByte((byte)' ');
+            foreach (var (_, v) in list)
             {
-                Span<byte> len = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
-                f.Write(len);
-                f.Write(json);
-                for (int i = json.Length; i < padded; i++) f.WriteByte((byte)' ');
-                foreach (var (_, v) in list)
-                {
-                    if (v.DType == DType.Float32) f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(v.ToArray<float>().AsSpan()));
-                    else f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(v.ToArray<double>().AsSpan()));
-                }
-                f.Flush(flushToDisk: true);
+                if (v.DType == DType.Float32) f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(v.ToArray<float>().AsSpan()));
+                else f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(v.ToArray<double>().AsSpan()));
             }
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally { if (File.Exists(tmp)) File.Delete(tmp); }
+        }, "checkpoint.safetensors");
     }
 
     /// <summary>Reads every tensor (onto the CPU) and the metadata; a file that is not safetensors gives a one-line reason.</summary>

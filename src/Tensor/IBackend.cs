@@ -57,9 +57,9 @@ public interface IBackend : IDisposable
     void PoolScatter(NDArray src, NDArray indices, NDArray dx, ConvGeometry g);
     /// <summary>
     /// One optimizer step in one pass: p ← rule(p, g, s1, s2) with the state s1, s2 updated in place.
-    /// All four contiguous and of one shape; s2 may be s1 for a rule with one state (s2 is written first).
+    /// All four contiguous, of one shape and of dtype T; s2 may be s1 for a rule with one state (s2 is written first).
     /// </summary>
-    void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule;
+    void Update<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, TRule rule) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>;
 }
 
 /// <summary>A backend that wraps another (the profiler, the cost meter) and forwards every call to it.</summary>

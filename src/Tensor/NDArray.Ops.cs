@@ -80,9 +80,11 @@ public sealed partial class NDArray
     public void ClampInPlace(double min, double max) => Backend.Map<Op.Clamp>(this, this, min, max);
     public void Fill(double v) => Backend.Fill(this, v);
 
-    /// <summary>One optimizer step on this parameter in one pass (see <see cref="IUpdateRule"/>); s2 may be s1.</summary>
-    public void UpdateInPlace<TRule>(NDArray grad, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule
+    /// <summary>One optimizer step on this parameter in one pass (see <see cref="IUpdateRule{T}"/>); s2 may be s1.</summary>
+    public void UpdateInPlace<T, TRule>(NDArray grad, NDArray s1, NDArray s2, TRule rule) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
     {
+        if (DType != (typeof(T) == typeof(float) ? DType.Float32 : DType.Float64))
+            throw new ArgumentException($"update: a rule in {typeof(T).Name} for a parameter of {DType}");
         foreach (var (a, name) in new[] { (grad, "gradient"), (s1, "state"), (s2, "state") })
         {
             CheckSame("update", this, a);
@@ -90,7 +92,7 @@ public sealed partial class NDArray
                 throw new ArgumentException($"update: the {name} must be contiguous and of the parameter's shape {ShapeStr}, got {a.ShapeStr}");
         }
         if (!IsContiguous) throw new ArgumentException($"update: the parameter must be contiguous");
-        Backend.Update<TRule>(this, grad, s1, s2, h);
+        Backend.Update<T, TRule>(this, grad, s1, s2, rule);
     }
 
     // ---------------- reductions ----------------

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Scratch.Tensors;
 
@@ -6,12 +7,34 @@ namespace Scratch.Tensors;
 // (the JIT specialises and inlines struct generics), the ILGPU backend passes the struct into a
 // generic kernel, so the GPU runs exactly this code. Scalar parameters (a slope, an exponent) arrive
 // as arguments a and b already converted to T on the host: ILGPU cannot compile T.CreateTruncating.
+//
+// An op may also carry its SIMD form, for the CPU backend's dense rows, beside Apply: either a whole-row
+// call (ApplyRow, e.g. TensorPrimitives.Exp) or a formula on Vector<T> lanes (Lanes, through
+// IUnaryLanes/IBinaryLanes, which loop over a row with it). The forms are static members, so the
+// JIT resolves and inlines them per functor as it does Apply; an op without one keeps the default
+// ApplyRow, which answers false, and the caller's scalar loop over Apply runs.
 
 /// <summary>An elementwise function of one value with up to two scalar parameters.</summary>
-public interface IUnaryOp { T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>; }
+public interface IUnaryOp
+{
+    T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>y[i] = Apply(x[i], a, b) over a dense row at SIMD width; false where the op has no such form.</summary>
+    static virtual bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => false;
+}
 
 /// <summary>An elementwise function of two values, with up to two scalar parameters.</summary>
-public interface IBinaryOp { T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>; }
+public interface IBinaryOp
+{
+    T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>d[i] = Apply(x[i], y[i], a, b) over dense rows at SIMD width; false where the op has no such form.</summary>
+    static virtual bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => false;
+    /// <summary>The same with y one value broadcast along the row (a conv bias over a channel's pixels, a BatchNorm statistic).</summary>
+    static virtual bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => false;
+    /// <summary>The same with x one value broadcast along the row.</summary>
+    static virtual bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => false;
+}
 
 /// <summary>A reduction: an identity and an associative combine.</summary>
 public interface IReduceOp
@@ -20,17 +43,107 @@ public interface IReduceOp
     T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T>;
     /// <summary>The name OpenCL's work-group reductions use for this operation ("add", "max").</summary>
     string CLName { get; }
+
+    /// <summary>The whole dense row combined at SIMD width; false where the op has no such form.</summary>
+    static virtual bool ReduceRow<T>(ReadOnlySpan<T> x, out T result) where T : unmanaged, IFloatingPointIeee754<T> { result = default; return false; }
+    /// <summary>acc[i] = Combine(acc[i], x[i]) over a dense row at SIMD width; false where the op has no such form.</summary>
+    static virtual bool AccumulateRow<T>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> => false;
+}
+
+/// <summary>A unary op whose SIMD form is a formula on Vector&lt;T&gt; lanes; its rows run that, then Apply on the tail.</summary>
+public interface IUnaryLanes<TSelf> : IUnaryOp where TSelf : struct, IUnaryLanes<TSelf>
+{
+    /// <summary>Apply on SIMD lanes, with the same operations in the same order, so both give equal numbers.</summary>
+    static abstract Vector<T> Lanes<T>(Vector<T> x, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    static bool IUnaryOp.ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b)
+    {
+        int i = 0, w = Vector<T>.Count;
+        Vector<T> va = new(a), vb = new(b);
+        for (; i <= x.Length - w; i += w) TSelf.Lanes(new Vector<T>(x.Slice(i)), va, vb).CopyTo(y.Slice(i));
+        var op = default(TSelf);
+        for (; i < x.Length; i++) y[i] = op.Apply(x[i], a, b);
+        return true;
+    }
+}
+
+/// <summary>A binary op whose SIMD form is a formula on Vector&lt;T&gt; lanes; its rows (either operand may be
+/// one broadcast value) run that, then Apply on the tail.</summary>
+public interface IBinaryLanes<TSelf> : IBinaryOp where TSelf : struct, IBinaryLanes<TSelf>
+{
+    /// <summary>Apply on SIMD lanes, with the same operations in the same order, so both give equal numbers.</summary>
+    static abstract Vector<T> Lanes<T>(Vector<T> x, Vector<T> y, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    static bool IBinaryOp.ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b)
+    {
+        int i = 0, w = Vector<T>.Count;
+        Vector<T> va = new(a), vb = new(b);
+        for (; i <= x.Length - w; i += w) TSelf.Lanes(new Vector<T>(x.Slice(i)), new Vector<T>(y.Slice(i)), va, vb).CopyTo(d.Slice(i));
+        var op = default(TSelf);
+        for (; i < x.Length; i++) d[i] = op.Apply(x[i], y[i], a, b);
+        return true;
+    }
+
+    static bool IBinaryOp.ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b)
+    {
+        int i = 0, w = Vector<T>.Count;
+        Vector<T> vy = new(y), va = new(a), vb = new(b);
+        for (; i <= x.Length - w; i += w) TSelf.Lanes(new Vector<T>(x.Slice(i)), vy, va, vb).CopyTo(d.Slice(i));
+        var op = default(TSelf);
+        for (; i < x.Length; i++) d[i] = op.Apply(x[i], y, a, b);
+        return true;
+    }
+
+    static bool IBinaryOp.ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b)
+    {
+        int i = 0, w = Vector<T>.Count;
+        Vector<T> vx = new(x), va = new(a), vb = new(b);
+        for (; i <= y.Length - w; i += w) TSelf.Lanes(vx, new Vector<T>(y.Slice(i)), va, vb).CopyTo(d.Slice(i));
+        var op = default(TSelf);
+        for (; i < y.Length; i++) d[i] = op.Apply(x, y[i], a, b);
+        return true;
+    }
 }
 
 public static class Op
 {
     // ---- unary ----
-    public struct Neg : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => -x; }
-    public struct Exp : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x); }
-    public struct Log : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x); }
-    public struct Sqrt : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x); }
-    public struct Abs : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Abs(x); }
-    public struct Tanh : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x); }
+    public struct Neg : IUnaryOp
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => -x;
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Negate(x, y); return true; }
+    }
+    public struct Exp : IUnaryOp
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Exp(x, y); return true; }
+    }
+    public struct Log : IUnaryOp
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Log(x, y); return true; }
+    }
+    public struct Sqrt : IUnaryOp
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x);
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sqrt(x, y); return true; }
+    }
+    public struct Abs : IUnaryOp
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Abs(x);
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Abs(x, y); return true; }
+    }
+    /// <summary>Its float32 rows use <see cref="VectorTanh"/>, a rational approximation a few ulp from T.Tanh.</summary>
+    public struct Tanh : IUnaryOp
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (typeof(T) == typeof(float)) VectorTanh.Row(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(y));
+            else TensorPrimitives.Tanh(x, y);
+            return true;
+        }
+    }
     /// <summary>Stable logistic: never evaluates exp of a large positive number.</summary>
     public struct Sigmoid : IUnaryOp
     {
@@ -40,27 +153,85 @@ public static class Op
             var e = T.Exp(x);
             return e / (T.One + e);
         }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sigmoid(x, y); return true; }
     }
-    public struct Relu : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.Zero; }
+    public struct Relu : IUnaryOp
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.Zero;
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Max(x, T.Zero, y); return true; }
+    }
     /// <summary>a = negative slope.</summary>
-    public struct LeakyRelu : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : x * a; }
+    public struct LeakyRelu : IUnaryLanes<LeakyRelu>
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : x * a;
+        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), x, x * a);
+    }
     /// <summary>x^a.</summary>
-    public struct Pow : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a == T.One + T.One ? x * x : T.Pow(x, a); }
+    public struct Pow : IUnaryOp
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a == T.One + T.One ? x * x : T.Pow(x, a);
+        /// <summary>Only the square has a SIMD form.</summary>
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (a != T.One + T.One) return false;
+            TensorPrimitives.Multiply(x, x, y);
+            return true;
+        }
+    }
     /// <summary>min(max(x, a), b).</summary>
     public struct Clamp : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x < a ? a : (x > b ? b : x); }
     public struct Sign : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : (x < T.Zero ? -T.One : T.Zero); }
     /// <summary>a*x + b: scalar scale and shift in one pass.</summary>
-    public struct ScaleShift : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b; }
+    public struct ScaleShift : IUnaryOp
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b;
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            TensorPrimitives.Multiply(x, a, y);
+            if (b != T.Zero) TensorPrimitives.Add(y, b, y);   // b = 0 skips a pass; a·x = −0 then stays −0 where Apply gives +0
+            return true;
+        }
+    }
     /// <summary>1/√(a·x + b): BatchNorm's 1/σ from a sum of squares (a = 1/n, b = ε) in one pass.</summary>
     public struct RsqrtScaleShift : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.One / T.Sqrt(a * x + b); }
     /// <summary>1 where x &gt; a, else 0: the mask behind relu's and max's gradients.</summary>
-    public struct Above : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > a ? T.One : T.Zero; }
+    public struct Above : IUnaryLanes<Above>
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > a ? T.One : T.Zero;
+        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Vector.ConditionalSelect(Vector.GreaterThan(x, a), Vector<T>.One, Vector<T>.Zero);
+    }
 
     // ---- binary ----
-    public struct Add : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x + y; }
-    public struct Sub : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x - y; }
-    public struct Mul : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x * y; }
-    public struct Div : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x / y; }
+    public struct Add : IBinaryOp
+    {
+        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x + y;
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Add(x, y, d); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Add(x, y, d); return true; }
+        public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Add(y, x, d); return true; }
+    }
+    public struct Sub : IBinaryOp
+    {
+        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x - y;
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Subtract(x, y, d); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Subtract(x, y, d); return true; }
+        public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Subtract(x, y, d); return true; }
+    }
+    public struct Mul : IBinaryOp
+    {
+        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x * y;
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Multiply(x, y, d); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Multiply(x, y, d); return true; }
+        public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Multiply(y, x, d); return true; }
+    }
+    public struct Div : IBinaryOp
+    {
+        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x / y;
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Divide(x, y, d); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Divide(x, y, d); return true; }
+        public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Divide(x, y, d); return true; }
+    }
     public struct PowTensor : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Pow(x, y); }
     public struct Maximum : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x >= y ? x : y; }
     public struct Minimum : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x <= y ? x : y; }
@@ -69,10 +240,12 @@ public static class Op
     public struct Le : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x <= y ? T.One : T.Zero; }
     public struct Gt : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > y ? T.One : T.Zero; }
     public struct Ge : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x >= y ? T.One : T.Zero; }
-    /// <summary>a·x + b·y: a running average in one pass (optimizers).</summary>
-    public struct Axpby : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y; }
-    /// <summary>a·x + b·y²: a running average of squares (Adam's and RMSprop's second moment).</summary>
-    public struct AxpbySquare : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y * y; }
+    /// <summary>a·x + b·y: a running average in one pass (SGD without momentum).</summary>
+    public struct Axpby : IBinaryLanes<Axpby>
+    {
+        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y;
+        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> y, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y;
+    }
     /// <summary>Binary cross-entropy of logit x against target y, max(x, 0) − x·y + log(1 + e^(−|x|)): finite for any x.</summary>
     public struct BceWithLogits : IBinaryOp
     {
@@ -80,16 +253,24 @@ public static class Op
             (x > T.Zero ? x : T.Zero) - x * y + T.Log(T.Exp(-T.Abs(x)) + T.One);
     }
     /// <summary>x &gt; 0 ? y : a·y: (leaky) ReLU's gradient y masked by its input x in one pass.</summary>
-    public struct SlopeMask : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? y : a * y; }
+    public struct SlopeMask : IBinaryLanes<SlopeMask>
+    {
+        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? y : a * y;
+        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> y, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), y, a * y);
+    }
     /// <summary>(Leaky) ReLU of x + y, slope a: a layer's bias and its activation in one pass.</summary>
-    public struct AddLeakyRelu : IBinaryOp
+    public struct AddLeakyRelu : IBinaryLanes<AddLeakyRelu>
     {
         public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { var s = x + y; return s > T.Zero ? s : a * s; }
+        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> y, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var s = x + y;
+            return Vector.ConditionalSelect(Vector.GreaterThan(s, Vector<T>.Zero), s, a * s);
+        }
     }
     /// <summary>a &lt; x &lt; b ? y : 0: hardtanh's gradient y, passed only where its input x was inside (a, b).</summary>
     public struct HardtanhBackward : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > a && x < b ? y : T.Zero; }
-    /// <summary>x / (√(a·y) + b): Adam's step direction m̂/(√v̂ + ε), with the bias corrections folded into a.</summary>
-    public struct DivSqrt : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x / (T.Sqrt(a * y) + b); }
 
     // ---- reductions ----
     public struct Sum : IReduceOp
@@ -97,11 +278,20 @@ public static class Op
         public T Identity<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.Zero;
         public T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T> => acc + x;
         public readonly string CLName => "add";
+        public static bool ReduceRow<T>(ReadOnlySpan<T> x, out T result) where T : unmanaged, IFloatingPointIeee754<T> { result = TensorPrimitives.Sum(x); return true; }
+        public static bool AccumulateRow<T>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Add(acc, x, acc); return true; }
     }
     public struct Max : IReduceOp
     {
         public T Identity<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.NegativeInfinity;
         public T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T> => x > acc ? x : acc;
         public readonly string CLName => "max";
+        /// <summary>TensorPrimitives.Max has no identity for an empty row; Combine's fold gives −∞ there.</summary>
+        public static bool ReduceRow<T>(ReadOnlySpan<T> x, out T result) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            result = x.Length > 0 ? TensorPrimitives.Max(x) : default;
+            return x.Length > 0;
+        }
+        public static bool AccumulateRow<T>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Max(acc, x, acc); return true; }
     }
 }

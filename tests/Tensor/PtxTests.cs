@@ -34,7 +34,11 @@ public class PtxTests(ITestOutputHelper output)
         _ = typeof(Scratch.Layers.Adam);   // load the assembly whose optimizer rules the Update kernel runs
         var scratchStructs = AppDomain.CurrentDomain.GetAssemblies()
             .Where(a => a.GetName().Name?.StartsWith("Scratch.", StringComparison.Ordinal) == true && a.GetName().Name != "Scratch.Tests")
-            .SelectMany(a => a.GetTypes()).Where(t => t.IsValueType && !t.IsGenericTypeDefinition).ToList();
+            .SelectMany(a => a.GetTypes()).Where(t => t.IsValueType).ToList();
+        // A generic struct (an optimizer's Rule<T>) closed over float and double, for a constraint like IUpdateRule<T>.
+        var closedStructs = scratchStructs.Where(t => t.IsGenericTypeDefinition && t.GetGenericArguments().Length == 1)
+            .SelectMany(t => new[] { typeof(float), typeof(double) }.Select(e => t.MakeGenericType(e))).ToList();
+        scratchStructs.RemoveAll(t => t.IsGenericTypeDefinition);
         var kernels = typeof(Strided).Assembly.GetType("Scratch.Tensors.Ilgpu.Kernels", throwOnError: true)!
             .GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly);
         var result = new List<(string, MethodInfo)>();
@@ -45,7 +49,10 @@ public class PtxTests(ITestOutputHelper output)
             foreach (var g in def.GetGenericArguments())
             {
                 var ifaces = g.GetGenericParameterConstraints().Where(c => c.IsInterface && !c.IsGenericType).ToList();
-                var choices = ifaces.Count > 0 ? scratchStructs.Where(t => ifaces.All(i => i.IsAssignableFrom(t))).ToList() : [typeof(float), typeof(double)];
+                var genericIfaces = g.GetGenericParameterConstraints().Where(c => c.IsInterface && c.IsGenericType && c.Namespace?.StartsWith("Scratch.") == true).Select(c => c.GetGenericTypeDefinition()).ToList();   // IUpdateRule<T>, not IFloatingPointIeee754<T>
+                var choices = ifaces.Count > 0 ? scratchStructs.Where(t => ifaces.All(i => i.IsAssignableFrom(t))).ToList()
+                    : genericIfaces.Count > 0 ? closedStructs.Where(t => genericIfaces.All(i => t.GetInterfaces().Any(ti => ti.IsGenericType && ti.GetGenericTypeDefinition() == i))).ToList()
+                    : [typeof(float), typeof(double)];
                 combos = combos.SelectMany(prefix => choices.Select(t => prefix.Append(t).ToArray())).ToList();
             }
             foreach (var combo in combos)

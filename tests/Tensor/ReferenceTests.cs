@@ -48,8 +48,9 @@ public abstract class ReferenceEquality
     static readonly (double Rel, double Abs) Exact = (0, 0);
 
     public static Type[] OpsOf<TKind>() => typeof(Op).GetNestedTypes().Where(t => typeof(TKind).IsAssignableFrom(t)).ToArray();
+    /// <summary>Every optimizer rule (Adam.Rule&lt;T&gt;, …), as a generic definition to close over float or double.</summary>
     public static Type[] UpdateRules() => typeof(Scratch.Layers.Adam).Assembly.GetTypes()
-        .Where(t => t.IsValueType && typeof(IUpdateRule).IsAssignableFrom(t)).ToArray();
+        .Where(t => t.IsValueType && t.IsGenericTypeDefinition && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IUpdateRule<>))).ToArray();
 
     /// <summary>Calls a generic primitive (Map, Zip, Reduce, Update) with the functor chosen at run time.</summary>
     static void Call(IBackend b, string primitive, Type functor, params object[] args) =>
@@ -273,23 +274,28 @@ public abstract class ReferenceEquality
     // ---- optimizer step ----
 
     [Property]
-    public void Update(ArrayCase c, bool oneState, bool firstStep, int seed)
+    public void Update(ArrayCase c, bool oneState, int seed)
     {
         var rng = new System.Random(seed);
-        double K() => 0.05 + 0.9 * rng.NextDouble();
-        // K1 = 0 is SGD's first step (the momentum buffer starts as the gradient); -K6: Adam's −lr/c₁.
-        var h = new UpdateArgs(K(), firstStep ? 0 : K(), K(), K(), K(), 1e-8, -K(), K());
         var contiguous = c with { Layout = 0 };
-        foreach (var rule in UpdateRules())
-            Same($"update {rule.DeclaringType?.Name}.{rule.Name} {contiguous}{(oneState ? " s2 = s1" : "")}", d =>
+        var t = c.DType == DType.Float32 ? typeof(float) : typeof(double);
+        foreach (var def in UpdateRules())
+        {
+            // Every hyperparameter of the rule random in (0.05, 0.95), negated where its name says so (MinusLr).
+            var rule = def.MakeGenericType(t);
+            object h = Activator.CreateInstance(rule)!;
+            foreach (var f in rule.GetFields().Where(f => f.FieldType == t))
+                f.SetValue(h, Convert.ChangeType((f.Name.StartsWith("Minus") ? -1 : 1) * (0.05 + 0.9 * rng.NextDouble()), t));
+            Same($"update {def.DeclaringType?.Name} {contiguous}{(oneState ? " s2 = s1" : "")}", d =>
             {
                 var p = contiguous.Make(d);
                 var g = (contiguous with { Seed = c.Seed + 1 }).Make(d);
                 var s1 = (contiguous with { Seed = c.Seed + 2 }).Make(d).Abs();   // second moments are ≥ 0
                 var s2 = oneState ? s1 : (contiguous with { Seed = c.Seed + 3 }).Make(d).Abs();
-                Call(d.Backend, "Update", rule, p, g, s1, s2, h);
+                typeof(IBackend).GetMethod("Update")!.MakeGenericMethod(t, rule).Invoke(d.Backend, [p, g, s1, s2, h]);
                 return [p, s1, s2];
             }, Tol(c.DType));
+        }
     }
 }
 

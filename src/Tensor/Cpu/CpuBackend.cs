@@ -112,7 +112,7 @@ public sealed class CpuBackend(Device device) : IBackend
         {
             int sx = p.Inner[0], sy = p.Inner[1], n = c1 - c0;
             int xo = p.Start(0, r) + c0 * sx, yo = p.Start(1, r) + c0 * sy;
-            if (sx == 1 && sy == 1 && CpuSimd.Map<T, TOp>(x.AsSpan(xo, n), y.AsSpan(yo, n), a, b)) return;
+            if (sx == 1 && sy == 1 && TOp.ApplyRow(x.AsSpan(xo, n), y.AsSpan(yo, n), a, b)) return;   // the op's SIMD form, if it has one
             var op = default(TOp);
             for (int i = 0; i < n; i++) y[yo + i * sy] = op.Apply(x[xo + i * sx], a, b);
         });
@@ -133,9 +133,10 @@ public sealed class CpuBackend(Device device) : IBackend
             int xo = p.Start(0, r) + c0 * sx, yo = p.Start(1, r) + c0 * sy, dO = p.Start(2, r) + c0 * sd;
             if (sd == 1)
             {
-                if (sx == 1 && sy == 1 && CpuSimd.Zip<T, TOp>(x.AsSpan(xo, n), y.AsSpan(yo, n), d.AsSpan(dO, n), a, b)) return;
-                if (sx == 1 && sy == 0 && CpuSimd.ZipScalarRight<T, TOp>(x.AsSpan(xo, n), y[yo], d.AsSpan(dO, n), a, b)) return;
-                if (sx == 0 && sy == 1 && CpuSimd.ZipScalarLeft<T, TOp>(x[xo], y.AsSpan(yo, n), d.AsSpan(dO, n))) return;
+                // the op's SIMD form, if it has one, for two dense rows or one row and one broadcast value
+                if (sx == 1 && sy == 1 && TOp.ApplyRow(x.AsSpan(xo, n), y.AsSpan(yo, n), d.AsSpan(dO, n), a, b)) return;
+                if (sx == 1 && sy == 0 && TOp.ApplyRow(x.AsSpan(xo, n), y[yo], d.AsSpan(dO, n), a, b)) return;
+                if (sx == 0 && sy == 1 && TOp.ApplyRow(x[xo], y.AsSpan(yo, n), d.AsSpan(dO, n), a, b)) return;
             }
             var op = default(TOp);
             for (int i = 0; i < n; i++) d[dO + i * sd] = op.Apply(x[xo + i * sx], y[yo + i * sy], a, b);
@@ -189,14 +190,14 @@ public sealed class CpuBackend(Device device) : IBackend
             int so = sa.Offset, dO = da.Offset;
             if (inner == 1)
             {
-                RowPlan.ForEachRow(outer, n, o => d[dO + o] = CpuSimd.Reduce<T, TOp>(s.AsSpan(so + o * n, n)));
+                RowPlan.ForEachRow(outer, n, o => d[dO + o] = ReduceRow<T, TOp>(s.AsSpan(so + o * n, n)));
                 return;
             }
             RowPlan.Parallel(outer, inner, (o, c0, c1) =>
             {
                 var acc = d.AsSpan(dO + o * inner + c0, c1 - c0);
                 s.AsSpan(so + o * n * inner + c0, c1 - c0).CopyTo(acc);
-                for (int k = 1; k < n; k++) CpuSimd.Accumulate<T, TOp>(acc, s.AsSpan(so + (o * n + k) * inner + c0, c1 - c0));
+                for (int k = 1; k < n; k++) AccumulateRow<T, TOp>(acc, s.AsSpan(so + (o * n + k) * inner + c0, c1 - c0));
             }, n);
             return;
         }
@@ -216,6 +217,24 @@ public sealed class CpuBackend(Device device) : IBackend
                 d[dO + c * p.Inner[1]] = acc;
             }
         }, n);
+    }
+
+    /// <summary>One dense row reduced: the op's SIMD form if it has one, else a fold with Combine.</summary>
+    static T ReduceRow<T, TOp>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
+    {
+        if (TOp.ReduceRow(x, out T r)) return r;
+        var op = default(TOp);
+        var acc = op.Identity<T>();
+        foreach (var v in x) acc = op.Combine(acc, v);
+        return acc;
+    }
+
+    /// <summary>acc[i] = combine(acc[i], x[i]) for a whole row: the op's SIMD form if it has one.</summary>
+    static void AccumulateRow<T, TOp>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
+    {
+        if (TOp.AccumulateRow(acc, x)) return;
+        var op = default(TOp);
+        for (int i = 0; i < acc.Length; i++) acc[i] = op.Combine(acc[i], x[i]);
     }
 
     public void ArgMax(NDArray src, NDArray dst, int axis)
@@ -271,17 +290,10 @@ public sealed class CpuBackend(Device device) : IBackend
         if (F32(dx)) CpuPool.Scatter<float>(src, indices, dx, g); else CpuPool.Scatter<double>(src, indices, dx, g);
     }
 
-    public void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule
-    {
-        if (F32(p)) UpdateT<float, TRule>(p, g, s1, s2, h.F32); else UpdateT<double, TRule>(p, g, s1, s2, h.F64);
-    }
-
-    static void UpdateT<T, TRule>(NDArray pa, NDArray ga, NDArray s1a, NDArray s2a, UpdateScalars<T> h) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule
+    public void Update<T, TRule>(NDArray pa, NDArray ga, NDArray s1a, NDArray s2a, TRule rule) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
     {
         T[] p = Data<T>(pa), g = Data<T>(ga), s1 = Data<T>(s1a), s2 = Data<T>(s2a);
         int po = pa.Offset, go = ga.Offset, o1 = s1a.Offset, o2 = s2a.Offset;
-        var rule = default(TRule);
-        var hv = new UpdateVectors<T>(h);
         int w = Vector<T>.Count;
         RowPlan.Parallel(1, pa.Numel, (_, c0, c1) =>
         {
@@ -289,13 +301,13 @@ public sealed class CpuBackend(Device device) : IBackend
             for (; i <= c1 - w; i += w)   // SIMD lanes, then the scalar tail
             {
                 var m = new Vector<T>(s1, o1 + i); var v = new Vector<T>(s2, o2 + i);
-                rule.Apply(new Vector<T>(p, po + i), new Vector<T>(g, go + i), ref m, ref v, hv).CopyTo(p, po + i);
+                rule.Apply(new Vector<T>(p, po + i), new Vector<T>(g, go + i), ref m, ref v).CopyTo(p, po + i);
                 v.CopyTo(s2, o2 + i); m.CopyTo(s1, o1 + i);   // s2 first: a rule with one state passes s1 as s2 too
             }
             for (; i < c1; i++)
             {
                 T m = s1[o1 + i], v = s2[o2 + i];
-                p[po + i] = rule.Apply(p[po + i], g[go + i], ref m, ref v, h);
+                p[po + i] = rule.Apply(p[po + i], g[go + i], ref m, ref v);
                 s2[o2 + i] = v; s1[o1 + i] = m;   // s2 first: a rule with one state passes s1 as s2 too
             }
         });

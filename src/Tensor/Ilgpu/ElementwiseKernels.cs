@@ -81,13 +81,13 @@ internal static partial class Kernels
 
     /// <summary>One optimizer step for one parameter tensor (all arrays contiguous): the whole update in one pass.</summary>
     public static void Update<T, TRule>(Index1D t, ArrayView<T> p, int po, ArrayView<T> g, int go, ArrayView<T> s1, int s1o, ArrayView<T> s2, int s2o,
-        int n, int step, UpdateScalars<T> h, TRule rule)
-        where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule
+        int n, int step, TRule rule)
+        where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
     {
         for (int i = t; i < n; i += step)
         {
             T m = s1[s1o + i], v = s2[s2o + i];
-            p[po + i] = rule.Apply(p[po + i], g[go + i], ref m, ref v, h);
+            p[po + i] = rule.Apply(p[po + i], g[go + i], ref m, ref v);
             s2[s2o + i] = v; s1[s1o + i] = m;   // s2 first: a rule with one state passes s1 as s2 too
         }
     }

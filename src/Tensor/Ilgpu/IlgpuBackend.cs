@@ -193,16 +193,11 @@ public sealed partial class IlgpuBackend : IBackend
                 (l, V<T>(c), Collapse.Layout(p, 0, c.Offset), V<T>(x), Collapse.Layout(p, 1, x.Offset), V<T>(y), Collapse.Layout(p, 2, y.Offset), V<T>(d), Collapse.Layout(p, 3, d.Offset), n, l);
     }
 
-    public void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule
+    public void Update<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, TRule rule) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
     {
         if (p.Numel == 0) return;
-        if (F32(p)) UpdateT<float, TRule>(p, g, s1, s2, h.F32); else UpdateT<double, TRule>(p, g, s1, s2, h.F64);
-    }
-
-    void UpdateT<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateScalars<T> h) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule
-    {
         int n = p.Numel, l = Threads(n);
-        Kernel("update", typeof(T), typeof(TRule), () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, int, int, UpdateScalars<T>, TRule>(Kernels.Update<T, TRule>))
-            (l, V<T>(p), p.Offset, V<T>(g), g.Offset, V<T>(s1), s1.Offset, V<T>(s2), s2.Offset, n, l, h, default);
+        Kernel("update", typeof(T), typeof(TRule), () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, int, int, TRule>(Kernels.Update<T, TRule>))
+            (l, V<T>(p), p.Offset, V<T>(g), g.Offset, V<T>(s1), s1.Offset, V<T>(s2), s2.Offset, n, l, rule);
     }
 }

@@ -19,7 +19,7 @@ internal sealed class ReferenceStorage<T>(Device device, DType dtype, int length
 /// special case.
 ///
 /// It is the definition the fast backends must equal: it calls the same scalar functors
-/// (<see cref="IUnaryOp"/>, <see cref="IBinaryOp"/>, <see cref="IReduceOp"/>, <see cref="IUpdateRule"/>)
+/// (<see cref="IUnaryOp"/>, <see cref="IBinaryOp"/>, <see cref="IReduceOp"/>, <see cref="IUpdateRule{T}"/>)
 /// and the same Philox recipe. Where a fast backend differs (a SIMD exp, a GEMM that sums in
 /// another order) the property tests in tests/Tensor/ReferenceTests.cs bound the difference.
 /// It is slow — a tool for reading and for checking, not for training.
@@ -342,19 +342,13 @@ public sealed class ReferenceBackend(Device device) : IBackend
     /// has a SIMD form of each rule; this is the one it must equal). s2 is written before s1, so a
     /// rule with one state can pass the same array as both.
     /// </summary>
-    public void Update<TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, UpdateArgs h) where TRule : struct, IUpdateRule
-    {
-        if (F32(p)) UpdateT<float, TRule>(p, g, s1, s2, h.F32); else UpdateT<double, TRule>(p, g, s1, s2, h.F64);
-    }
-
-    static void UpdateT<T, TRule>(NDArray pa, NDArray ga, NDArray s1a, NDArray s2a, UpdateScalars<T> h) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule
+    public void Update<T, TRule>(NDArray pa, NDArray ga, NDArray s1a, NDArray s2a, TRule rule) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
     {
         T[] p = Data<T>(pa), g = Data<T>(ga), s1 = Data<T>(s1a), s2 = Data<T>(s2a);
-        var rule = default(TRule);
         foreach (var i in Indices(pa.Shape))
         {
             T m = s1[At(s1a, i)], v = s2[At(s2a, i)];
-            p[At(pa, i)] = rule.Apply(p[At(pa, i)], g[At(ga, i)], ref m, ref v, h);
+            p[At(pa, i)] = rule.Apply(p[At(pa, i)], g[At(ga, i)], ref m, ref v);
             s2[At(s2a, i)] = v;
             s1[At(s1a, i)] = m;
         }
