@@ -46,10 +46,12 @@ public class ExamplesTests(ITestOutputHelper output)
         ["05-gan-in-one-page.cs"] = ["G's mean"],
         ["06-minimax-toy.cs"] = ["it spirals out"],
         ["07-numerical-stability.cs"] = ["loss D = Infinity", "D(G(z)) = 1 exactly", "every gradient finite: True"],
+        ["08-same-ops-every-device.cs"] = ["ok   ilgpu-cpu: each elementwise op is exactly one kernel launch", "ok   ilgpu-cpu: x · y gives cpu-ref's bits",
+            "ok   ilgpu-cpu: tanh(x) is within", "ok   ilgpu-cpu: the same sum twice gives the same bits"],
     };
 
     [Fact]
-    public void Every_lesson_is_found() => Assert.True(LessonFiles().Length >= 7, "examples/ should hold the seven numbered lessons");
+    public void Every_lesson_is_found() => Assert.True(LessonFiles().Length >= 8, "examples/ should hold the eight numbered lessons");
 
     [Theory, MemberData(nameof(Lessons))]
     public void Lesson_runs_and_its_claims_hold(string file)
