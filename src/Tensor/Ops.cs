@@ -18,8 +18,6 @@ public interface IReduceOp
 {
     T Identity<T>() where T : unmanaged, IFloatingPointIeee754<T>;
     T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T>;
-    /// <summary>The name OpenCL's work-group reductions use for this operation ("add", "max").</summary>
-    string CLName { get; }
 }
 
 public static class Op
@@ -96,12 +94,10 @@ public static class Op
     {
         public T Identity<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.Zero;
         public T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T> => acc + x;
-        public readonly string CLName => "add";
     }
     public struct Max : IReduceOp
     {
         public T Identity<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.NegativeInfinity;
         public T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T> => x > acc ? x : acc;
-        public readonly string CLName => "max";
     }
 }

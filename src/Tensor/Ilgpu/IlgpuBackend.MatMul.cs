@@ -28,7 +28,7 @@ public sealed partial class IlgpuBackend
         {
             "simple" => GemmEngine.Simple, "tiled" => GemmEngine.Tiled, "cublas" => GemmEngine.CuBlas, _ => (GemmEngine?)null,
         };
-        Gemm = forced ?? (_acc.AcceleratorType == AcceleratorType.CPU ? GemmEngine.Simple : GemmEngine.Tiled);
+        Gemm = forced ?? (GpuShaped ? GemmEngine.Tiled : GemmEngine.Simple);
         GemmNote = Gemm == GemmEngine.Simple ? "one thread per output (the CPU emulator's default: it pays for every barrier of the tiled kernel)" : "tiled shared-memory kernel";
         if (forced == null && _acc is not CudaAccelerator) return;
         if (forced is not (null or GemmEngine.CuBlas)) { GemmNote += " (SCRATCH_GEMM)"; return; }
