@@ -21,16 +21,16 @@ internal static partial class Kernels
 
     /// <summary>
     /// One group per output: each thread's strided partial, a warp tree (<see cref="WarpCombine{T, TOp}"/>)
-    /// to lane 0, one shared slot per warp, a barrier, then warp 0 combines the slots (lane l takes
-    /// slots l, l + warpSize, … in order) with the same tree, and its lane 0 writes. No atomics: the
-    /// order of every combine depends only on the group and warp sizes, never on which warp finishes
-    /// first. The group size must be a multiple of the warp size (the backend makes it so).
+    /// to lane 0, one shared slot per warp, a barrier, then thread 0 combines the slots in warp order
+    /// and writes. No atomics: the order of every combine depends only on the group and warp sizes,
+    /// never on which warp finishes first. The group size must be a multiple of the warp size (the
+    /// backend makes it so).
     /// </summary>
     public static void ReduceGroups<T, TOp>(ArrayView<T> s, Strided outer, Strided inner, int reduced, ArrayView<T> d, Strided dl, int outputs, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
     {
         var slots = SharedMemory.Allocate<T>(ReduceGroupMax);
-        int lane = Warp.LaneIdx, warp = Warp.WarpIdx, warps = Group.DimX / Warp.WarpSize;
+        int warp = Warp.WarpIdx, warps = Group.DimX / Warp.WarpSize;
         // o is the same for every thread of a group, so every thread reaches both barriers.
         for (int o = Grid.IdxX; o < outputs; o += Grid.DimX)
         {
@@ -38,14 +38,15 @@ internal static partial class Kernels
             T acc = op.Identity<T>();
             for (int r = Group.IdxX; r < reduced; r += Group.DimX) acc = op.Combine(acc, s[at + inner.At(r)]);
             acc = WarpCombine(acc, op);
-            if (lane == 0) slots[warp] = acc;
+            if (Warp.IsFirstLane) slots[warp] = acc;
             Group.Barrier();
-            if (warp == 0)   // a whole warp: its shuffles see every lane
+            if (Group.IsFirstThread)
             {
-                T total = op.Identity<T>();
-                for (int w = lane; w < warps; w += Warp.WarpSize) total = op.Combine(total, slots[w]);
-                total = WarpCombine(total, op);
-                if (lane == 0) d[dl.At(o)] = total;
+                // A handful of slots (8 for 256 threads in warps of 32): read in order, cheaper than
+                // another shuffle tree, and ILGPU's CPU accelerator pays for each shuffle with a barrier.
+                T total = slots[0];
+                for (int w = 1; w < warps; w++) total = op.Combine(total, slots[w]);
+                d[dl.At(o)] = total;
             }
             Group.Barrier();   // the slots are rewritten for the next output
         }
