@@ -355,6 +355,7 @@ public class CpuEqualsReference : ReferenceEquality
 
 // ILGPU's CPU accelerator costs about a millisecond per launch and compiles each kernel on first
 // use: fewer cases, the same properties.
+[Trait("Category", "Ilgpu")]
 [Properties(Arbitrary = [typeof(Arbitraries), typeof(ReferenceArbitraries)], MaxTest = 15)]
 public class IlgpuEqualsReference : ReferenceEquality
 {
