@@ -19,6 +19,8 @@ public sealed partial class IlgpuBackend
     CuBlas? _blas;
     /// <summary>The engine MatMul uses (see <see cref="GemmEngine"/>).</summary>
     public GemmEngine Gemm { get; private set; }
+    /// <summary>The engine's name as SCRATCH_GEMM spells it: simple, tiled or cublas.</summary>
+    public string GemmName => Gemm.ToString().ToLowerInvariant();
     /// <summary>What multiplies matrices here and why (shown by `scratch devices`).</summary>
     public string GemmNote { get; private set; } = "";
 
@@ -35,16 +37,17 @@ public sealed partial class IlgpuBackend
         if (_acc is not CudaAccelerator cuda) { Gemm = GemmEngine.Tiled; GemmNote = "tiled shared-memory kernel (cuBLAS is CUDA-only)"; return; }
         try
         {
+            CuBlasLibrary.Install();
             _blas = new CuBlas(cuda);
             // cuBLAS calls must queue behind the kernels that produce their inputs: same stream.
             _blas.Stream = (CudaStream)cuda.DefaultStream;
             Gemm = GemmEngine.CuBlas;
-            GemmNote = "cuBLAS for single and weight-shared products, tiled kernel for the rest";
+            GemmNote = $"cuBLAS ({CuBlasLibrary.Loaded ?? "loaded"}) for single and weight-shared products, tiled kernel for the rest";
         }
         catch (Exception e) when (e is DllNotFoundException or CuBlasException or EntryPointNotFoundException or TypeInitializationException)
         {
             Gemm = GemmEngine.Tiled;
-            GemmNote = $"tiled shared-memory kernel (cuBLAS unavailable: {e.Message.Split('\n')[0]})";
+            GemmNote = $"tiled shared-memory kernel (cuBLAS unavailable: {CuBlasLibrary.WhyNot(e)})";
         }
     }
 
