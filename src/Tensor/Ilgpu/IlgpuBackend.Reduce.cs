@@ -4,7 +4,7 @@ using ILGPU.Runtime;
 
 namespace Scratch.Tensors.Ilgpu;
 
-// Reductions, argmax, and the convolution and pooling primitives.
+// Reductions and argmax (convolution and pooling: IlgpuBackend.Conv.cs).
 public sealed partial class IlgpuBackend
 {
     /// <summary>Reductions at least this long get a thread group each; shorter ones a thread each.</summary>
@@ -52,48 +52,4 @@ public sealed partial class IlgpuBackend
         Kernel("argmax", typeof(T), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, int, int, ArrayView<T>, Strided, int, int>(Kernels.ArgMax))
             (l, V<T>(s), Strided.Of(d.Shape, s.Strides, s.Offset), s.Shape[axis], s.Strides[axis], V<T>(d), Strided.Of(d), n, l);
     }
-
-    // ---------------- convolution and pooling ----------------
-
-    public void Im2Col(NDArray x, NDArray cols, ConvGeometry g)
-    {
-        var args = ConvArgs.Of(g, x.Shape[0], x.Offset, cols.Offset);
-        int n = cols.Numel, l = Threads(n);
-        if (F32(x)) Kernel("im2col", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(Kernels.Im2Col))(l, V<float>(x), V<float>(cols), args, n, l);
-        else Kernel("im2col", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ConvArgs, int, int>(Kernels.Im2Col))(l, V<double>(x), V<double>(cols), args, n, l);
-    }
-
-    public void Col2Im(NDArray cols, NDArray x, ConvGeometry g)
-    {
-        var args = ConvArgs.Of(g, x.Shape[0], x.Offset, cols.Offset);
-        int n = x.Numel, l = Threads(n);
-        if (F32(x)) Kernel("col2im", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(Kernels.Col2Im))(l, V<float>(cols), V<float>(x), args, n, l);
-        else Kernel("col2im", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ConvArgs, int, int>(Kernels.Col2Im))(l, V<double>(cols), V<double>(x), args, n, l);
-    }
-
-    // b is the (contiguous) indices array, addressed from its offset.
-    void PoolKernel(string name, NDArray a, NDArray b, NDArray c, ConvGeometry g, int aOffset, int cOffset, int total)
-    {
-        var args = ConvArgs.Of(g, 0, aOffset, cOffset, b.Offset);
-        int l = Threads(total);
-        if (F32(a)) Kernel(name, typeof(float), null, () => LoadPool<float>(name))(l, V<float>(a), V<float>(b), V<float>(c), args, total, l);
-        else Kernel(name, typeof(double), null, () => LoadPool<double>(name))(l, V<double>(a), V<double>(b), V<double>(c), args, total, l);
-    }
-
-    Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int> LoadPool<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
-    {
-        "maxpool" => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int>(Kernels.MaxPool),
-        "pool_gather" => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int>(Kernels.PoolGather),
-        _ => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int>(Kernels.PoolScatter),
-    };
-
-    // Pool kernels address x and values through ConvArgs offsets (Xo, Co) and the indices through Io.
-    public void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g) =>
-        PoolKernel("maxpool", x, values, indices, g, x.Offset, values.Offset, values.Numel);
-
-    public void PoolGather(NDArray x, NDArray indices, NDArray dst, ConvGeometry g) =>
-        PoolKernel("pool_gather", x, indices, dst, g, x.Offset, dst.Offset, dst.Numel);
-
-    public void PoolScatter(NDArray src, NDArray indices, NDArray dx, ConvGeometry g) =>
-        PoolKernel("pool_scatter", src, indices, dx, g, dx.Offset, src.Offset, dx.Numel);
 }
