@@ -97,7 +97,7 @@ public class DeviceProbeTests(ITestOutputHelper output)
         // The names asked for are ILGPU.Algorithms' own: its generated imports name versions 10 to 12 and no 13.
         var asked = typeof(ILGPU.Runtime.Cuda.CuBlas).Assembly.GetTypes()
             .Select(t => t.GetField("LibName")?.GetRawConstantValue() as string).OfType<string>()
-            .Where(n => n.StartsWith("libcublas")).Order().ToArray();
+            .Where(n => n.StartsWith("libcublas.so")).Order().ToArray();
         Assert.Equal(["libcublas.so.10", "libcublas.so.11", "libcublas.so.12"], asked);
     }
 }

@@ -33,6 +33,8 @@ public abstract class GroupKernelTests
             var x = NDArray.From(rows, [3, n], dt, Device);
             double total = n * (n + 1.0) / 2;
             Assert.Equal([total, 2 * total, total], x.Sum([1]).ToDoubles());
+            foreach (bool shuffle in new[] { true, false })   // both group combines, whichever the device takes
+                Assert.Equal([total, 2 * total, total], Reduce<Op.Sum>(x, shuffle));
             Assert.Equal([total], x.Slice(0, 0, 1).Sum([1]).ToDoubles());
             Assert.Equal([total + 2 * total + total], x.Sum([0, 1]).ToDoubles());
         }
@@ -47,6 +49,15 @@ public abstract class GroupKernelTests
         var negative = perm.Select(v => -v).ToArray();   // the maximum is -1: the identity (-∞) must not win
         var x = NDArray.From(perm.Concat(negative).ToArray(), [2, n], DType.Float32, Device);
         Assert.Equal([(double)n, -1.0], x.Max([1]).ToDoubles());
+        Assert.Equal([(double)n, -1.0], Reduce<Op.Max>(x, shuffle: !Backend.ReduceByShuffle));   // the other combine
+    }
+
+    // Reduces the rows of x with the group combine chosen: through warp shuffles or shared memory alone.
+    double[] Reduce<TOp>(NDArray x, bool shuffle) where TOp : struct, IReduceOp
+    {
+        var d = NDArray.Empty([x.Shape[0], 1], x.DType, Device);
+        Backend.ReduceBy<TOp>(shuffle, x, d);
+        return d.ToDoubles();
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Numerics;
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.OpenCL;
 
 namespace Scratch.Tensors.Ilgpu;
 
@@ -10,13 +11,24 @@ public sealed partial class IlgpuBackend
     /// <summary>Reductions at least this long get a thread group each; shorter ones a thread each.</summary>
     public const int GroupReduceMin = 128;
 
-    public void Reduce<TOp>(NDArray src, NDArray dst) where TOp : struct, IReduceOp
+    /// <summary>
+    /// Whether group reductions combine through warp shuffles (<see cref="Kernels.ReduceGroups{T, TOp}"/>)
+    /// or through shared memory alone (<see cref="Kernels.ReduceGroupsShared{T, TOp}"/>): ILGPU 1.5.3
+    /// writes shuffles for CUDA, its CPU accelerator and Intel's OpenCL, and fails to compile them for
+    /// any other OpenCL vendor (pocl, AMD, NVIDIA's OpenCL).
+    /// </summary>
+    public bool ReduceByShuffle => _acc is not CLAccelerator cl || cl.Vendor == CLDeviceVendor.Intel;
+
+    public void Reduce<TOp>(NDArray src, NDArray dst) where TOp : struct, IReduceOp => ReduceBy<TOp>(ReduceByShuffle, src, dst);
+
+    /// <summary>A reduction with the group combine chosen (tests run both on one accelerator).</summary>
+    internal void ReduceBy<TOp>(bool shuffle, NDArray src, NDArray dst) where TOp : struct, IReduceOp
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) ReduceT<float, TOp>(src, dst); else ReduceT<double, TOp>(src, dst);
+        if (F32(dst)) ReduceT<float, TOp>(src, dst, shuffle); else ReduceT<double, TOp>(src, dst, shuffle);
     }
 
-    void ReduceT<T, TOp>(NDArray s, NDArray d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
+    void ReduceT<T, TOp>(NDArray s, NDArray d, bool shuffle) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
     {
         // outer: the output positions inside src (every reduced axis pinned at 0), collapsed with dst's own layout.
         var outerPlan = Collapse.Of(d.Shape, new[] { s.Strides, d.Strides });
@@ -29,8 +41,10 @@ public sealed partial class IlgpuBackend
         {
             Launches++;
             var cfg = new KernelConfig(Math.Min(outputs, _maxGroups), _groupSize);
-            Kernel("reduce_groups", typeof(T), typeof(TOp), () => _acc.LoadStreamKernel<ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, TOp>(Kernels.ReduceGroups<T, TOp>))
-                (cfg, V<T>(s), outer, inner, reduced, V<T>(d), dl, outputs, default);
+            var kernel = shuffle
+                ? Kernel("reduce_groups", typeof(T), typeof(TOp), () => _acc.LoadStreamKernel<ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, TOp>(Kernels.ReduceGroups<T, TOp>))
+                : Kernel("reduce_groups_shared", typeof(T), typeof(TOp), () => _acc.LoadStreamKernel<ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, TOp>(Kernels.ReduceGroupsShared<T, TOp>));
+            kernel(cfg, V<T>(s), outer, inner, reduced, V<T>(d), dl, outputs, default);
         }
         else
         {

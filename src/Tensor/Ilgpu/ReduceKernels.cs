@@ -24,7 +24,8 @@ internal static partial class Kernels
     /// to lane 0, one shared slot per warp, a barrier, then thread 0 combines the slots in warp order
     /// and writes. No atomics: the order of every combine depends only on the group and warp sizes,
     /// never on which warp finishes first. The group size must be a multiple of the warp size (the
-    /// backend makes it so).
+    /// backend makes it so). For CUDA, the CPU accelerator and Intel's OpenCL: ILGPU 1.5.3 writes warp
+    /// shuffles for no other OpenCL vendor, which take <see cref="ReduceGroupsShared{T, TOp}"/>.
     /// </summary>
     public static void ReduceGroups<T, TOp>(ArrayView<T> s, Strided outer, Strided inner, int reduced, ArrayView<T> d, Strided dl, int outputs, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
@@ -34,10 +35,7 @@ internal static partial class Kernels
         // o is the same for every thread of a group, so every thread reaches both barriers.
         for (int o = Grid.IdxX; o < outputs; o += Grid.DimX)
         {
-            int at = outer.At(o);
-            T acc = op.Identity<T>();
-            for (int r = Group.IdxX; r < reduced; r += Group.DimX) acc = op.Combine(acc, s[at + inner.At(r)]);
-            acc = WarpCombine(acc, op);
+            T acc = WarpCombine(Partial(s, outer.At(o), inner, reduced, op), op);
             if (Warp.IsFirstLane) slots[warp] = acc;
             Group.Barrier();
             if (Group.IsFirstThread)
@@ -50,6 +48,42 @@ internal static partial class Kernels
             }
             Group.Barrier();   // the slots are rewritten for the next output
         }
+    }
+
+    /// <summary>
+    /// The same reduction without warp operations: each thread's strided partial in its own shared
+    /// slot, then a tree through shared memory — the upper half of the live slots folds onto the lower
+    /// half (rounded up, so any group size works), one barrier per level: log₂ 256 = 8 barriers. As
+    /// fixed an order as <see cref="ReduceGroups{T, TOp}"/>, a different one.
+    /// </summary>
+    public static void ReduceGroupsShared<T, TOp>(ArrayView<T> s, Strided outer, Strided inner, int reduced, ArrayView<T> d, Strided dl, int outputs, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
+    {
+        var slots = SharedMemory.Allocate<T>(ReduceGroupMax);
+        int t = Group.IdxX;
+        for (int o = Grid.IdxX; o < outputs; o += Grid.DimX)
+        {
+            slots[t] = Partial(s, outer.At(o), inner, reduced, op);
+            Group.Barrier();
+            for (int live = Group.DimX; live > 1;)   // live is the same for every thread: uniform barriers
+            {
+                int half = (live + 1) / 2;
+                if (t < live - half) slots[t] = op.Combine(slots[t], slots[t + half]);
+                Group.Barrier();
+                live = half;
+            }
+            if (t == 0) d[dl.At(o)] = slots[0];
+            Group.Barrier();
+        }
+    }
+
+    // This thread's share of one output: elements Group.IdxX, + Group.DimX, … in order.
+    static T Partial<T, TOp>(ArrayView<T> s, int at, Strided inner, int reduced, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
+    {
+        T acc = op.Identity<T>();
+        for (int r = Group.IdxX; r < reduced; r += Group.DimX) acc = op.Combine(acc, s[at + inner.At(r)]);
+        return acc;
     }
 
     /// <summary>
