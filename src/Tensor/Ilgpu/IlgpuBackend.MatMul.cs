@@ -31,10 +31,10 @@ public sealed partial class IlgpuBackend
             "simple" => GemmEngine.Simple, "tiled" => GemmEngine.Tiled, "cublas" => GemmEngine.CuBlas, _ => (GemmEngine?)null,
         };
         Gemm = forced ?? (GpuShaped ? GemmEngine.Tiled : GemmEngine.Simple);
-        GemmNote = Gemm == GemmEngine.Simple ? "one thread per output (the CPU emulator's default: it pays for every barrier of the tiled kernel)" : "tiled shared-memory kernel";
+        GemmNote = Gemm == GemmEngine.Simple ? "one thread per output (the CPU emulator's default: it pays for every barrier of the tiled kernel)" : "64×64 shared-memory tiles, 256 threads a group";
         if (forced == null && _acc is not CudaAccelerator) return;
         if (forced is not (null or GemmEngine.CuBlas)) { GemmNote += " (SCRATCH_GEMM)"; return; }
-        if (_acc is not CudaAccelerator cuda) { Gemm = GemmEngine.Tiled; GemmNote = "tiled shared-memory kernel (cuBLAS is CUDA-only)"; return; }
+        if (_acc is not CudaAccelerator cuda) { Gemm = GemmEngine.Tiled; GemmNote = "64×64 shared-memory tiles (cuBLAS is CUDA-only)"; return; }
         try
         {
             CuBlasLibrary.Install();
@@ -42,12 +42,12 @@ public sealed partial class IlgpuBackend
             // cuBLAS calls must queue behind the kernels that produce their inputs: same stream.
             _blas.Stream = (CudaStream)cuda.DefaultStream;
             Gemm = GemmEngine.CuBlas;
-            GemmNote = $"cuBLAS ({CuBlasLibrary.Loaded ?? "loaded"}) for single and weight-shared products, tiled kernel for the rest";
+            GemmNote = $"{CuBlasLibrary.Loaded ?? "cuBLAS"} for single and weight-shared products, the tiled kernel for the rest";
         }
         catch (Exception e) when (e is DllNotFoundException or CuBlasException or EntryPointNotFoundException or TypeInitializationException)
         {
             Gemm = GemmEngine.Tiled;
-            GemmNote = $"tiled shared-memory kernel (cuBLAS unavailable: {CuBlasLibrary.WhyNot(e)})";
+            GemmNote = $"64×64 shared-memory tiles (cuBLAS unavailable: {CuBlasLibrary.WhyNot(e)})";
         }
     }
 
