@@ -139,8 +139,8 @@ public sealed class Device
             {
                 acc = create(found, _context.Value);
                 var made = acc;
-                // Only the GPU-shaped emulator is told to launch like a GPU; a real GPU always does.
                 var name = found is CPUDevice ? $"ILGPU's CPU accelerator, warps of {found.WarpSize}, up to {found.MaxNumThreadsPerGroup} threads a group" : found.Name;
+                // Only the GPU-shaped emulator is told to launch like a GPU; a real GPU always does.
                 var device = new Device(kind, spec, name, d => new IlgpuBackend(d, made, gpuShaped: type != AcceleratorType.CPU || only == GpuShape))
                 {
                     IsGpu = found is ILGPU.Runtime.Cuda.CudaDevice || found is CLDevice { DeviceType: CLDeviceType.CL_DEVICE_TYPE_GPU },
