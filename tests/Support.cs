@@ -5,16 +5,35 @@ using Xunit;
 
 namespace Scratch.Tests;
 
-/// <summary>The devices tests compare: the CPU backend, the ILGPU kernels on ILGPU's CPU accelerator, and the reference backend.</summary>
+/// <summary>The devices tests compare: the CPU backend, the ILGPU kernels on an ILGPU device, and the reference backend.</summary>
 public static class Devices
 {
     public static Device Cpu => Device.Cpu;
+    /// <summary>The ILGPU devices SCRATCH_TEST_ILGPU may name.</summary>
+    public static readonly string[] IlgpuChoices = ["ilgpu-cpu", "ilgpu-cpu-nvidia", "opencl", "cuda"];
     /// <summary>
-    /// The ILGPU device every ILGPU-vs-reference property and model-step test runs on:
-    /// SCRATCH_TEST_ILGPU (ilgpu-cpu, opencl, cuda, …), default ilgpu-cpu, so the same suite runs on a real GPU.
+    /// The ILGPU device every ILGPU-vs-reference property and model-step test runs on (each carries
+    /// [Trait("Category", "Ilgpu")], so `--filter Category=Ilgpu` selects exactly them):
+    /// SCRATCH_TEST_ILGPU = ilgpu-cpu (default) | ilgpu-cpu-nvidia | opencl | cuda. A device named there
+    /// that is not available fails every such test with one line saying why, never a quiet fallback.
     /// </summary>
-    public static Device Ilgpu => Device.Get(IlgpuName);
-    public static string IlgpuName => Environment.GetEnvironmentVariable("SCRATCH_TEST_ILGPU") is { Length: > 0 } s ? s : "ilgpu-cpu";
+    public static Device Ilgpu
+    {
+        get
+        {
+            var name = IlgpuName;
+            if (!IlgpuChoices.Contains(name))
+                throw new InvalidOperationException($"SCRATCH_TEST_ILGPU={name} is not an ILGPU device (choose one of {string.Join(", ", IlgpuChoices)})");
+            return Device.TryGet(name, out var d, out var why) ? d! : throw new InvalidOperationException($"SCRATCH_TEST_ILGPU={name}: that device is not available here: {why}");
+        }
+    }
+    public static string IlgpuName => Environment.GetEnvironmentVariable("SCRATCH_TEST_ILGPU") is { Length: > 0 } s ? s.Trim().ToLowerInvariant() : "ilgpu-cpu";
+    /// <summary>
+    /// Whether <see cref="Ilgpu"/> computes exp/log/cos/tanh with .NET's own functions (ILGPU's CPU
+    /// accelerator runs the kernels as .NET code) rather than a device's (CUDA's approximations,
+    /// an OpenCL compiler's libm: a few ulps apart).
+    /// </summary>
+    public static bool IlgpuMathIsDotNet => IlgpuName.StartsWith("ilgpu-cpu");
     /// <summary>The reference backend: plain scalar loops, the definition the other two must equal.</summary>
     public static Device Reference => Device.Reference;
 }
@@ -66,6 +85,16 @@ public static class Check
     }
 
     public static double Tol(DType d) => d == DType.Float32 ? 1e-5 : 1e-12;
+
+    /// <summary>
+    /// (relative, absolute) tolerance for a value that went once through device log and cos, such as
+    /// a Box–Muller normal draw r·cos θ with r ≤ 6: none where the device uses .NET's functions; else
+    /// about 8 ulps relative (float32 ulp 2^-23 ≈ 1.2e-7, float64 2^-52 ≈ 2.2e-16), and absolute for
+    /// draws near a zero of cos, where CUDA's cos.approx.f32 has absolute error 2^-20.9 ≈ 5e-7 (×6).
+    /// pocl's float32 log/cos put draws up to 2.2e-7 relative off .NET's.
+    /// </summary>
+    public static (double Rel, double Abs) DeviceMath(DType d) =>
+        Devices.IlgpuMathIsDotNet ? (0, 0) : d == DType.Float32 ? (1e-6, 4e-6) : (2e-15, 1e-14);
 }
 
 /// <summary>

@@ -15,16 +15,25 @@ namespace Scratch.Tensors;
 public static class DeviceProbe
 {
     /// <summary>Why there is no device of this kind at all (nothing listed by ILGPU).</summary>
-    public static string WhyNone(AcceleratorType type) => type switch
+    public static string WhyNone(AcceleratorType type) => WhyNone(type, CanLoad);
+
+    /// <summary>
+    /// The reason, given which libraries load. ILGPU binds the driver libraries by their unversioned
+    /// names ("cuda", "OpenCL": libcuda.so, libOpenCL.so), which only development packages install;
+    /// a machine with just the runtime (libcuda.so.1, libOpenCL.so.1) lists no device at all.
+    /// </summary>
+    public static string WhyNone(AcceleratorType type, Func<string, bool> canLoad) => type switch
     {
-        AcceleratorType.Cuda => CanLoad("libcuda.so")
+        AcceleratorType.Cuda => canLoad("libcuda.so")
             ? "the CUDA driver is loaded but reports no GPU"
-            : CanLoad("libcuda.so.1")
-                ? "the NVIDIA driver is installed (libcuda.so.1) but ILGPU loads the unversioned libcuda.so: link it (ln -s libcuda.so.1 libcuda.so in the driver's library folder) or install the driver's development package"
+            : canLoad("libcuda.so.1")
+                ? "the NVIDIA driver is installed (libcuda.so.1) but ILGPU loads the unversioned libcuda.so: link it (ln -s libcuda.so.1 libcuda.so in the driver's library folder) or install the toolkit's cuda-driver-dev package"
                 : "no NVIDIA driver (libcuda.so not found)",
-        AcceleratorType.OpenCL => CanLoad("libOpenCL.so.1") || CanLoad("libOpenCL.so")
+        AcceleratorType.OpenCL => canLoad("libOpenCL.so")
             ? "the OpenCL loader found no platform with a device (no ICD installed, e.g. pocl-opencl-icd or a GPU vendor's)"
-            : "no OpenCL runtime (libOpenCL.so.1 not found: install ocl-icd-libopencl1 and a vendor ICD)",
+            : canLoad("libOpenCL.so.1")
+                ? "the OpenCL loader is installed (libOpenCL.so.1) but ILGPU loads the unversioned libOpenCL.so: install ocl-icd-opencl-dev (or ln -s libOpenCL.so.1 libOpenCL.so in its folder)"
+                : "no OpenCL runtime (libOpenCL.so not found: install ocl-icd-libopencl1 and ocl-icd-opencl-dev, and a vendor ICD such as pocl-opencl-icd)",
         _ => "ILGPU lists no such device",
     };
 

@@ -41,9 +41,6 @@ public interface IReduceOp
 {
     T Identity<T>() where T : unmanaged, IFloatingPointIeee754<T>;
     T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T>;
-    /// <summary>The name OpenCL's work-group reductions use for this operation ("add", "max").</summary>
-    string CLName { get; }
-
     /// <summary>The whole dense row combined at SIMD width; false where the op has no such form.</summary>
     static virtual bool ReduceRow<T>(ReadOnlySpan<T> x, out T result) where T : unmanaged, IFloatingPointIeee754<T> { result = default; return false; }
     /// <summary>acc[i] = Combine(acc[i], x[i]) over a dense row at SIMD width; false where the op has no such form.</summary>
@@ -277,7 +274,6 @@ public static class Op
     {
         public T Identity<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.Zero;
         public T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T> => acc + x;
-        public readonly string CLName => "add";
         public static bool ReduceRow<T>(ReadOnlySpan<T> x, out T result) where T : unmanaged, IFloatingPointIeee754<T> { result = TensorPrimitives.Sum(x); return true; }
         public static bool AccumulateRow<T>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Add(acc, x, acc); return true; }
     }
@@ -285,7 +281,6 @@ public static class Op
     {
         public T Identity<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.NegativeInfinity;
         public T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T> => x > acc ? x : acc;
-        public readonly string CLName => "max";
         /// <summary>TensorPrimitives.Max has no identity for an empty row; Combine's fold gives −∞ there.</summary>
         public static bool ReduceRow<T>(ReadOnlySpan<T> x, out T result) where T : unmanaged, IFloatingPointIeee754<T>
         {

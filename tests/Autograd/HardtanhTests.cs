@@ -56,7 +56,7 @@ public class HardtanhTests
         Assert.True(r.Ok, r.ToString());
     }
 
-    [Theory, InlineData(DType.Float32), InlineData(DType.Float64)]
+    [Theory, Trait("Category", "Ilgpu"), InlineData(DType.Float32), InlineData(DType.Float64)]
     public void Cpu_and_ilgpu_agree_forward_and_backward_on_a_strided_view(DType dt)
     {
         (double[] Y, double[] Dx) Run(Device d)
@@ -78,7 +78,7 @@ public class HardtanhTests
     /// The property test: on random shapes, dtypes and layouts (contiguous, transposed, strided — the
     /// generators every backend-equality property uses), the ILGPU kernels give exactly the CPU's values.
     /// </summary>
-    [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 25)]
+    [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 25), Trait("Category", "Ilgpu")]
     public void Cpu_and_ilgpu_agree_on_random_arrays(ArrayCase c)
     {
         var cpu = c.Make(Devices.Cpu, -3, 3); var gpu = c.Make(Devices.Ilgpu, -3, 3);

@@ -105,13 +105,13 @@ public class CliTests
         OneLineFailure(Run("train", "--resume", parts, "--lr", "0.1"), "cannot be changed when resuming");
     }
 
-    [Fact]
+    [Fact, Trait("Category", "Ilgpu")]
     public void On_an_ilgpu_device_losses_are_read_every_tenth_iteration_and_before_stopping()
     {
         // Each read makes the host wait for the device, so a GPU run logs every 10th iteration (and the
         // last one before a stop); the emulator is an ILGPU device, so it shows the same behaviour.
         var run = Path.Combine(Tmp(), "gpu-log");
-        var r = Run("train", "--model", "vanilla", "--batch-size", "16", "--device", "ilgpu-cpu", "--out", run, "--sample-every", "0", "--stop-after", "23");
+        var r = Run("train", "--model", "vanilla", "--batch-size", "16", "--device", Devices.IlgpuName, "--out", run, "--sample-every", "0", "--stop-after", "23");
         Assert.True(r.Code == 0, r.Err);
         var iterations = File.ReadAllLines(Path.Combine(run, "metrics.csv")).Skip(1).Select(l => l.Split(',')[0]);
         Assert.Equal(["10", "20", "23"], iterations);
@@ -171,7 +171,7 @@ public class CliTests
     {
         var r = Run("devices");
         Assert.Equal(0, r.Code);
-        foreach (var d in new[] { "cpu", "cuda", "opencl", "ilgpu-cpu" }) Assert.Contains(d, r.Out);
+        foreach (var d in new[] { "cpu", "cuda", "opencl", "ilgpu-cpu", "ilgpu-cpu-nvidia" }) Assert.Contains(d, r.Out);
         Assert.Contains("auto", r.Out);
     }
 }

@@ -56,7 +56,7 @@ public class HelpTests
         Assert.Contains("<nonsaturating|minimax|lsgan|wgan|wgan-gp>", train["--loss"]);
         Assert.Contains("<uniform|normal>", train["--noise"]);
         Assert.Contains("<adam|rmsprop>", train["--optimizer"]);
-        Assert.Contains("<auto|cpu|cpu-ref|cuda|opencl|ilgpu-cpu>", train["--device"]);
+        Assert.Contains("<auto|cpu|cpu-ref|cuda|opencl|ilgpu-cpu|ilgpu-cpu-nvidia>", train["--device"]);
         Assert.Contains("5 for wgan, wgan-gp", train["--n-critic"]);   // per-model defaults
         Assert.Contains("[default: 10]", HelpOptions(["bench"])["--iters"]);
         Assert.Contains("<h100,a100,rtx4090,t4|all>", HelpOptions(["bench"])["--estimate"]);

@@ -10,6 +10,7 @@ namespace Scratch.Tests.Tensor;
 /// backend on the same random inputs — including broadcast and non-contiguous views — must agree:
 /// float32 within 1e-5 relative, float64 within 1e-12.
 /// </summary>
+[Trait("Category", "Ilgpu")]
 [Properties(Arbitrary = [typeof(Arbitraries)], MaxTest = 25)]
 public class BackendEqualityTests
 {

@@ -1,5 +1,6 @@
 using ILGPU.Runtime;
 using Scratch.Tensors;
+using Scratch.Tensors.Ilgpu;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -69,5 +70,34 @@ public class DeviceProbeTests(ITestOutputHelper output)
             Assert.NotEqual(DeviceKind.OpenCL, Scratch.Tensors.Device.Get("auto").Kind);
         }
         else DeviceProbe.Smoke(d!);   // a usable OpenCL device must then really compute
+    }
+
+    [Fact]
+    public void Without_the_unversioned_libraries_the_reason_names_them_and_the_fix()
+    {
+        // Only the runtime packages: libOpenCL.so.1 and libcuda.so.1 load, the unversioned names do not.
+        static bool RuntimeOnly(string lib) => lib.EndsWith(".so.1");
+        var cl = DeviceProbe.WhyNone(AcceleratorType.OpenCL, RuntimeOnly);
+        Assert.Contains("libOpenCL.so", cl);
+        Assert.Contains("ocl-icd-opencl-dev", cl);
+        Assert.DoesNotContain("ICD installed", cl);   // not blamed on a missing ICD
+        var cuda = DeviceProbe.WhyNone(AcceleratorType.Cuda, RuntimeOnly);
+        Assert.Contains("ln -s libcuda.so.1 libcuda.so", cuda);
+        Assert.Contains("no platform", DeviceProbe.WhyNone(AcceleratorType.OpenCL, _ => true));
+        Assert.Contains("not found", DeviceProbe.WhyNone(AcceleratorType.OpenCL, _ => false));
+    }
+
+    [Fact]
+    public void CuBlas_13_is_tried_before_each_version_ilgpu_algorithms_asks_for()
+    {
+        Assert.Equal(["libcublas.so.13", "libcublas.so.12"], CuBlasLibrary.Candidates("libcublas.so.12", windows: false));
+        Assert.Equal(["libcublas.so.13", "libcublas.so.10"], CuBlasLibrary.Candidates("libcublas.so.10", windows: false));
+        Assert.Equal(["cublas64_13.dll", "cublas64_11.dll"], CuBlasLibrary.Candidates("cublas64_11.dll", windows: true));
+        Assert.Empty(CuBlasLibrary.Candidates("libcuda.so", windows: false));   // other libraries: the runtime's own search
+        // The names asked for are ILGPU.Algorithms' own: its generated imports name versions 10 to 12 and no 13.
+        var asked = typeof(ILGPU.Runtime.Cuda.CuBlas).Assembly.GetTypes()
+            .Select(t => t.GetField("LibName")?.GetRawConstantValue() as string).OfType<string>()
+            .Where(n => n.StartsWith("libcublas.so")).Order().ToArray();
+        Assert.Equal(["libcublas.so.10", "libcublas.so.11", "libcublas.so.12"], asked);
     }
 }

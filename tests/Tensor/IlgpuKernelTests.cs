@@ -10,6 +10,7 @@ namespace Scratch.Tests.Tensor;
 /// memory, barriers and warp shuffles): the tiled GEMM on shapes that cut through its 64×64×16 tiles,
 /// and the group-parallel reductions on reductions long enough to take that path.
 /// </summary>
+[Trait("Category", "Ilgpu")]
 [Collection("serial")]   // counts launches on the shared ILGPU device
 public class IlgpuKernelTests
 {

@@ -8,6 +8,7 @@ namespace Scratch.Tests.Tensor;
 /// are queued without waiting (IlgpuBackend.Upload.cs). More uploads than the ring has buffers, each
 /// from one reused host array, must all arrive intact.
 /// </summary>
+[Trait("Category", "Ilgpu")]
 public class IlgpuUploadTests
 {
     [Fact]

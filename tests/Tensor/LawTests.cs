@@ -164,7 +164,7 @@ public class LawTests
         Assert.Equal("tensor([[1.5000, -2.0000],\n        [3.0000, 4.0000]], shape=[2,2], dtype=float32, device=cpu)", s);
     }
 
-    [Fact]
+    [Fact, Trait("Category", "Ilgpu")]
     public void Max_pool_picks_the_first_maximum_in_scan_order_on_both_backends()
     {
         // Four 2×2 windows side by side: all equal, a tie on top, a tie on the diagonal, a tie at the bottom.

@@ -5,7 +5,9 @@ namespace Scratch.Tests.Tensor;
 
 public class RandomTests
 {
-    [Theory]
+    // Uniform and Bernoulli are integer hashing and one multiply: exact on every device. Normal goes
+    // through log and cos (Box–Muller): exact where the device uses .NET's math, ulps apart elsewhere.
+    [Theory, Trait("Category", "Ilgpu")]
     [InlineData(RandomKind.Uniform)]
     [InlineData(RandomKind.Normal)]
     [InlineData(RandomKind.Bernoulli)]
@@ -18,7 +20,10 @@ public class RandomTests
             _ => NDArray.Bernoulli([5, 7], 0.3, t, d, new RandomStream(42)),
         };
         foreach (var t in new[] { DType.Float32, DType.Float64 })
-            Check.Close(Draw(Devices.Cpu, t), Draw(Devices.Ilgpu, t), 0, 0, kind.ToString());
+        {
+            var (rel, abs) = kind == RandomKind.Normal ? Check.DeviceMath(t) : (0, 0);
+            Check.Close(Draw(Devices.Cpu, t), Draw(Devices.Ilgpu, t), rel, abs, kind.ToString());
+        }
         Assert.NotEqual(NDArray.Uniform([8], g: new RandomStream(1)).ToDoubles(), NDArray.Uniform([8], g: new RandomStream(2)).ToDoubles());
     }
 

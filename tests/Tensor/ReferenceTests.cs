@@ -14,7 +14,7 @@ namespace Scratch.Tests.Tensor;
 /// strided views (permuted, sliced), broadcast views (stride 0) and strided destinations. Whole
 /// storages are compared, so a write outside a destination view is caught too. Ops and update rules
 /// are found by reflection: a new functor is tested without touching this file.
-/// Two subclasses run the same properties: fast CPU == reference, ILGPU (on its CPU emulator) == reference.
+/// Two subclasses run the same properties: fast CPU == reference, ILGPU (on the SCRATCH_TEST_ILGPU device) == reference.
 /// </summary>
 public abstract class ReferenceEquality
 {
@@ -361,6 +361,7 @@ public class CpuEqualsReference : ReferenceEquality
 
 // ILGPU's CPU accelerator costs about a millisecond per launch and compiles each kernel on first
 // use: fewer cases, the same properties.
+[Trait("Category", "Ilgpu")]
 [Properties(Arbitrary = [typeof(Arbitraries), typeof(ReferenceArbitraries)], MaxTest = 15)]
 public class IlgpuEqualsReference : ReferenceEquality
 {

@@ -8,7 +8,7 @@ public static class DevicesCommand
 {
     public static Command Define()
     {
-        var command = new Command("devices", "list backends and devices, and why any is unavailable (auto | cpu | cpu-ref | cuda | opencl | ilgpu-cpu)");
+        var command = new Command("devices", "list backends and devices, and why any is unavailable (auto | cpu | cpu-ref | cuda | opencl | ilgpu-cpu | ilgpu-cpu-nvidia)");
         command.SetAction(_ => Run());
         return command;
     }
@@ -18,7 +18,7 @@ public static class DevicesCommand
         var rows = new List<(string Spec, bool Ok, string Detail)>();
         foreach (var (spec, ok, detail) in Device.Survey())
         {
-            var note = ok && spec != "cpu" && Device.TryGet(spec, out var d, out _) && d!.Backend.Innermost() is Tensors.Ilgpu.IlgpuBackend ib ? ib.GemmNote : null;
+            var note = ok && spec != "cpu" && Device.TryGet(spec, out var d, out _) && d!.Backend.Innermost() is Tensors.Ilgpu.IlgpuBackend ib ? $"{ib.GemmName} — {ib.GemmNote}" : null;
             rows.Add((spec, ok, note == null ? detail : $"{detail}\nmatmul: {note}"));
         }
         var auto = Device.Get("auto").ToString();
@@ -29,10 +29,10 @@ public static class DevicesCommand
             foreach (var (spec, ok, detail) in rows)
             {
                 var lines = detail.Split('\n');
-                Console.WriteLine($"{spec,-10} {(ok ? "available  " : "unavailable")}  {lines[0]}");
-                foreach (var more in lines.Skip(1)) Console.WriteLine($"{"",-10} {"",-11}  {more}");
+                Console.WriteLine($"{spec,-16} {(ok ? "available  " : "unavailable")}  {lines[0]}");
+                foreach (var more in lines.Skip(1)) Console.WriteLine($"{"",-16} {"",-11}  {more}");
             }
-            Console.WriteLine($"auto       -> {auto}");
+            Console.WriteLine($"{"auto",-16} -> {auto}");
         }
         return 0;
     }

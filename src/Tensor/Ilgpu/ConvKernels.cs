@@ -45,6 +45,7 @@ internal static partial class Kernels
     }
 
     // Pools: one thread per output element (forward, gather) or per input pixel (scatter, gather form).
+    // Each takes (image-space array at Xo, window-space array at Co, window indices at Io), in that order.
     public static void MaxPool<T>(Index1D t, ArrayView<T> x, ArrayView<T> v, ArrayView<T> idx, ConvArgs g, int total, int step)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -65,7 +66,7 @@ internal static partial class Kernels
         }
     }
 
-    public static void PoolGather<T>(Index1D t, ArrayView<T> x, ArrayView<T> idx, ArrayView<T> d, ConvArgs g, int total, int step)
+    public static void PoolGather<T>(Index1D t, ArrayView<T> x, ArrayView<T> d, ArrayView<T> idx, ConvArgs g, int total, int step)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int e = t; e < total; e += step)
@@ -76,7 +77,7 @@ internal static partial class Kernels
         }
     }
 
-    public static void PoolScatter<T>(Index1D t, ArrayView<T> src, ArrayView<T> idx, ArrayView<T> dx, ConvArgs g, int total, int step)
+    public static void PoolScatter<T>(Index1D t, ArrayView<T> dx, ArrayView<T> src, ArrayView<T> idx, ConvArgs g, int total, int step)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int e = t; e < total; e += step)

@@ -19,6 +19,8 @@ public sealed partial class IlgpuBackend
     CuBlas? _blas;
     /// <summary>The engine MatMul uses (see <see cref="GemmEngine"/>).</summary>
     public GemmEngine Gemm { get; private set; }
+    /// <summary>The engine's name as SCRATCH_GEMM spells it: simple, tiled or cublas.</summary>
+    public string GemmName => Gemm.ToString().ToLowerInvariant();
     /// <summary>What multiplies matrices here and why (shown by `scratch devices`).</summary>
     public string GemmNote { get; private set; } = "";
 
@@ -28,23 +30,24 @@ public sealed partial class IlgpuBackend
         {
             "simple" => GemmEngine.Simple, "tiled" => GemmEngine.Tiled, "cublas" => GemmEngine.CuBlas, _ => (GemmEngine?)null,
         };
-        Gemm = forced ?? (_acc.AcceleratorType == AcceleratorType.CPU ? GemmEngine.Simple : GemmEngine.Tiled);
-        GemmNote = Gemm == GemmEngine.Simple ? "one thread per output (the CPU emulator's default: it pays for every barrier of the tiled kernel)" : "tiled shared-memory kernel";
+        Gemm = forced ?? (GpuShaped ? GemmEngine.Tiled : GemmEngine.Simple);
+        GemmNote = Gemm == GemmEngine.Simple ? "one thread per output (the CPU emulator's default: it pays for every barrier of the tiled kernel)" : "64×64 shared-memory tiles, 256 threads a group";
         if (forced == null && _acc is not CudaAccelerator) return;
         if (forced is not (null or GemmEngine.CuBlas)) { GemmNote += " (SCRATCH_GEMM)"; return; }
-        if (_acc is not CudaAccelerator cuda) { Gemm = GemmEngine.Tiled; GemmNote = "tiled shared-memory kernel (cuBLAS is CUDA-only)"; return; }
+        if (_acc is not CudaAccelerator cuda) { Gemm = GemmEngine.Tiled; GemmNote = "64×64 shared-memory tiles (cuBLAS is CUDA-only)"; return; }
         try
         {
+            CuBlasLibrary.Install();
             _blas = new CuBlas(cuda);
             // cuBLAS calls must queue behind the kernels that produce their inputs: same stream.
             _blas.Stream = (CudaStream)cuda.DefaultStream;
             Gemm = GemmEngine.CuBlas;
-            GemmNote = "cuBLAS for single and weight-shared products, tiled kernel for the rest";
+            GemmNote = $"{CuBlasLibrary.Loaded ?? "cuBLAS"} for single and weight-shared products, the tiled kernel for the rest";
         }
         catch (Exception e) when (e is DllNotFoundException or CuBlasException or EntryPointNotFoundException or TypeInitializationException)
         {
             Gemm = GemmEngine.Tiled;
-            GemmNote = $"tiled shared-memory kernel (cuBLAS unavailable: {e.Message.Split('\n')[0]})";
+            GemmNote = $"64×64 shared-memory tiles (cuBLAS unavailable: {CuBlasLibrary.WhyNot(e)})";
         }
     }
 

@@ -38,14 +38,22 @@ public sealed partial class IlgpuBackend : IBackend
     /// <summary>Kernel launches (and cuBLAS calls) issued so far: what a GPU pays a few microseconds each for.</summary>
     public long Launches { get; private set; }
 
-    public IlgpuBackend(Device device, Accelerator accelerator)
+    /// <summary>Whether reductions take GPU-sized groups and MatMul the tiled kernel (see the constructor).</summary>
+    public bool GpuShaped { get; }
+    /// <summary>Threads in each group of a group reduction: a whole number of warps.</summary>
+    public int ReduceGroupSize => _groupSize;
+
+    public IlgpuBackend(Device device, Accelerator accelerator, bool gpuShaped)
     {
-        Device = device; _acc = accelerator;
+        Device = device; _acc = accelerator; GpuShaped = gpuShaped;
         bool cpu = accelerator.AcceleratorType == AcceleratorType.CPU;
         // A GPU wants many threads in flight; ILGPU's CPU accelerator pays per thread and per barrier,
-        // so it gets few threads and small groups (the kernels are the same).
+        // so it gets few threads and small groups (the kernels are the same) unless it is GPU-shaped,
+        // where reductions take 256-thread groups as on a GPU, to test the multi-warp paths.
         _maxThreads = cpu ? 256 : 1 << 18;
-        _groupSize = Math.Min(cpu ? accelerator.WarpSize : 256, accelerator.MaxNumThreadsPerGroup);
+        int warp = Math.Max(1, accelerator.WarpSize);
+        int group = Math.Min(gpuShaped ? Kernels.ReduceGroupMax : warp, accelerator.MaxNumThreadsPerGroup);
+        _groupSize = Math.Max(warp, group / warp * warp);   // whole warps: the reduction's shuffles need them
         _maxGroups = cpu ? 64 : 8192;
         InitMatMul();
     }
