@@ -63,13 +63,20 @@ public class BatchNorm : Module
         NDArray sq = (xc * xc).Sum(axes, keepDim: true);                                // n·σ²
         NDArray invStd = sq.Map<Op.RsqrtScaleShift>(1.0 / n, Eps);                          // 1/√(σ² + ε)
         NDArray xhat = xc * invStd;
+        xc.Storage.Release();   // a full-size temporary: the backward reads x̂, never x − μ
         using (GradMode.NoGrad())
         {
             RunningMean.Data.ZipInPlace<Op.Axpby>(sum.Reshape(-1), 1 - Momentum, Momentum / n);
             RunningVar.Data.ZipInPlace<Op.Axpby>(sq.Reshape(-1), 1 - Momentum, Momentum / Math.Max(1, n - 1));   // unbiased: n·σ²/(n−1)
         }
         NDArray? gamma = Weight?.Data.Reshape(bshape);
-        var y = gamma == null ? xhat : xhat * gamma + Bias!.Data.Reshape(bshape);
+        NDArray y = xhat;
+        if (gamma != null)
+        {
+            var scaled = xhat * gamma;
+            y = scaled + Bias!.Data.Reshape(bshape);
+            scaled.Storage.Release();
+        }
         Tensor[] inputs = Weight == null ? [x] : [x, Weight, Bias!];
         return Tensor.Function("batch_norm", y, inputs, g =>
         {

@@ -12,18 +12,25 @@ public abstract class Storage
     public int Length { get; }
     public Device Device { get; }
     public bool IsReleased { get; private set; }
+    public long Bytes => (long)Length * DType.Size();
+    readonly MemoryStats _stats;
 
     protected Storage(Device device, DType dtype, int length)
     {
         Device = device; DType = dtype; Length = length;
+        _stats = MemoryStats.For(device);
+        _stats.Add(Bytes);
         MemoryScope.Track(this);
     }
 
-    /// <summary>Returns the buffer to the device pool. Idempotent.</summary>
+    /// <summary>Returns the buffer to the device pool. Idempotent: only the first call returns it.</summary>
     public void Release()
     {
         if (IsReleased) return;
+        if (MemoryStats.Poison && Length > 0)
+            Device.Backend.Fill(new NDArray(this, [Length], [1], 0), double.NaN);
         IsReleased = true;
+        _stats.Remove(Bytes);
         ReturnBuffer();
     }
 
@@ -66,6 +73,8 @@ public sealed class BufferPool<TBuffer> where TBuffer : class
         lock (_lock)
         {
             if (!_free.TryGetValue(length, out var s)) _free[length] = s = new Stack<TBuffer>();
+            if (MemoryStats.Poison && s.Contains(buffer))
+                throw new InvalidOperationException($"pool: a buffer of {length} elements was returned twice");
             s.Push(buffer);
             BytesPooled += (long)length * elementSize;
         }

@@ -74,8 +74,27 @@ public sealed partial class Tensor
         int n = Shape[0], o = w.Shape[0], kh = w.Shape[2], kw = w.Shape[3];
         var cols = Im2Col(kh, kw, stride, padding);                         // [N, C·KH·KW, L]
         int oh = (Shape[2] + 2 * padding - kh) / stride + 1, ow = (Shape[3] + 2 * padding - kw) / stride + 1;
-        var y = w.Reshape(o, -1).MatMul(cols).Reshape(n, o, oh, ow);
-        return bias == null ? y : y + bias.Reshape(1, o, 1, 1);
+        var product = w.Reshape(o, -1).MatMul(cols);
+        FreeWith(product, cols);   // the columns are the biggest buffer of a layer; only dW reads them
+        var y = product.Reshape(n, o, oh, ow);
+        return bias == null ? y : AddThenFree(y, bias.Reshape(1, o, 1, 1));
+    }
+
+    // A buffer only the consumer's backward reads goes back to the pool when a backward frees that
+    // node, or at once when no graph was recorded (no_grad, sampling).
+    static void FreeWith(Tensor consumer, Tensor saved)
+    {
+        if (consumer.Node is { } n) n.ReleaseWhenFreed(saved.Data.Storage);
+        else saved.Data.Storage.Release();
+    }
+
+    // x + bias, after which x — an op's internal — is read by nothing (an addition's backward needs
+    // only shapes), so its buffer goes back to the pool during the forward pass.
+    static Tensor AddThenFree(Tensor x, Tensor bias)
+    {
+        var y = x + bias;
+        x.Data.Storage.Release();
+        return y;
     }
 
     /// <summary>Transposed convolution: x [N,Cin,H,W], w [Cin,Cout,KH,KW] → [N,Cout,OH,OW], optional bias [Cout].</summary>
@@ -90,7 +109,8 @@ public sealed partial class Tensor
         if (oh <= 0 || ow <= 0) throw new ArgumentException($"conv_transpose2d: input {ShapeStr} with kernel {kh}x{kw} gives an empty output");
         var cols = w.Reshape(cin, cout * kh * kw).Transpose().MatMul(Reshape(n, cin, h * wd));   // [N, Cout·KH·KW, H·W]
         var y = cols.Col2Im(cout, oh, ow, kh, kw, stride, padding);
-        return bias == null ? y : y + bias.Reshape(1, cout, 1, 1);
+        cols.Data.Storage.Release();   // no backward reads the columns: matmul's needs its inputs, col2im's none
+        return bias == null ? y : AddThenFree(y, bias.Reshape(1, cout, 1, 1));
     }
 
     /// <summary>
