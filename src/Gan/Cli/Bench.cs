@@ -52,7 +52,12 @@ public static class Bench
     {
         if (batch != null && workload is "gemm" or "sample-1k") throw new UsageException($"bench: --batch applies to the GAN step workloads, not {workload}");
         Action step = Step(workload, device, batch);
-        for (int i = 0; i < warmup; i++) step();
+        bool trace = Environment.GetEnvironmentVariable("SCRATCH_MEMORY_TRACE") == "1";
+        for (int i = 0; i < warmup; i++)
+        {
+            step();
+            if (trace) Console.Error.WriteLine($"warm-up {i}: peak {MemoryStats.For(device).PeakBytes >> 20} MB, reserved {device.Backend.BytesAllocated >> 20} MB, live {MemoryStats.For(device).LiveBytes >> 20} MB");
+        }
         ProfilingBackend.Reset();
         meter?.Reset();
         var stats = MemoryStats.For(device);
