@@ -10,10 +10,11 @@ namespace Scratch.Autograd;
 public static class Engine
 {
     /// <summary>
-    /// Release a backward's temporaries and each gradient once it has been passed on (on by default;
-    /// off, everything a backward makes lives until its MemoryScope ends, as before).
+    /// Release a backward's temporaries and each gradient once it has been passed on, on this thread
+    /// (on by default; off, what a backward makes lives until its MemoryScope ends — the tests compare).
     /// </summary>
-    public static bool FreeAsYouGo { get; set; } = true;
+    public static bool FreeAsYouGo { get => !_keepAll; set => _keepAll = !value; }
+    [ThreadStatic] static bool _keepAll;
 
     /// <summary>Gradients of outputs with respect to inputs (PyTorch's torch.autograd.grad). Leaves' Grad is untouched.</summary>
     public static Tensor?[] Grad(Tensor[] outputs, Tensor[] inputs, Tensor?[]? gradOutputs = null,
