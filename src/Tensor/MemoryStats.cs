@@ -20,6 +20,14 @@ public sealed class MemoryStats
     public long PeakBytes => Interlocked.Read(ref _peak);
     public void ResetPeak() => Interlocked.Exchange(ref _peak, LiveBytes);
 
+    /// <summary>The peak since the last reset, in MiB, then a reset: one period's peak (a training epoch's).</summary>
+    public double TakePeakMb()
+    {
+        double mb = PeakBytes / (double)(1 << 20);
+        ResetPeak();
+        return mb;
+    }
+
     internal void Add(long bytes)
     {
         long now = Interlocked.Add(ref _live, bytes), p;
