@@ -106,3 +106,18 @@ public interface IBiasActivation
     /// <summary>leaky_relu(Forward(x), slope), with the bias added inside the activation's pass.</summary>
     Tensor ForwardActivated(Tensor x, double slope);
 }
+
+/// <summary>The fused bias + (leaky) ReLU that <see cref="IBiasActivation"/> layers end in.</summary>
+public static class Activation
+{
+    /// <summary>
+    /// leaky_relu(pre + bias). pre is the layer's own intermediate and the activation's backward reads
+    /// its output, not pre, so pre's buffer goes back to the pool at once.
+    /// </summary>
+    public static Tensor Fuse(Tensor pre, Tensor bias, double slope)
+    {
+        var y = pre.AddLeakyRelu(bias, slope);
+        pre.Data.Storage.Release();
+        return y;
+    }
+}

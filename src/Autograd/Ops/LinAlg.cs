@@ -46,7 +46,12 @@ public sealed partial class Tensor
         if (w.Rank != 2 || x.Shape[^1] != w.Shape[1])
             throw new ArgumentException($"linear: input {x.ShapeStr} and weight {w.ShapeStr} do not match (want [..., in] and [out, in])");
         var y = x.Data.MatMul(w.Data.Transpose());
-        if (bias != null) y = y + bias.Data;
+        if (bias != null)
+        {
+            var product = y;
+            y = product + bias.Data;
+            product.Storage.Release();   // read by nothing: the backward needs x, W and g
+        }
         int inF = w.Shape[1], outF = w.Shape[0];
         Tensor?[] Backward(Tensor g, Tensor _, bool[] needs) => [
             needs[0] ? g.MatMul(w) : null,
