@@ -73,7 +73,8 @@ public class ReleaseOnceTests
                         (loss + ga[0]!.Square().Sum() + ga[1]!.Square().Sum()).Backward();
                         break;
                     default:
-                        foreach (var r in Engine.Grad([loss], [a, w, img, pool[1]], allowUnused: true))   // pool[1]: a target inside the graph results.Add(r!.ToDoubles());
+                        // pool[1] is a target inside the graph: its gradient must survive its node's backward.
+                        foreach (var r in Engine.Grad([loss], [a, w, img, pool[1]], allowUnused: true)) results.Add(r!.ToDoubles());
                         break;
                 }
             }
