@@ -106,7 +106,7 @@ public static class Engine
                 else Accumulate(grads, input, gi);
             }
             buffers?.Consumed(t);
-            if (!retain) node.Free(releaseSaved: FreeAsYouGo);
+            if (!retain) node.Free();
         }
         return buffers;
     }

@@ -154,21 +154,8 @@ internal sealed class Node(string op, Tensor[] inputs, BackwardFn backward)
     /// </summary>
     public bool FromBackward { get; internal set; }
 
-    List<Storage>? _releaseOnFree;
-
-    /// <summary>
-    /// A buffer only this node's backward reads (an op's internal, such as a convolution's patch
-    /// columns): it goes back to the pool when a backward frees this node, not at the scope's end.
-    /// </summary>
-    public void ReleaseWhenFreed(Storage s) => (_releaseOnFree ??= new()).Add(s);
-
     /// <summary>Drops the saved tensors so their memory can go; a later backward through here is an error.</summary>
-    public void Free(bool releaseSaved = true)
-    {
-        Backward = null;
-        if (releaseSaved && _releaseOnFree != null) foreach (var s in _releaseOnFree) s.Release();
-        _releaseOnFree = null;
-    }
+    public void Free() { Backward = null; }
 }
 
 /// <summary>Whether ops record the graph. Off inside <c>using (GradMode.NoGrad())</c>.</summary>
