@@ -13,7 +13,7 @@ namespace Scratch.Tensors;
 public sealed class BufferPool<TBuffer>(bool sizeClasses = false) where TBuffer : class
 {
     readonly Dictionary<int, Stack<TBuffer>> _free = new();
-    readonly SortedSet<int> _idleSizes = new();   // lengths with an idle buffer (size classes only)
+    readonly List<int> _idleSizes = new();   // lengths with an idle buffer, ascending (size classes only)
     readonly object _lock = new();
     public long BytesAllocated { get; private set; }   // ever asked of the device
     public long BytesPooled { get; private set; }      // idle, waiting for reuse
@@ -32,17 +32,18 @@ public sealed class BufferPool<TBuffer>(bool sizeClasses = false) where TBuffer 
         int capacity = Capacity(length);
         lock (_lock)
         {
-            int key = capacity;
+            int key = capacity, at = -1;
             if (sizeClasses)
             {
-                var fits = _idleSizes.GetViewBetween(capacity, (int)Math.Min(Array.MaxLength, 2L * capacity));
-                key = fits.Count > 0 ? fits.Min : -1;
+                at = _idleSizes.BinarySearch(capacity);
+                if (at < 0) at = ~at;   // the smallest idle length ≥ capacity
+                key = at < _idleSizes.Count && _idleSizes[at] <= 2L * capacity ? _idleSizes[at] : -1;
             }
             if (key >= 0 && _free.TryGetValue(key, out var s) && s.Count > 0)
             {
                 BytesPooled -= (long)key * elementSize;
                 var b = s.Pop();
-                if (s.Count == 0) _idleSizes.Remove(key);
+                if (s.Count == 0 && sizeClasses) _idleSizes.RemoveAt(at);
                 return b;
             }
             BytesAllocated += (long)capacity * elementSize;
@@ -59,7 +60,7 @@ public sealed class BufferPool<TBuffer>(bool sizeClasses = false) where TBuffer 
             if (MemoryStats.Poison && s.Contains(buffer))
                 throw new InvalidOperationException($"pool: a buffer of {length} elements was returned twice");
             s.Push(buffer);
-            if (sizeClasses) _idleSizes.Add(length);
+            if (sizeClasses && s.Count == 1) _idleSizes.Insert(~_idleSizes.BinarySearch(length), length);
             BytesPooled += (long)length * elementSize;
         }
     }
