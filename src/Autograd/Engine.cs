@@ -9,6 +9,13 @@ namespace Scratch.Autograd;
 /// </summary>
 public static class Engine
 {
+    /// <summary>
+    /// Release a backward's temporaries and each gradient once it has been passed on, on this thread
+    /// (on by default; off, what a backward makes lives until its MemoryScope ends — the tests compare).
+    /// </summary>
+    public static bool FreeAsYouGo { get => !_keepAll; set => _keepAll = !value; }
+    [ThreadStatic] static bool _keepAll;
+
     /// <summary>Gradients of outputs with respect to inputs (PyTorch's torch.autograd.grad). Leaves' Grad is untouched.</summary>
     public static Tensor?[] Grad(Tensor[] outputs, Tensor[] inputs, Tensor?[]? gradOutputs = null,
                                  bool createGraph = false, bool? retainGraph = null, bool allowUnused = false)
@@ -47,7 +54,8 @@ public static class Engine
 
         var order = TopologicalOrder(outputs);
         var needed = targets == null ? null : Needed(order, targets);
-        using (createGraph ? GradMode.EnableGrad() : GradMode.NoGrad()) Propagate(order, grads, needed, retain);
+        GradientBuffers? buffers;
+        using (createGraph ? GradMode.EnableGrad() : GradMode.NoGrad()) buffers = Propagate(order, grads, needed, retain, targets);
 
         if (accumulateLeaves)
         {
@@ -58,16 +66,20 @@ public static class Engine
             if (gradOutputs != null) foreach (var g in gradOutputs) if (g != null) taken.Add(g.Data.Storage);
             foreach (var (t, g) in grads)
                 if (t.IsLeaf && t.RequiresGrad) AccumulateLeaf(t, g, createGraph, retain ? null : taken);
+            buffers?.ReleaseLeafGradients(taken);   // those copied or added into a leaf's Grad, not adopted
         }
         return grads;
     }
 
     // Outputs first: each node receives the sum of its output's gradients and passes on its inputs'.
     // needed: when only some inputs' gradients were asked for (Grad), the tensors on a path to them.
-    static void Propagate(List<Tensor> order, Dictionary<Tensor, Tensor> grads, HashSet<Tensor>? needed, bool retain)
+    // Without createGraph, gradients are freed by last use (see GradientBuffers); with it they are
+    // pieces of a graph that will be differentiated again, and the MemoryScope frees them.
+    static GradientBuffers? Propagate(List<Tensor> order, Dictionary<Tensor, Tensor> grads, HashSet<Tensor>? needed, bool retain, Tensor[]? targets)
     {
         bool Needs(Tensor t) => t.RequiresGrad && (needed == null || needed.Contains(t));
         HashSet<Tensor>? forward = null;   // the graph being differentiated, as a set (createGraph only)
+        var buffers = GradMode.Enabled || !FreeAsYouGo ? null : new GradientBuffers(grads, targets);
         for (int k = order.Count - 1; k >= 0; k--)
         {
             var t = order[k];
@@ -76,18 +88,27 @@ public static class Engine
             if (node.Freed)
                 throw new InvalidOperationException($"backward: the graph through '{node.Op}' was already freed by an earlier backward; pass retainGraph: true to the first call to go through it twice");
             var needs = Array.ConvertAll(node.Inputs, Needs);
-            var inGrads = node.Backward!(g, t, needs);
+            Tensor?[] inGrads;
+            using (var call = buffers == null ? null : StorageRecorder.Start())
+            {
+                inGrads = node.Backward!(g, t, needs);
+                for (int i = 0; i < inGrads.Length; i++) if (i >= needs.Length || !needs[i]) inGrads[i] = null;
+                buffers?.Made(call!.Storages, inGrads);
+            }
             if (GradMode.Enabled) MarkGradientGraph(inGrads, forward ??= new HashSet<Tensor>(order, ReferenceEqualityComparer.Instance));
             for (int i = 0; i < node.Inputs.Length; i++)
             {
                 var input = node.Inputs[i];
-                if (!needs[i] || inGrads[i] is not { } gi) continue;
+                if (inGrads[i] is not { } gi) continue;
                 if (!Shape.Same(gi.Shape, input.Shape))
                     throw new InvalidOperationException($"internal: '{node.Op}' returned a gradient of shape {gi.ShapeStr} for an input of shape {input.ShapeStr}");
-                Accumulate(grads, input, gi);
+                if (buffers != null) buffers.Accumulate(input, gi);
+                else Accumulate(grads, input, gi);
             }
+            buffers?.Consumed(t);
             if (!retain) node.Free();
         }
+        return buffers;
     }
 
     // Under createGraph a backward records ops of its own: the gradient's graph. They are the nodes

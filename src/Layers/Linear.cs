@@ -27,7 +27,7 @@ public sealed class Linear : Module, IBiasActivation
     public Tensor ForwardActivated(Tensor x, double slope)
     {
         if (x.Shape[^1] != In) throw new ArgumentException($"Linear({In}, {Out}): input {x.ShapeStr} has {x.Shape[^1]} features, expected {In}");
-        return x.Linear(Weight).AddLeakyRelu(Bias!, slope);
+        return Activation.Fuse(x.Linear(Weight), Bias!, slope);
     }
 
     public override string ToString() => $"Linear({In}, {Out})";

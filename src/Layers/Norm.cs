@@ -63,21 +63,33 @@ public class BatchNorm : Module
         NDArray sq = (xc * xc).Sum(axes, keepDim: true);                                // n·σ²
         NDArray invStd = sq.Map<Op.RsqrtScaleShift>(1.0 / n, Eps);                          // 1/√(σ² + ε)
         NDArray xhat = xc * invStd;
+        xc.Storage.Release();   // a full-size temporary: the backward reads x̂, never x − μ
         using (GradMode.NoGrad())
         {
             RunningMean.Data.ZipInPlace<Op.Axpby>(sum.Reshape(-1), 1 - Momentum, Momentum / n);
             RunningVar.Data.ZipInPlace<Op.Axpby>(sq.Reshape(-1), 1 - Momentum, Momentum / Math.Max(1, n - 1));   // unbiased: n·σ²/(n−1)
         }
         NDArray? gamma = Weight?.Data.Reshape(bshape);
-        var y = gamma == null ? xhat : xhat * gamma + Bias!.Data.Reshape(bshape);
+        NDArray y = xhat;
+        if (gamma != null)
+        {
+            // x̂ is not kept for the backward, which forms it again from x (one more pass): x is held
+            // anyway (it is the previous layer's output), so keeping x̂ too would cost a full
+            // activation per layer. PyTorch's batch_norm saves x, μ and 1/σ the same way.
+            var scaled = xhat * gamma;
+            y = scaled + Bias!.Data.Reshape(bshape);
+            scaled.Storage.Release();
+            xhat.Storage.Release();
+        }
         Tensor[] inputs = Weight == null ? [x] : [x, Weight, Bias!];
         return Tensor.Function("batch_norm", y, inputs, g =>
         {
             if (GradMode.Enabled) return Composed(x, axes, bshape, g, inputs);   // double backward
-            NDArray dBeta = g.Data.Sum(axes, keepDim: true), dGamma = (g.Data * xhat).Sum(axes, keepDim: true);
+            var xh = gamma == null ? y : NDArray.Zip<Op.Axpby>("sub_mean", x.Data, sum, 1, -1.0 / n) * invStd;
+            NDArray dBeta = g.Data.Sum(axes, keepDim: true), dGamma = (g.Data * xh).Sum(axes, keepDim: true);
             var scale = gamma == null ? invStd : invStd * gamma;
             // dx = (γ/σ)·(g − (x̂·dγ + dβ)/n), the two 1/n folded into the subtractions.
-            var r = NDArray.Zip<Op.Axpby>("bn_grad", g.Data, xhat * dGamma, 1, -1.0 / n);
+            var r = NDArray.Zip<Op.Axpby>("bn_grad", g.Data, xh * dGamma, 1, -1.0 / n);
             var dx = NDArray.Zip<Op.Axpby>("bn_grad", r, dBeta, 1, -1.0 / n) * scale;
             return gamma == null ? [new Tensor(dx)] : [new Tensor(dx), new Tensor(dGamma.Reshape(-1)), new Tensor(dBeta.Reshape(-1))];
         });

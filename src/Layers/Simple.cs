@@ -77,8 +77,12 @@ public sealed class Sequential : Module
 
     public override Tensor Forward(Tensor x)
     {
+        // Without a graph (no_grad: sampling, D's fake batch) a layer's output is read only by the
+        // next layer, so it goes back to the pool once that one has run — if this call made it.
+        using var made = GradMode.Enabled ? null : StorageRecorder.Start();
         for (int i = 0; i < _layers.Count; i++)
         {
+            var previous = x;
             // A peephole fusion: a layer ending in a bias add, then a (leaky) ReLU, run as one pass.
             if (i + 1 < _layers.Count && _layers[i] is IBiasActivation { Bias: not null } layer && Slope(_layers[i + 1]) is double slope)
             {
@@ -86,6 +90,8 @@ public sealed class Sequential : Module
                 _layers[i].Recorded(x); _layers[++i].Recorded(x);
             }
             else x = _layers[i].Call(x);
+            if (made != null && !ReferenceEquals(previous.Data.Storage, x.Data.Storage) && made.Storages.Contains(previous.Data.Storage))
+                previous.Data.Storage.Release();
         }
         return x;
     }
@@ -99,4 +105,19 @@ public interface IBiasActivation
     Tensor? Bias { get; }
     /// <summary>leaky_relu(Forward(x), slope), with the bias added inside the activation's pass.</summary>
     Tensor ForwardActivated(Tensor x, double slope);
+}
+
+/// <summary>The fused bias + (leaky) ReLU that <see cref="IBiasActivation"/> layers end in.</summary>
+public static class Activation
+{
+    /// <summary>
+    /// leaky_relu(pre + bias). pre is the layer's own intermediate and the activation's backward reads
+    /// its output, not pre, so pre's buffer goes back to the pool at once.
+    /// </summary>
+    public static Tensor Fuse(Tensor pre, Tensor bias, double slope)
+    {
+        var y = pre.AddLeakyRelu(bias, slope);
+        pre.Data.Storage.Release();
+        return y;
+    }
 }

@@ -28,7 +28,9 @@ public sealed class MemoryScope : IDisposable
     internal static void Track(Storage s)
     {
         var c = _current;
-        if (c != null && !c._suspended) c._owned.Add(s);
+        if (c != null && c._suspended) return;   // long-lived state: neither a scope nor a recorder may free it
+        StorageRecorder.Note(s);
+        c?._owned.Add(s);
     }
 
     /// <summary>Moves a storage out of the innermost scope that owns it, to that scope's parent.</summary>

@@ -46,7 +46,12 @@ public sealed partial class Tensor
         if (w.Rank != 2 || x.Shape[^1] != w.Shape[1])
             throw new ArgumentException($"linear: input {x.ShapeStr} and weight {w.ShapeStr} do not match (want [..., in] and [out, in])");
         var y = x.Data.MatMul(w.Data.Transpose());
-        if (bias != null) y = y + bias.Data;
+        if (bias != null)
+        {
+            var product = y;
+            y = product + bias.Data;
+            product.Storage.Release();   // read by nothing: the backward needs x, W and g
+        }
         int inF = w.Shape[1], outF = w.Shape[0];
         Tensor?[] Backward(Tensor g, Tensor _, bool[] needs) => [
             needs[0] ? g.MatMul(w) : null,
@@ -66,16 +71,58 @@ public sealed partial class Tensor
     public Tensor Col2Im(int c, int h, int w, int kh, int kw, int stride, int padding) =>
         Function("col2im", Data.Col2Im(c, h, w, kh, kw, stride, padding), [this], g => [g.Im2Col(kh, kw, stride, padding)]);
 
-    /// <summary>2-D convolution (cross-correlation): x [N,C,H,W], w [O,C,KH,KW], optional bias [O].</summary>
+    /// <summary>
+    /// 2-D convolution (cross-correlation): x [N,C,H,W], w [O,C,KH,KW], optional bias [O].
+    /// y = W·im2col(x). The patch columns are about k²/s² times the input (4× for the GANs' 4×4,
+    /// stride-2 layers) and dW is their only reader, so they are not kept for the backward: it forms
+    /// them again from x, which the graph holds anyway (PyTorch keeps x, not the columns, too).
+    /// The backward is written with the differentiable ops, so double backward works as before.
+    /// </summary>
     public Tensor Conv2d(Tensor w, Tensor? bias = null, int stride = 1, int padding = 0)
     {
         if (w.Rank != 4 || Rank != 4 || w.Shape[1] != Shape[1])
             throw new ArgumentException($"conv2d: input {ShapeStr} and weight {w.ShapeStr} do not match (want [N,C,H,W] and [O,C,KH,KW])");
-        int n = Shape[0], o = w.Shape[0], kh = w.Shape[2], kw = w.Shape[3];
-        var cols = Im2Col(kh, kw, stride, padding);                         // [N, C·KH·KW, L]
-        int oh = (Shape[2] + 2 * padding - kh) / stride + 1, ow = (Shape[3] + 2 * padding - kw) / stride + 1;
-        var y = w.Reshape(o, -1).MatMul(cols).Reshape(n, o, oh, ow);
-        return bias == null ? y : y + bias.Reshape(1, o, 1, 1);
+        var x = this;
+        int n = Shape[0], c = Shape[1], h = Shape[2], wd = Shape[3], o = w.Shape[0], kh = w.Shape[2], kw = w.Shape[3];
+        var cols = x.Data.Im2Col(kh, kw, stride, padding);                        // [N, C·KH·KW, L]
+        int oh = (h + 2 * padding - kh) / stride + 1, ow = (wd + 2 * padding - kw) / stride + 1;
+        var product = w.Data.Reshape(o, -1).MatMul(cols);                           // [N, O, L]
+        cols.Storage.Release();
+        var y = Function("conv2d", product.Reshape(n, o, oh, ow), [x, w], (g, _, needs) =>
+        {
+            var g3 = g.Reshape(n, o, oh * ow);
+            Tensor? dx = null, dw = null;
+            if (needs[0])
+            {
+                var dcols = w.Reshape(o, -1).Transpose().MatMul(g3);
+                dx = dcols.Col2Im(c, h, wd, kh, kw, stride, padding);
+                Done(dcols);
+            }
+            if (needs[1])
+            {
+                var xcols = x.Im2Col(kh, kw, stride, padding);
+                dw = g3.MatMulSumBatch(xcols.Transpose()).Reshape(w.Shape);
+                Done(xcols);
+            }
+            return [dx, dw];
+        });
+        return bias == null ? y : AddThenFree(y, bias.Reshape(1, o, 1, 1));
+    }
+
+    // A backward's temporary, back to the pool at once (before the next one of the same call is
+    // made) unless it is part of a gradient's own graph (createGraph).
+    static void Done(Tensor t)
+    {
+        if (!GradMode.Enabled) t.Data.Storage.Release();
+    }
+
+    // x + bias, after which x — an op's internal — is read by nothing (an addition's backward needs
+    // only shapes), so its buffer goes back to the pool during the forward pass.
+    static Tensor AddThenFree(Tensor x, Tensor bias)
+    {
+        var y = x + bias;
+        x.Data.Storage.Release();
+        return y;
     }
 
     /// <summary>Transposed convolution: x [N,Cin,H,W], w [Cin,Cout,KH,KW] → [N,Cout,OH,OW], optional bias [Cout].</summary>
@@ -90,7 +137,8 @@ public sealed partial class Tensor
         if (oh <= 0 || ow <= 0) throw new ArgumentException($"conv_transpose2d: input {ShapeStr} with kernel {kh}x{kw} gives an empty output");
         var cols = w.Reshape(cin, cout * kh * kw).Transpose().MatMul(Reshape(n, cin, h * wd));   // [N, Cout·KH·KW, H·W]
         var y = cols.Col2Im(cout, oh, ow, kh, kw, stride, padding);
-        return bias == null ? y : y + bias.Reshape(1, cout, 1, 1);
+        cols.Data.Storage.Release();   // no backward reads the columns: matmul's needs its inputs, col2im's none
+        return bias == null ? y : AddThenFree(y, bias.Reshape(1, cout, 1, 1));
     }
 
     /// <summary>

@@ -52,9 +52,16 @@ public static class Bench
     {
         if (batch != null && workload is "gemm" or "sample-1k") throw new UsageException($"bench: --batch applies to the GAN step workloads, not {workload}");
         Action step = Step(workload, device, batch);
-        for (int i = 0; i < warmup; i++) step();
+        bool trace = Environment.GetEnvironmentVariable("SCRATCH_MEMORY_TRACE") == "1";
+        for (int i = 0; i < warmup; i++)
+        {
+            step();
+            if (trace) Console.Error.WriteLine($"warm-up {i}: peak {MemoryStats.For(device).PeakBytes >> 20} MB, reserved {device.Backend.BytesAllocated >> 20} MB, live {MemoryStats.For(device).LiveBytes >> 20} MB");
+        }
         ProfilingBackend.Reset();
         meter?.Reset();
+        var stats = MemoryStats.For(device);
+        stats.ResetPeak();
         long launches0 = Estimate.Launches(device.Backend);
         var times = new List<double>();
         for (int i = 0; i < iters; i++)
@@ -69,15 +76,31 @@ public static class Bench
         if (ProfilingBackend.Enabled) Console.Error.WriteLine(ProfilingBackend.Report(int.TryParse(Environment.GetEnvironmentVariable("SCRATCH_PROFILE_TOP"), out var top) ? top : 25));
         if ((ProfilingBackend.Enabled || meter != null) && launches != null) Console.Error.WriteLine($"launches per step: {launches}");
         if (meter != null) Console.Error.WriteLine(Estimate.Report(meter, gpus!, iters));
-        if (Terminal.Interactive) Tables.Bench(workload, device.ToString(), times[times.Count / 2], times[0], iters, launches);
+        var memory = StepMemory.Measure(device, stats);
+        if (Terminal.Interactive) Tables.Bench(workload, device.ToString(), times[times.Count / 2], times[0], iters, launches, memory);
         // One JSON line, byte for byte as bench/compare.sh and the peer's program print it.
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             workload, engine = "scratch", device = device.ToString(),
             median_ms = Math.Round(times[times.Count / 2], 3), min_ms = Math.Round(times[0], 3), iters,
             launches_per_step = launches,
+            pool_peak_mb = Math.Round(memory.PoolPeakMb, 1), pool_reserved_mb = Math.Round(memory.PoolReservedMb, 1),
+            peak_rss_mb = memory.PeakRssMb is { } rss ? Math.Round(rss, 1) : (double?)null,
         }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
         return 0;
+    }
+
+    /// <summary>
+    /// A step's memory: the most bytes tensors held at once (the pool's bytes in use at their peak),
+    /// what the pool reserved from the device (in use or cached for reuse), and on the CPU the
+    /// process's peak resident set, which also counts the runtime, the GC heap and the pool's cache.
+    /// </summary>
+    internal readonly record struct StepMemory(double PoolPeakMb, double PoolReservedMb, double? PeakRssMb)
+    {
+        const double Mb = 1 << 20;
+        public static StepMemory Measure(Device device, MemoryStats stats) => new(
+            stats.PeakBytes / Mb, device.Backend.BytesAllocated / Mb,
+            device.IsGpu ? null : MemoryStats.PeakRssBytes() / Mb);
     }
 
     static Action Step(string name, Device device, int? batch)

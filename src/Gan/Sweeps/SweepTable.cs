@@ -66,7 +66,7 @@ public static class SweepTable
         foreach (var line in File.ReadAllLines(run.EpochTimesPath))
         {
             var p = line.Split(',');
-            if (p.Length == 2 && int.TryParse(p[0], CultureInfo.InvariantCulture, out var e) && double.TryParse(p[1], CultureInfo.InvariantCulture, out var s)) byEpoch[e] = s;
+            if (p.Length >= 2 && int.TryParse(p[0], CultureInfo.InvariantCulture, out var e) && double.TryParse(p[1], CultureInfo.InvariantCulture, out var s)) byEpoch[e] = s;
         }
         return byEpoch.Count == 0 ? double.NaN : byEpoch.Values.Average();
     }

@@ -18,7 +18,7 @@ public sealed class RunFolder
     public string ConfigPath => Path.Combine(Dir, "config.json");
     public string MetricsPath => Path.Combine(Dir, "metrics.csv");
     public string WarningsPath => Path.Combine(Dir, "warnings.txt");
-    /// <summary>"epoch,seconds" for each epoch trained without interruption (what sweep reports as time per epoch).</summary>
+    /// <summary>"epoch,seconds,peak MB" for each epoch trained without interruption: the seconds are what sweep reports as time per epoch, the peak is the most bytes the step pool held during the epoch.</summary>
     public string EpochTimesPath => Path.Combine(Dir, "epoch_times.csv");
     public string LatestCheckpoint => Path.Combine(Dir, "checkpoints", "latest.safetensors");
     public string Samples(long iter) => Path.Combine(Dir, "samples", $"iter-{iter:D6}.png");

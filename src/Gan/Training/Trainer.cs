@@ -107,7 +107,7 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                 }
             }
             progress.EpochDone(epoch, clock.Elapsed, last);
-            if (firstBatch == 0) AtomicFile.AppendText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)}\n");
+            if (firstBatch == 0) AtomicFile.AppendText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)},{MemoryStats.For(model.Device).TakePeakMb().ToString("F1", CultureInfo.InvariantCulture)}\n");
             SaveGrid(run.Fixed(epoch + 1), fixedZ);
             SaveGif(c.Epochs);
             SaveCurves();

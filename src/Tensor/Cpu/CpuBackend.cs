@@ -12,7 +12,7 @@ internal sealed class CpuStorage<T> : Storage where T : unmanaged
         _data = pool.Rent(n, dt.Size(), len => new T[len]);
     }
     public T[] Data { get { ThrowIfReleased(); return _data!; } }
-    protected override void ReturnBuffer() { _pool.Return(Length, DType.Size(), _data!); _data = null; }
+    protected override void ReturnBuffer() { _pool.Return(_data!.Length, DType.Size(), _data); _data = null; }
 }
 
 /// <summary>
@@ -23,8 +23,9 @@ internal sealed class CpuStorage<T> : Storage where T : unmanaged
 /// </summary>
 public sealed class CpuBackend(Device device) : IBackend
 {
-    readonly BufferPool<float[]> _f32 = new();
-    readonly BufferPool<double[]> _f64 = new();
+    // Size classes: every CPU kernel reads a storage through its offset and shape, never its array's length.
+    readonly BufferPool<float[]> _f32 = new(sizeClasses: true);
+    readonly BufferPool<double[]> _f64 = new(sizeClasses: true);
     public Device Device { get; } = device;
     public long BytesAllocated => _f32.BytesAllocated + _f64.BytesAllocated;
     public void Synchronize() { }
