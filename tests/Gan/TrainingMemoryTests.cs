@@ -15,9 +15,9 @@ namespace Scratch.Tests.Gan;
 public class TrainingMemoryTests
 {
     [Theory]
-    [InlineData("nonsaturating", 300)]
-    [InlineData("wgan-gp", 150)]
-    public void Memory_is_flat_from_the_third_step_on(string loss, int steps)
+    [InlineData(LossKind.NonSaturating, 300)]
+    [InlineData(LossKind.WassersteinGp, 150)]
+    public void Memory_is_flat_from_the_third_step_on(LossKind loss, int steps)
     {
         var d = Device.Cpu;
         var (peak, live, reserved) = Steps(d, loss, steps, batch: 4);
@@ -32,16 +32,16 @@ public class TrainingMemoryTests
     [Fact]
     public void Pool_peak_on_ilgpu_is_no_higher_than_on_cpu()
     {
-        var (cpu, _, _) = Steps(Device.Cpu, "nonsaturating", 3, batch: 2);
-        var (ilgpu, _, _) = Steps(Devices.Ilgpu, "nonsaturating", 3, batch: 2);
+        var (cpu, _, _) = Steps(Device.Cpu, LossKind.NonSaturating, 3, batch: 2);
+        var (ilgpu, _, _) = Steps(Devices.Ilgpu, LossKind.NonSaturating, 3, batch: 2);
         Assert.True(ilgpu[^1] <= cpu[^1], $"peak per step: ilgpu {ilgpu[^1]} bytes, cpu {cpu[^1]}");
     }
 
     // One DCGAN D step and G step per scope, as the trainer and the benchmark run them; per step the
     // peak live bytes, the live bytes after it, and the pool's reservation.
-    static (long[] Peak, long[] Live, long[] Reserved) Steps(Device d, string loss, int steps, int batch)
+    static (long[] Peak, long[] Live, long[] Reserved) Steps(Device d, LossKind loss, int steps, int batch)
     {
-        var gan = new GanModel(Zoo.Defaults("dcgan") with { Loss = loss, BatchSize = batch, Seed = 5 }, d);
+        var gan = new GanModel(Zoo.Defaults(ModelKind.Dcgan) with { Loss = loss, BatchSize = batch, Seed = 5 }, d);
         var real = new Scratch.Autograd.Tensor(NDArray.Uniform([batch, 1, 28, 28], -1, 1, device: d, g: new RandomStream(1)));
         var stats = MemoryStats.For(d);
         long[] peak = new long[steps], live = new long[steps], reserved = new long[steps];
