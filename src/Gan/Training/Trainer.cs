@@ -146,7 +146,7 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
 
     TrainingEnd OutOfTime(long iter)
     {
-        Log.WriteLine($"time budget of {BudgetMinutes.ToString("0.###", CultureInfo.InvariantCulture)} min spent after iteration {iter}; train more with --resume");
+        Log.WriteLine($"time budget of {BudgetMinutes.ToString("0.###", CultureInfo.InvariantCulture)} min spent after iteration {iter}");
         return TrainingEnd.OutOfTime;
     }
 
