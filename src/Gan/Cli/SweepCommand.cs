@@ -19,6 +19,7 @@ public static class SweepCommand
     static readonly Option<string?> Grid = Opt.Text("--grid", "(required) space-separated train options with comma-separated values, e.g. \"lr=1e-4,2e-4 batch-size=64,128\"; sweepable: " +
         string.Join(" ", SweepGrid.Options), "\"OPT=V1,V2 OPT=V1,V2\"");
     static readonly Option<int> Epochs = Opt.Int("--epochs", "epochs each point trains", 5);
+    static readonly Option<double?> Minutes = Opt.OptionalDouble("--minutes", "minutes of training each point gets at most (train's --minutes; with --epochs, whichever comes first) [default: no limit]");
     static readonly Option<int> Jobs = Opt.Int("--jobs", "points trained at once (child processes)", 1);
     static readonly Option<int> N = Opt.Int("--n", "samples each point's eval measures", 10000, min: 10);
     static readonly Option<string?> Emit = Opt.OptionalChoice("--emit", "write a Slurm array script instead of training here", "slurm");
@@ -31,8 +32,9 @@ public static class SweepCommand
     {
         var command = new Command("sweep", "train + eval each grid point; sweep.md, sweep.csv, contact-sheet.png")
         {
-            Model, Grid, Epochs, Jobs, N, Emit, Out, Data, Device, Aggregate, EvalReal,
+            Model, Grid, Epochs, Minutes, Jobs, N, Emit, Out, Data, Device, Aggregate, EvalReal,
         };
+        Minutes.HelpName = "N";
         command.SetAction(Run);
         return command;
     }
@@ -59,13 +61,15 @@ public static class SweepCommand
         var extra = new List<string>();
         if (parse.GetValue(Data) is { } data) extra.AddRange(["--data", data]);
         if (parse.GetValue(Device) is { } device) extra.AddRange(["--device", device]);
+        // Passed on a resume too: a point stopped by Ctrl-C or a crash gets up to this many minutes more.
+        string[] budget = parse.GetValue(Minutes) is { } minutes ? ["--minutes", minutes.ToString("R", CultureInfo.InvariantCulture)] : [];
         int evalReal = parse.GetValue(EvalReal);
         Directory.CreateDirectory(outDir);
 
         if (emit == "slurm")
         {
             var script = Path.Combine(outDir, "sweep.slurm");
-            AtomicFile.WriteText(script, SlurmScript.Make(model, points, epochs, n, extra, outDir), "sweep.slurm");
+            AtomicFile.WriteText(script, SlurmScript.Make(model, points, epochs, n, extra, outDir, budget), "sweep.slurm");
             Console.WriteLine($"wrote {script} ({points.Count} array tasks). Submit it, then aggregate the run folders with:");
             Console.WriteLine($"  sbatch {script}");
             Console.WriteLine($"  scratch sweep --aggregate {outDir}");
@@ -82,7 +86,7 @@ public static class SweepCommand
             var dir = Path.Combine(outDir, p.Name);
             var evalPath = Path.Combine(dir, "eval.json");
             if (File.Exists(evalPath)) { Console.WriteLine($"{p.Name}: done already, skipped"); return; }
-            string[] train = TrainArgs(model, p, epochs, dir, extra);
+            string[] train = [.. TrainArgs(model, p, epochs, dir, extra), .. budget];
             int code;
             try { code = jobs == 1 ? ScratchCli.Run(train) : Child(train, Path.Combine(outDir, p.Name + ".log")); }
             catch (TrainingDivergedException e) { Console.WriteLine($"{p.Name}: {e.Message}; left out of the table"); return; }

@@ -35,7 +35,9 @@ public static class TrainCommand
     static readonly Option<string?> Out = Opt.Text("--out", "the run folder (created) [default: runs/MODEL-DATE-TIME]", "DIR");
     static readonly Option<int?> SampleEvery = Opt.OptionalInt("--sample-every", "save a sample grid every N iterations, 0 never" + PerModel(c => c.SampleEvery), min: 0);
     static readonly Option<int?> CheckpointEvery = Opt.OptionalInt("--checkpoint-every", "keep a checkpoint every N iterations, 0 never (latest is kept each epoch)" + PerModel(c => c.CheckpointEvery), min: 0);
-    static readonly Option<string?> Resume = Opt.Text("--resume", "continue the run in this folder (--epochs and --device may change, nothing else)", "RUN_DIR");
+    static readonly Option<string?> Resume = Opt.Text("--resume", "continue the run in this folder (--epochs, --minutes and --device may change, nothing else)", "RUN_DIR");
+    static readonly Option<double?> Minutes = Opt.OptionalDouble("--minutes", "stop after N minutes of training (fractions allowed), saving as at an epoch's end; with --epochs, whichever comes first; " +
+        "counts this invocation only, so --resume trains up to N more minutes (evaluations not counted) [default: no limit]");
     static readonly Option<int> EvalEvery = Opt.Int("--eval-every", "measure the samples every N epochs, 0 never (docs/evaluation.md)", 0, min: 0);
     static readonly Option<int?> EvalN = Opt.OptionalInt("--eval-n", "samples per evaluation during training" + PerModel(c => c.EvalN), min: 10);
     // For tests: stop (with a checkpoint) after this iteration; fewer real reference images for --eval-every.
@@ -51,9 +53,10 @@ public static class TrainCommand
         var command = new Command("train", "train a GAN into a run folder (config.json, metrics.csv, curves.png, samples, checkpoints)")
         {
             Model, Loss, Epochs, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, Clip, GpLambda, NoiseDim, Noise, ImageSize, Optimizer,
-            Channels, Data, Device, Seed, Out, SampleEvery, CheckpointEvery, Resume, EvalEvery, EvalN, StopAfter, EvalReal,
+            Channels, Data, Device, Seed, Out, SampleEvery, CheckpointEvery, Resume, Minutes, EvalEvery, EvalN, StopAfter, EvalReal,
         };
         Channels.HelpName = "1|3";
+        Minutes.HelpName = "N";
         Channels.CompletionSources.Add("1", "3");
         command.SetAction(Run);
         return command;
@@ -162,12 +165,16 @@ public static class TrainCommand
         TrainingEnd end;
         using (var interrupt = new CtrlC())
         using (ITrainingObserver progress = Terminal.Interactive ? new TerminalProgress() : new PlainProgress(Console.Out))
-            end = new Trainer(gan, data, run, progress) { StopAfter = stopAfter, Evaluate = evaluate, Interrupt = interrupt.Token }.Train(from);
+            end = new Trainer(gan, data, run, progress)
+            {
+                StopAfter = stopAfter, Evaluate = evaluate, Interrupt = interrupt.Token, BudgetMinutes = p.GetValue(Minutes) ?? double.PositiveInfinity,
+            }.Train(from);
         if (end == TrainingEnd.Interrupted)
         {
             Console.WriteLine($"interrupted: the run is saved; continue it with --resume {run.Dir}");
             return InterruptedExitCode;
         }
+        if (end == TrainingEnd.OutOfTime) Console.WriteLine($"time budget spent: the run is saved; train further with --resume {run.Dir}");
         Console.WriteLine($"done: samples in {Path.Combine(run.Dir, "fixed")}, curves in {Path.Combine(run.Dir, "curves.png")}");
         return 0;
     }

@@ -9,9 +9,12 @@ namespace Scratch.Gan.Sweeps;
 /// </summary>
 public static class SlurmScript
 {
-    public static string Make(string model, IReadOnlyList<SweepPoint> points, int epochs, int n, IReadOnlyList<string> extra, string outDir)
+    public static string Make(string model, IReadOnlyList<SweepPoint> points, int epochs, int n, IReadOnlyList<string> extra, string outDir,
+        IReadOnlyList<string>? budget = null)
     {
         static string Q(string s) => "'" + s.Replace("'", "'\\''") + "'";
+        // --minutes, when given: on the fresh run and the resume alike, as a local sweep passes it.
+        var limit = budget is { Count: > 0 } ? " " + string.Join(" ", budget) : "";
         var sb = new StringBuilder();
         sb.AppendLine("#!/bin/bash");
         sb.AppendLine($"#SBATCH --job-name=scratch-sweep-{model}");
@@ -33,10 +36,10 @@ public static class SlurmScript
         sb.AppendLine("name=${NAMES[$SLURM_ARRAY_TASK_ID]}; dir=\"$OUT/$name\"");
         sb.AppendLine("if [[ -f \"$dir/eval.json\" ]]; then echo \"$name: done already\"; exit 0; fi");
         sb.AppendLine("if [[ -f \"$dir/checkpoints/latest.safetensors\" ]]; then");
-        sb.AppendLine($"  $SCRATCH train --resume \"$dir\" --epochs {epochs}");
+        sb.AppendLine($"  $SCRATCH train --resume \"$dir\" --epochs {epochs}{limit}");
         sb.AppendLine("else");
         sb.AppendLine("  rm -rf \"$dir\"");
-        sb.AppendLine($"  $SCRATCH train --model {model} ${{ARGS[$SLURM_ARRAY_TASK_ID]}} --epochs {epochs} --out \"$dir\" --sample-every 0");
+        sb.AppendLine($"  $SCRATCH train --model {model} ${{ARGS[$SLURM_ARRAY_TASK_ID]}} --epochs {epochs}{limit} --out \"$dir\" --sample-every 0");
         sb.AppendLine("fi");
         sb.AppendLine($"$SCRATCH eval --checkpoint \"$dir/checkpoints/latest.safetensors\" --n {n} --seed 1 --device cpu --out \"$dir/eval.json\"");
         return sb.ToString();

@@ -10,15 +10,8 @@ namespace Scratch.Gan.Sweeps;
 /// <summary>One finished point of a sweep, as read back from its run folder.</summary>
 public sealed record SweepRow(string Name, IReadOnlyList<(string Option, string Value)> Settings, EvalReport Eval, double SecondsPerEpoch, string FinalGrid)
 {
-    /// <summary>
-    /// The stated rule for "digits generated?": O when the samples cover at least 8 of the 10 classes
-    /// and score an Inception score of at least 5 — i.e. most images are classified confidently and as
-    /// many different digits (real held-out digits score about 9.5 and cover 10); X otherwise.
-    /// </summary>
-    public bool Digits => Eval.Generated.ClassesCovered >= MinCovered && Eval.Generated.InceptionScore >= MinIs;
-    public const int MinCovered = 8;
-    public const double MinIs = 5;
-    public const string Rule = "O when classes covered ≥ 8 of 10 and Inception score ≥ 5, else X";
+    /// <summary>O or X: <see cref="DigitsRule"/> on the generated samples' scores.</summary>
+    public string Digits => DigitsRule.Mark(Eval.Generated.InceptionScore, Eval.Generated.ClassesCovered);
 }
 
 /// <summary>Reads a sweep folder's run folders and writes sweep.md, sweep.csv and contact-sheet.png.</summary>
@@ -78,7 +71,7 @@ public static class SweepTable
         var ci = CultureInfo.InvariantCulture;
         string Get(SweepRow r, string o) => r.Settings.FirstOrDefault(s => s.Option == o).Value ?? "";
         string[] Cells(SweepRow r) => [.. options.Select(o => Get(r, o)), r.Eval.Generated.InceptionScore.ToString("F2", ci), r.Eval.Generated.Frechet.ToString("F2", ci),
-            $"{r.Eval.Generated.ClassesCovered}", double.IsNaN(r.SecondsPerEpoch) ? "" : r.SecondsPerEpoch.ToString("F1", ci), r.Digits ? "O" : "X"];
+            $"{r.Eval.Generated.ClassesCovered}", double.IsNaN(r.SecondsPerEpoch) ? "" : r.SecondsPerEpoch.ToString("F1", ci), r.Digits];
         string[] head = [.. options, "IS", "FD", "classes covered", "s/epoch", "digits?"];
 
         var csv = new StringBuilder().AppendLine(string.Join(",", head.Select(h => h.Replace(' ', '_'))));
@@ -90,12 +83,12 @@ public static class SweepTable
         md.AppendLine($"# Sweep: {first.Model}").AppendLine();
         md.AppendLine($"Protocol: {first.Protocol.Describe()}.").AppendLine();
         md.AppendLine($"Real held-out reference: IS {first.Reference.InceptionScore.ToString("F2", ci)}, FD {first.Reference.Frechet.ToString("F2", ci)}, classes covered {first.Reference.ClassesCovered}.").AppendLine();
-        md.AppendLine($"digits? — {SweepRow.Rule}.").AppendLine();
+        md.AppendLine($"digits? — {DigitsRule.Text}.").AppendLine();
         md.AppendLine("| " + string.Join(" | ", head) + " |");
         md.AppendLine("|" + string.Concat(head.Select(_ => "---|")));
         foreach (var r in rows) md.AppendLine("| " + string.Join(" | ", Cells(r)) + " |");
         md.AppendLine().AppendLine("![contact sheet](contact-sheet.png)");
         AtomicFile.WriteText(Path.Combine(dir, "sweep.md"), md.ToString());
-        ContactSheet.Save(Path.Combine(dir, "contact-sheet.png"), rows.Select(r => (r.FinalGrid, r.Name.Replace('_', ' ') + (r.Digits ? "  O" : "  X"))).ToList());
+        ContactSheet.Save(Path.Combine(dir, "contact-sheet.png"), rows.Select(r => (r.FinalGrid, r.Name.Replace('_', ' ') + "  " + r.Digits)).ToList());
     }
 }

@@ -13,7 +13,7 @@ namespace Scratch.Gan.Training;
 public sealed class TrainingDivergedException(string message) : Exception(message);
 
 /// <summary>How a call to <see cref="Trainer.Train"/> ended (a diverged run throws instead).</summary>
-public enum TrainingEnd { Finished, Stopped, Interrupted }
+public enum TrainingEnd { Finished, Stopped, Interrupted, OutOfTime }
 
 /// <summary>
 /// The training loop. Each iteration takes the next real batch and makes one D (critic) step;
@@ -28,12 +28,23 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
     public long StopAfter { get; init; } = long.MaxValue;   // for tests: stop (with a checkpoint) after this iteration
     /// <summary>Ctrl-C: training ends after the current iteration, with a checkpoint to resume from.</summary>
     public CancellationToken Interrupt { get; init; }
+    /// <summary>
+    /// --minutes: the first iteration that starts after this call has trained this many minutes is its
+    /// last (so the budget overshoots by at most one step), and training ends saving what an epoch's end saves. Evaluations (--eval-every) are not counted, so
+    /// the budget buys the same training with or without them. A resumed run starts a fresh budget.
+    /// </summary>
+    public double BudgetMinutes { get; init; } = double.PositiveInfinity;
+    /// <summary>The time source of the budget; tests pass a fake one, so a budget test cannot depend on the machine's load.</summary>
+    public Func<TimeSpan> Now { get; init; } = WallClock();
+    static Func<TimeSpan> WallClock() { var w = Stopwatch.StartNew(); return () => w.Elapsed; }
     /// <summary>Measures G's samples (config.EvalEvery > 0): the metrics appended to the epoch's last metrics row.</summary>
     public Func<GanModel, EvalScores>? Evaluate { get; init; }
     const int FixedCount = 64;
     readonly Diagnostics _diagnostics = new(Diagnostics.FloorAtZero(model.Config.Loss));
     bool Evaluating => model.Config.EvalEvery > 0 && Evaluate != null;
     readonly Stopwatch _epochClock = new();   // paused while evaluating: epoch times are training times
+    TimeSpan _started, _evaluating;            // on the budget's clock (Now): when Train began, time spent evaluating since
+    bool BudgetSpent => (Now() - _started - _evaluating).TotalMinutes >= BudgetMinutes;
     TextWriter Log => progress.Log;
     MetricsLog _metrics = null!;               // opened by Train
 
@@ -50,6 +61,7 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
         var header = RunFolder.MetricsHeader.Split(',').Concat(Evaluating ? EvalScores.Columns : []).ToList();
         _metrics = new MetricsLog(run.MetricsPath, header, iter);   // keeps the rows up to the checkpoint: a resumed run rewrites what came after it
         progress.Started(c.Epochs, perEpoch, iter);
+        _started = Now();
         try { return Epochs(from, perEpoch, fixedZ, iter, last); }
         finally { _metrics.Save(); }   // whatever ends training, the rows read so far are on disk
     }
@@ -58,6 +70,7 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
     {
         var c = model.Config;
         int startEpoch = from?.Epoch ?? 0, startBatch = from?.BatchInEpoch ?? 0;
+        bool outOfTime = false;
         for (int epoch = startEpoch; epoch < c.Epochs; epoch++)
         {
             var order = new RandomStream(c.Seed * 31 + (ulong)epoch + 1).Permutation(data.Count);
@@ -70,7 +83,8 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                 iter++;
                 bool sample = c.SampleEvery > 0 && iter % c.SampleEvery == 0, keep = c.CheckpointEvery > 0 && iter % c.CheckpointEvery == 0;
                 bool stop = iter >= StopAfter || Interrupt.IsCancellationRequested;
-                bool read = iter % _readEvery == 0 || b + 1 == perEpoch || stop || sample || keep;
+                outOfTime = !stop && BudgetSpent;   // decided as the iteration starts, so its losses are read for the last metrics row
+                bool read = iter % _readEvery == 0 || b + 1 == perEpoch || stop || outOfTime || sample || keep;
                 using (MemoryScope.Begin())
                 {
                     var real = new Tensor(NDArray.From(next.Result, [c.BatchSize, data.Channels, c.ImageSize, c.ImageSize], model.Device));
@@ -105,6 +119,18 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                     Log.WriteLine($"{(interrupted ? "interrupted" : "stopped")} after iteration {iter}; resume with --resume");
                     return interrupted ? TrainingEnd.Interrupted : TrainingEnd.Stopped;
                 }
+                if (outOfTime && b + 1 < perEpoch)
+                {
+                    // Mid-epoch: what the epoch's end would save, the fixed grid under the epoch in progress
+                    // (a resume that finishes the epoch replaces it).
+                    SaveGrid(run.Fixed(epoch + 1), fixedZ);
+                    SaveGif(c.Epochs);
+                    SaveCurves();
+                    _metrics.Save();
+                    RunFolder.SaveCheckpoint(run.LatestCheckpoint, model, here);
+                    return OutOfTime(iter);
+                }
+                if (outOfTime) break;   // the epoch's last batch: its end, below, saves everything
             }
             progress.EpochDone(epoch, clock.Elapsed, last);
             if (firstBatch == 0) AtomicFile.AppendText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)},{MemoryStats.For(model.Device).TakePeakMb().ToString("F1", CultureInfo.InvariantCulture)}\n");
@@ -113,8 +139,15 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
             SaveCurves();
             _metrics.Save();
             RunFolder.SaveCheckpoint(run.LatestCheckpoint, model, new RunFolder.Progress(iter, epoch + 1, 0, model.Rng.Offset, last.G, last.Info));
+            if (outOfTime && epoch + 1 < c.Epochs) return OutOfTime(iter);
         }
         return TrainingEnd.Finished;
+    }
+
+    TrainingEnd OutOfTime(long iter)
+    {
+        Log.WriteLine($"time budget of {BudgetMinutes.ToString("0.###", CultureInfo.InvariantCulture)} min spent after iteration {iter}");
+        return TrainingEnd.OutOfTime;
     }
 
     // Reading a loss makes the host wait until the device has finished the step. On the CPU backends
@@ -141,7 +174,9 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
         if (!Evaluating) return "";
         if (!due) return new string(',', EvalScores.Columns.Length);
         _epochClock.Stop();
+        var began = Now();
         var m = Evaluate!(model);
+        _evaluating += Now() - began;
         _epochClock.Start();
         Log.WriteLine(m.Describe(iter));
         Warn(_diagnostics.ObserveEval(iter, m.ClassesCovered, m.HistogramKl));

@@ -1,0 +1,57 @@
+using Scratch.Gan.Evaluation;
+using Scratch.Gan.Models;
+using Scratch.Gan.Sweeps;
+using Scratch.Gan.Training;
+using Xunit;
+
+namespace Scratch.Tests.Gan;
+
+/// <summary>The sweep table's "digits?" column, from evaluations with given scores (no training).</summary>
+public class DigitsColumnTests
+{
+    static SetMetrics Scores(double inceptionScore, int classesCovered) =>
+        new(2000, inceptionScore, new int[10], classesCovered, 0.1, 300, 200, 10, 0.5, 0.1);
+
+    /// <summary>A finished sweep point: config.json and an eval.json holding these scores.</summary>
+    static void Point(string sweep, string name, double inceptionScore, int classesCovered)
+    {
+        var run = new RunFolder(Path.Combine(sweep, name));
+        Directory.CreateDirectory(run.Dir);
+        File.WriteAllText(run.ConfigPath, (Zoo.Defaults(ModelKind.Dcgan) with { Epochs = 1 }).ToJson());
+        var protocol = new EvalProtocol(2000, 1, 10000, 2000, 20, 100, 3, "classifier penultimate layer", "embedded", "embedded");
+        var report = new EvalReport(Path.Combine(run.Dir, "checkpoints", "latest.safetensors"), "dcgan", 1, 78, protocol,
+            Scores(inceptionScore, classesCovered), Scores(9.59, 10), null);
+        File.WriteAllText(Path.Combine(run.Dir, "eval.json"), report.ToJson());
+    }
+
+    [Fact]
+    public void The_table_marks_O_only_where_the_inception_score_and_the_classes_covered_both_reach_the_rule()
+    {
+        var sweep = Directory.CreateTempSubdirectory("scratch-digits").FullName;
+        try
+        {
+            Point(sweep, "lr=1", 5.04, 10);   // the one-epoch DCGAN whose digits could be read (docs/evaluation.md)
+            Point(sweep, "lr=2", 5.0, 9);     // exactly on both bars
+            Point(sweep, "lr=3", 4.7, 10);    // WGAN-GP's blobs after 10 epochs (issue #22)
+            Point(sweep, "lr=4", 7.5, 8);     // confident, but two digits never drawn
+            Point(sweep, "lr=5", 9.59, 10);   // what real held-out digits score
+            SweepTable.Write(sweep, SweepTable.Read(sweep));
+
+            var csv = File.ReadAllLines(Path.Combine(sweep, "sweep.csv"));
+            Assert.Equal("lr,IS,FD,classes_covered,s/epoch,digits?", csv[0]);
+            Assert.Equal(["O", "O", "X", "X", "O"], csv.Skip(1).Select(l => l.Split(',')[^1]));
+            var md = File.ReadAllText(Path.Combine(sweep, "sweep.md"));
+            Assert.Contains("digits? — O when Inception score ≥ 5 and classes covered ≥ 9 of 10, else X.", md);
+            Assert.Contains("| 3 | 4.70 | 300.00 | 10 |  | X |", md);
+        }
+        finally { Directory.Delete(sweep, true); }
+    }
+
+    [Theory]
+    [InlineData(4.99, 10, false)]
+    [InlineData(5.0, 8, false)]
+    [InlineData(5.0, 9, true)]
+    [InlineData(1.03, 1, false)]   // a collapsed vanilla GAN after one epoch
+    public void The_rule_alone(double inceptionScore, int classesCovered, bool digits) =>
+        Assert.Equal(digits, DigitsRule.Digits(inceptionScore, classesCovered));
+}
