@@ -50,7 +50,8 @@ public class BatchNorm : Module
     ///   x̂ = (x − μ)/σ,  y = γx̂ + β,  dβ = Σg,  dγ = Σ g·x̂,  dx = (γ/σ)·(g − (dβ + x̂·dγ)/n)
     /// with sums over every axis but the channel. Composed from its parts, autograd would record some
     /// 25 small ops per layer and replay their gradients one by one (one GPU kernel launch each); this
-    /// is 10 launches forward and 8 backward (BatchNormLaunchTests counts them). When a gradient of the gradient is asked for
+    /// is 10 launches forward and 10 backward (BatchNormLaunchTests counts them; the backward recomputes
+    /// x̂ from the saved x, two launches that save keeping x̂ alive through the step — docs/memory.md). When a gradient of the gradient is asked for
     /// (createGraph), the backward is instead the composed formula, differentiated by the engine.
     /// </summary>
     Tensor TrainForward(Tensor x, int[] axes, int[] bshape)
