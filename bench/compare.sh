@@ -4,6 +4,8 @@
 # process, from /usr/bin/time), with Scratch's pool peak (bytes tensors held at once, from its JSON).
 # Usage: [THREADS=N] [RUNS=N] bench/compare.sh [ITERS] [WORKLOAD...]
 # THREADS limits both engines to N threads (SCRATCH_THREADS for Scratch, --threads for libtorch).
+# Scratch runs with --device cpu, as the peer runs libtorch's CPU: the default (auto) first probes for
+# a CUDA or OpenCL GPU, and where pocl is installed that probe alone maps ~65 MB of LLVM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 iters=${1:-10}; shift || true
@@ -23,7 +25,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for w in $workloads; do
   : >"$tmp/s_ms"; : >"$tmp/p_ms"; : >"$tmp/s_rss"; : >"$tmp/p_rss"; : >"$tmp/s_pool"
   for ((r = 0; r < runs; r++)); do
-    s=$(/usr/bin/time -f 'RSS_KB %M' -o "$tmp/st" $scratch bench "$w" --iters "$iters")
+    s=$(/usr/bin/time -f 'RSS_KB %M' -o "$tmp/st" $scratch bench "$w" --iters "$iters" --device cpu)
     p=$(/usr/bin/time -f 'RSS_KB %M' -o "$tmp/pt" "$peer" "$w" --iters "$iters" "${peer_threads[@]}")
     echo "$s"; echo "$p"
     echo "$s" | field median_ms >>"$tmp/s_ms"; echo "$p" | field median_ms >>"$tmp/p_ms"

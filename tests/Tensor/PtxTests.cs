@@ -36,7 +36,8 @@ public class PtxTests(ITestOutputHelper output)
             .Where(a => a.GetName().Name?.StartsWith("Scratch.", StringComparison.Ordinal) == true && a.GetName().Name != "Scratch.Tests")
             .SelectMany(a => a.GetTypes()).Where(t => t.IsValueType).ToList();
         // A generic struct (an optimizer's Rule<T>) closed over float and double, for a constraint like IUpdateRule<T>.
-        var closedStructs = scratchStructs.Where(t => t.IsGenericTypeDefinition && t.GetGenericArguments().Length == 1)
+        var closedStructs = scratchStructs.Where(t => t.IsGenericTypeDefinition && t.GetGenericArguments().Length == 1
+                && !t.GetGenericArguments()[0].GenericParameterAttributes.HasFlag(GenericParameterAttributes.ReferenceTypeConstraint))
             .SelectMany(t => new[] { typeof(float), typeof(double) }.Select(e => t.MakeGenericType(e))).ToList();
         scratchStructs.RemoveAll(t => t.IsGenericTypeDefinition);
         var kernels = typeof(Strided).Assembly.GetType("Scratch.Tensors.Ilgpu.Kernels", throwOnError: true)!

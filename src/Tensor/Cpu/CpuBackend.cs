@@ -4,15 +4,17 @@ namespace Scratch.Tensors.Cpu;
 
 internal sealed class CpuStorage<T> : Storage where T : unmanaged
 {
-    T[]? _data;
-    readonly BufferPool<T[]> _pool;
-    public CpuStorage(Device d, DType dt, BufferPool<T[]> pool, int n) : base(d, dt, n)
+    readonly CachingAllocator<T[]> _allocator;
+    readonly CachingAllocator<T[]>.Block _block;
+    public CpuStorage(Device d, DType dt, CachingAllocator<T[]> allocator, int n) : base(d, dt, n)
     {
-        _pool = pool;
-        _data = pool.Rent(n, dt.Size(), len => new T[len]);
+        _allocator = allocator;
+        _block = allocator.Rent(n);
     }
-    public T[] Data { get { ThrowIfReleased(); return _data!; } }
-    protected override void ReturnBuffer() { _pool.Return(_data!.Length, DType.Size(), _data); _data = null; }
+    /// <summary>The segment this storage is a block of; its elements start at <see cref="Start"/>.</summary>
+    public T[] Data { get { ThrowIfReleased(); return _block.Segment; } }
+    public int Start => _block.Start;
+    protected override void ReturnBuffer() => _allocator.Return(_block);
 }
 
 /// <summary>
@@ -23,11 +25,13 @@ internal sealed class CpuStorage<T> : Storage where T : unmanaged
 /// </summary>
 public sealed class CpuBackend(Device device) : IBackend
 {
-    // Size classes: every CPU kernel reads a storage through its offset and shape, never its array's length.
-    readonly BufferPool<float[]> _f32 = new(sizeClasses: true);
-    readonly BufferPool<double[]> _f64 = new(sizeClasses: true);
+    // Storages are blocks of 32 MB segments: every CPU kernel reads a storage through its start
+    // (<see cref="Start"/>) and shape, never its array's length.
+    const int SegmentBytes = 32 << 20;
+    readonly CachingAllocator<float[]> _f32 = new(n => new float[n], SegmentBytes / sizeof(float));
+    readonly CachingAllocator<double[]> _f64 = new(n => new double[n], SegmentBytes / sizeof(double));
     public Device Device { get; } = device;
-    public long BytesAllocated => _f32.BytesAllocated + _f64.BytesAllocated;
+    public long BytesAllocated => _f32.Reserved * sizeof(float) + _f64.Reserved * sizeof(double);
     public void Synchronize() { }
     public void Dispose() { _f32.Trim(); _f64.Trim(); }
 
@@ -35,11 +39,19 @@ public sealed class CpuBackend(Device device) : IBackend
         ? new CpuStorage<float>(Device, dtype, _f32, length)
         : new CpuStorage<double>(Device, dtype, _f64, length);
 
+    /// <summary>The array that holds a's elements; a's first element is at <see cref="Start"/>(a), not at a.Offset.</summary>
     internal static T[] Data<T>(NDArray a) where T : unmanaged => ((CpuStorage<T>)a.Storage).Data;
+    /// <summary>Where a's first element is in <see cref="Data{T}"/>: its storage's start in the segment plus its own offset.</summary>
+    internal static int Start(NDArray a) =>
+        a.Offset + (a.DType == DType.Float32 ? ((CpuStorage<float>)a.Storage).Start : ((CpuStorage<double>)a.Storage).Start);
 
-    public void Upload<T>(ReadOnlySpan<T> source, Storage dst) where T : unmanaged => source.CopyTo(((CpuStorage<T>)dst).Data);
+    public void Upload<T>(ReadOnlySpan<T> source, Storage dst) where T : unmanaged
+    {
+        var s = (CpuStorage<T>)dst;
+        source.CopyTo(s.Data.AsSpan(s.Start, dst.Length));
+    }
     public void Download<T>(NDArray src, Span<T> destination) where T : unmanaged =>
-        Data<T>(src).AsSpan(src.Offset, src.Numel).CopyTo(destination);
+        Data<T>(src).AsSpan(Start(src), src.Numel).CopyTo(destination);
 
     static bool F32(NDArray a) => a.DType == DType.Float32;
 
@@ -188,7 +200,7 @@ public sealed class CpuBackend(Device device) : IBackend
             // View as [outer, n, inner]: inner == 1 reduces dense rows; otherwise whole rows are accumulated.
             int inner = sa.Shape.Skip(axis + 1).Aggregate(1, (q, v) => q * v);
             int outer = sa.Numel / Math.Max(1, n * inner);
-            int so = sa.Offset, dO = da.Offset;
+            int so = Start(sa), dO = Start(da);
             if (inner == 1)
             {
                 RowPlan.ForEachRow(outer, n, o => d[dO + o] = ReduceRow<T, TOp>(s.AsSpan(so + o * n, n)));
@@ -294,7 +306,7 @@ public sealed class CpuBackend(Device device) : IBackend
     public void Update<T, TRule>(NDArray pa, NDArray ga, NDArray s1a, NDArray s2a, TRule rule) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
     {
         T[] p = Data<T>(pa), g = Data<T>(ga), s1 = Data<T>(s1a), s2 = Data<T>(s2a);
-        int po = pa.Offset, go = ga.Offset, o1 = s1a.Offset, o2 = s2a.Offset;
+        int po = Start(pa), go = Start(ga), o1 = Start(s1a), o2 = Start(s2a);
         int w = Vector<T>.Count;
         RowPlan.Parallel(1, pa.Numel, (_, c0, c1) =>
         {

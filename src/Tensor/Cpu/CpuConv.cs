@@ -44,7 +44,7 @@ internal static unsafe class CpuConv
     public static void Im2Col<T>(NDArray xa, NDArray ca, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = CpuBackend.Data<T>(xa); var cols = CpuBackend.Data<T>(ca);
-        int n = xa.Shape[0], xo = xa.Offset, co = ca.Offset;
+        int n = xa.Shape[0], xo = CpuBackend.Start(xa), co = CpuBackend.Start(ca);
         var P = new Planes(g);
         RowPlan.ForEachRow(n * g.C, g.H * g.W * g.KH * g.KW, unit =>
         {
@@ -75,7 +75,7 @@ internal static unsafe class CpuConv
     public static void Col2Im<T>(NDArray ca, NDArray xa, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = CpuBackend.Data<T>(xa); var cols = CpuBackend.Data<T>(ca);
-        int n = xa.Shape[0], xo = xa.Offset, co = ca.Offset;
+        int n = xa.Shape[0], xo = CpuBackend.Start(xa), co = CpuBackend.Start(ca);
         var P = new Planes(g);
         RowPlan.ForEachRow(n * g.C, g.H * g.W * g.KH * g.KW, unit =>
         {

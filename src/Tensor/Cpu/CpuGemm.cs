@@ -65,23 +65,23 @@ internal static unsafe partial class CpuGemm
         if (c.Shape[0] == 1 && batch > 1)
         {   // merged k: k' = (b, p)
             L.M = m; L.N = n; L.K = batch * k;
-            L.ARow = Table(m, m, 0, rsa, a.Offset); L.ACol = Table(L.K, k, as0, csa);
-            L.BRow = Table(L.K, k, bs0, rsb, b.Offset); L.BCol = Table(n, n, 0, csb);
-            L.CRow = Table(m, m, 0, n, c.Offset); L.CCol = Table(n, n, 0, 1);
+            L.ARow = Table(m, m, 0, rsa, CpuBackend.Start(a)); L.ACol = Table(L.K, k, as0, csa);
+            L.BRow = Table(L.K, k, bs0, rsb, CpuBackend.Start(b)); L.BCol = Table(n, n, 0, csb);
+            L.CRow = Table(m, m, 0, n, CpuBackend.Start(c)); L.CCol = Table(n, n, 0, 1);
         }
         else if (batch == 1 || as0 == 0)
         {   // merged columns: j' = (b, j); the shared A is packed once for the whole batch
             L.M = m; L.N = batch * n; L.K = k;
-            L.ARow = Table(m, m, 0, rsa, a.Offset); L.ACol = Table(k, k, 0, csa);
-            L.BRow = Table(k, k, 0, rsb, b.Offset); L.BCol = Table(L.N, n, bs0, csb);
-            L.CRow = Table(m, m, 0, n, c.Offset); L.CCol = Table(L.N, n, m * n, 1);
+            L.ARow = Table(m, m, 0, rsa, CpuBackend.Start(a)); L.ACol = Table(k, k, 0, csa);
+            L.BRow = Table(k, k, 0, rsb, CpuBackend.Start(b)); L.BCol = Table(L.N, n, bs0, csb);
+            L.CRow = Table(m, m, 0, n, CpuBackend.Start(c)); L.CCol = Table(L.N, n, m * n, 1);
         }
         else if (bs0 == 0)
         {   // merged rows: i' = (b, i); the shared B is packed once
             L.M = batch * m; L.N = n; L.K = k;
-            L.ARow = Table(L.M, m, as0, rsa, a.Offset); L.ACol = Table(k, k, 0, csa);
-            L.BRow = Table(k, k, 0, rsb, b.Offset); L.BCol = Table(n, n, 0, csb);
-            L.CRow = Table(L.M, m, m * n, n, c.Offset); L.CCol = Table(n, n, 0, 1);
+            L.ARow = Table(L.M, m, as0, rsa, CpuBackend.Start(a)); L.ACol = Table(k, k, 0, csa);
+            L.BRow = Table(k, k, 0, rsb, CpuBackend.Start(b)); L.BCol = Table(n, n, 0, csb);
+            L.CRow = Table(L.M, m, m * n, n, CpuBackend.Start(c)); L.CCol = Table(n, n, 0, 1);
         }
         else
         {   // independent products: whole GEMMs split over threads
@@ -93,9 +93,9 @@ internal static unsafe partial class CpuGemm
                     var l = new Layout
                     {
                         A = L.A, B = L.B, C = L.C, M = m, N = n, K = k,
-                        ARow = Table(m, m, 0, rsa, a.Offset + i * as0), ACol = Table(k, k, 0, csa),
-                        BRow = Table(k, k, 0, rsb, b.Offset + i * bs0), BCol = Table(n, n, 0, csb),
-                        CRow = Table(m, m, 0, n, c.Offset + i * m * n), CCol = Table(n, n, 0, 1), Ldc = n,
+                        ARow = Table(m, m, 0, rsa, CpuBackend.Start(a) + i * as0), ACol = Table(k, k, 0, csa),
+                        BRow = Table(k, k, 0, rsb, CpuBackend.Start(b) + i * bs0), BCol = Table(n, n, 0, csb),
+                        CRow = Table(m, m, 0, n, CpuBackend.Start(c) + i * m * n), CCol = Table(n, n, 0, 1), Ldc = n,
                     };
                     Run(l, 1);
                 }
@@ -114,7 +114,7 @@ internal static unsafe partial class CpuGemm
     {
         // Batch outermost: one sample's rows of a and b (a few hundred KiB) stay in cache while all
         // their products are taken; each thread owns a band of rows of c, summed in batch order.
-        int t = Math.Min(CpuInfo.Threads, m);
+        int t = Math.Min(CpuInfo.Threads, m), ao = CpuBackend.Start(a), bo = CpuBackend.Start(b), co = CpuBackend.Start(c);
         ForkJoin.Run(t, w =>
         {
             int i0 = m * w / t, i1 = m * (w + 1) / t;
@@ -122,11 +122,11 @@ internal static unsafe partial class CpuGemm
             for (int bi = 0; bi < batch; bi++)
                 for (int i = i0; i < i1; i++)
                 {
-                    var row = new ReadOnlySpan<float>(L.A, a.Offset + bi * a.Strides[0] + i * a.Strides[1], k);
+                    var row = new ReadOnlySpan<float>(L.A, ao + bi * a.Strides[0] + i * a.Strides[1], k);
                     for (int j = 0; j < n; j++)
-                        acc[(i - i0) * n + j] += TensorPrimitives.Dot(row, new ReadOnlySpan<float>(L.B, b.Offset + bi * b.Strides[0] + j * b.Strides[2], k));
+                        acc[(i - i0) * n + j] += TensorPrimitives.Dot(row, new ReadOnlySpan<float>(L.B, bo + bi * b.Strides[0] + j * b.Strides[2], k));
                 }
-            acc.CopyTo(L.C, c.Offset + i0 * n);
+            acc.CopyTo(L.C, co + i0 * n);
         });
     }
 
@@ -293,17 +293,18 @@ internal static unsafe partial class CpuGemm
         var A = CpuBackend.Data<T>(a); var B = CpuBackend.Data<T>(b); var C = CpuBackend.Data<T>(c);
         int batch = c.Shape[0], m = c.Shape[1], n = c.Shape[2], k = a.Shape[2];
         int inner = a.Shape[0] / batch;   // > 1: c sums the products over the batch
+        int ao = CpuBackend.Start(a), bs = CpuBackend.Start(b), co = CpuBackend.Start(c);
         RowPlan.ForEachRow(batch * m, n * Math.Max(k, 1), row =>
         {
             int i = row % m;
-            var dst = C.AsSpan(c.Offset + row * n, n);
+            var dst = C.AsSpan(co + row * n, n);
             dst.Clear();
             var tmp = b.Strides[2] == 1 ? null : new T[n];
             for (int bi = (row / m) * inner; bi < (row / m + 1) * inner; bi++)
             for (int p = 0; p < k; p++)
             {
-                T av = A[a.Offset + bi * a.Strides[0] + i * a.Strides[1] + p * a.Strides[2]];
-                int bo = b.Offset + bi * b.Strides[0] + p * b.Strides[1];
+                T av = A[ao + bi * a.Strides[0] + i * a.Strides[1] + p * a.Strides[2]];
+                int bo = bs + bi * b.Strides[0] + p * b.Strides[1];
                 if (tmp == null) TensorPrimitives.MultiplyAdd(B.AsSpan(bo, n), av, dst, dst);
                 else { for (int j = 0; j < n; j++) tmp[j] = B[bo + j * b.Strides[2]]; TensorPrimitives.MultiplyAdd(tmp, av, dst, dst); }
             }

@@ -11,7 +11,7 @@ internal static class CpuPool
     public static unsafe void MaxPool<T>(NDArray xa, NDArray va, NDArray ia, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = CpuBackend.Data<T>(xa); var v = CpuBackend.Data<T>(va); var idx = CpuBackend.Data<T>(ia);
-        int xo = xa.Offset, vo = va.Offset, io = ia.Offset;
+        int xo = CpuBackend.Start(xa), vo = CpuBackend.Start(va), io = CpuBackend.Start(ia);
         Planes(xa, g, plane =>
         {
             int H = g.H, W = g.W, OH = g.OH, OW = g.OW, KH = g.KH, KW = g.KW, SH = g.SH, SW = g.SW;
@@ -64,7 +64,7 @@ internal static class CpuPool
     public static void Gather<T>(NDArray xa, NDArray ia, NDArray da, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = CpuBackend.Data<T>(xa); var idx = CpuBackend.Data<T>(ia); var d = CpuBackend.Data<T>(da);
-        int xo = xa.Offset, io = ia.Offset, dOff = da.Offset;
+        int xo = CpuBackend.Start(xa), io = CpuBackend.Start(ia), dOff = CpuBackend.Start(da);
         Planes(xa, g, plane =>
         {
             int H = g.H, W = g.W, OH = g.OH, OW = g.OW, KW = g.KW, SH = g.SH, SW = g.SW;
@@ -82,7 +82,7 @@ internal static class CpuPool
     public static void Scatter<T>(NDArray sa, NDArray ia, NDArray dxa, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = CpuBackend.Data<T>(sa); var idx = CpuBackend.Data<T>(ia); var dx = CpuBackend.Data<T>(dxa);
-        int so = sa.Offset, io = ia.Offset, dxo = dxa.Offset;
+        int so = CpuBackend.Start(sa), io = CpuBackend.Start(ia), dxo = CpuBackend.Start(dxa);
         Planes(dxa, g, plane =>
         {
             int H = g.H, W = g.W, OH = g.OH, OW = g.OW, KW = g.KW, SH = g.SH, SW = g.SW;

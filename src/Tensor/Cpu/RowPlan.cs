@@ -11,7 +11,7 @@ internal sealed class RowPlan
     readonly int[] _outer;          // sizes of the outer dims
     readonly int[][] _strides;      // per operand: strides of the outer dims
     public readonly int[] Inner;    // per operand: stride along a row
-    readonly int[] _base;           // per operand: offset
+    readonly int[] _base;           // per operand: where its first element is in its array
 
     public RowPlan(int[] shape, params NDArray[] ops)
     {
@@ -22,7 +22,7 @@ internal sealed class RowPlan
         if (Shape.Numel(shape) == 0) Rows = 0;
         _strides = st.Select(s => s[..^1]).ToArray();
         Inner = st.Select(s => s[^1]).ToArray();
-        _base = ops.Select(o => o.Offset).ToArray();
+        _base = ops.Select(CpuBackend.Start).ToArray();
     }
 
     /// <summary>Offset of row r's first element in operand j.</summary>
