@@ -23,7 +23,7 @@ public static class TrainCommand
     static readonly Option<double?> Beta2 = Opt.OptionalDouble("--beta2", "Adam's second-moment decay, below 1" + PerModel(c => c.Beta2), 0, allowZero: true);
     static readonly Option<int?> NCritic = Opt.OptionalInt("--n-critic", "D steps per G step" + PerModel(c => c.NCritic));
     static readonly Option<double?> Clip = Opt.OptionalDouble("--clip", "WGAN weight clipping bound" + PerModel(c => c.Clip));
-    static readonly Option<string?> CriticScheduleOpt = Opt.OptionalChoice("--critic-schedule", "critic steps per G step over time: always --n-critic, or the WGAN paper's warm-up (100 for the first 25 G steps and every 500th)" +
+    static readonly Option<string?> CriticScheduleOpt = Opt.OptionalChoice("--critic-schedule", "critic steps per G step over time: always --n-critic, or the WGAN reference code's warm-up (100 for the first 25 G steps and every 500th)" +
         PerModel(c => c.EffectiveCriticSchedule), Setting.Names<CriticSchedule>());
     static readonly Option<string?> InfoTrains = Opt.OptionalChoice("--info-trains", "infogan: which losses carry the information term: both D's and G's (openai/InfoGAN), or G's only, whose optimizer then also trains Q's head [default: both]",
         Setting.Names<InfoTraining>());
