@@ -23,6 +23,10 @@ public static class TrainCommand
     static readonly Option<double?> Beta2 = Opt.OptionalDouble("--beta2", "Adam's second-moment decay, below 1" + PerModel(c => c.Beta2), 0, allowZero: true);
     static readonly Option<int?> NCritic = Opt.OptionalInt("--n-critic", "D steps per G step" + PerModel(c => c.NCritic));
     static readonly Option<double?> Clip = Opt.OptionalDouble("--clip", "WGAN weight clipping bound" + PerModel(c => c.Clip));
+    static readonly Option<string?> CriticScheduleOpt = Opt.OptionalChoice("--critic-schedule", "critic steps per G step over time: always --n-critic, or the WGAN reference code's warm-up (100 for the first 25 G steps and every 500th)" +
+        PerModel(c => c.EffectiveCriticSchedule), Setting.Names<CriticSchedule>());
+    static readonly Option<string?> InfoTrains = Opt.OptionalChoice("--info-trains", "infogan: which losses carry the information term: both D's and G's (openai/InfoGAN), or G's only, whose optimizer then also trains Q's head [default: both]",
+        Setting.Names<InfoTraining>());
     static readonly Option<double?> GpLambda = Opt.OptionalDouble("--gp-lambda", "WGAN-GP gradient penalty weight" + PerModel(c => c.GpLambda), 0, allowZero: true);
     static readonly Option<int?> NoiseDim = Opt.OptionalInt("--noise-dim", "length of G's noise vector" + PerModel(c => c.NoiseDim));
     static readonly Option<string?> Noise = Opt.OptionalChoice("--noise", "noise distribution: U(-1, 1) or N(0, 1)" + PerModel(c => c.Noise), Setting.Names<NoiseKind>());
@@ -45,14 +49,14 @@ public static class TrainCommand
     static readonly Option<int> EvalReal = Opt.Hidden(Opt.Int("--eval-real", "real reference images for --eval-every", int.MaxValue, min: 10));
 
     /// <summary>What a resumed run takes from its config.json, so may not be given again.</summary>
-    static readonly Option[] FixedByTheRun = [Model, Loss, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, Clip, GpLambda, NoiseDim, ImageSize,
+    static readonly Option[] FixedByTheRun = [Model, Loss, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, CriticScheduleOpt, InfoTrains, Clip, GpLambda, NoiseDim, ImageSize,
         Channels, Data, Seed, Out, Optimizer, Noise, EvalEvery, EvalN, SampleEvery, CheckpointEvery];
 
     public static Command Define()
     {
         var command = new Command("train", "train a GAN into a run folder (config.json, metrics.csv, curves.png, samples, checkpoints)")
         {
-            Model, Loss, Epochs, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, Clip, GpLambda, NoiseDim, Noise, ImageSize, Optimizer,
+            Model, Loss, Epochs, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, CriticScheduleOpt, InfoTrains, Clip, GpLambda, NoiseDim, Noise, ImageSize, Optimizer,
             Channels, Data, Device, Seed, Out, SampleEvery, CheckpointEvery, Resume, Minutes, EvalEvery, EvalN, StopAfter, EvalReal,
         };
         Channels.HelpName = "1|3";
@@ -109,6 +113,8 @@ public static class TrainCommand
                 Beta1 = p.GetValue(Beta1) ?? d.Beta1,
                 Beta2 = p.GetValue(Beta2) ?? d.Beta2,
                 NCritic = p.GetValue(NCritic) ?? d.NCritic,
+                CriticSchedule = p.GetValue(CriticScheduleOpt) is { } schedule ? Setting.Parse<CriticSchedule>(schedule) : d.CriticSchedule,
+                InfoTrains = p.GetValue(InfoTrains) is { } trains ? Setting.Parse<InfoTraining>(trains) : d.InfoTrains,
                 Clip = p.GetValue(Clip) ?? d.Clip,
                 GpLambda = p.GetValue(GpLambda) ?? d.GpLambda,
                 NoiseDim = p.GetValue(NoiseDim) ?? d.NoiseDim,
@@ -126,6 +132,7 @@ public static class TrainCommand
                 EvalN = p.GetValue(EvalN) ?? d.EvalN,
             };
             if (c.Beta1 >= 1 || c.Beta2 >= 1) throw new UsageException("--beta1 and --beta2 must be below 1");
+            if (Opt.Given(p, InfoTrains) && model != ModelKind.InfoGan) throw new UsageException($"--info-trains is for --model infogan only (its Q head); model {Setting.Name(model)} has no information term");
             // Grey-only networks take grey data whatever it holds; the 64×64 ones follow the data unless told.
             if (c.Channels == 0 && Zoo.Architecture(c) != ArchitectureKind.Dcgan64) c = c with { Channels = 1 };
             // Checked now, before any picture is decoded, and again once the data has set the channels.

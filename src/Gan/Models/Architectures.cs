@@ -64,12 +64,44 @@ public static class Architectures
             .. Down(dim, dim * 2), .. Down(dim * 2, dim * 4), .. Down(dim * 4, dim * 8),
             new Conv2d(dim * 8, 1, 4, g: g), new Flatten()]);
     }
+
+    /// <summary>
+    /// Gulrajani et al.'s WGAN-GP MNIST critic (improved_wgan_training, gan_mnist.py, DIM 64): three 5×5
+    /// stride-2 convs 28 → 14 → 7 → 4 with LeakyReLU 0.2 and no normalisation (the gradient penalty is
+    /// per sample; batch statistics would mix samples), then one linear score.
+    /// </summary>
+    public static Sequential WganGpMnistD(RandomStream? g = null)
+    {
+        const int dim = 64;
+        return new Sequential(
+            new Conv2d(1, dim, 5, stride: 2, padding: 2, g: g), new LeakyReLU(0.2),
+            new Conv2d(dim, 2 * dim, 5, stride: 2, padding: 2, g: g), new LeakyReLU(0.2),
+            new Conv2d(2 * dim, 4 * dim, 5, stride: 2, padding: 2, g: g), new LeakyReLU(0.2),
+            new Flatten(), new Linear(4 * 4 * 4 * dim, 1, g: g));
+    }
+
+    /// <summary>
+    /// Gulrajani et al.'s WGAN-GP MNIST generator: linear to 4·DIM × 4 × 4, then 5×5 stride-2 transposed
+    /// convs 4 → 8 (cropped to 7) → 14 → 28, ReLU between, no BatchNorm (the file uses it only in its
+    /// 'wgan' mode). The last activation is tanh where the file has a sigmoid: our images are in [−1, 1].
+    /// </summary>
+    public static Sequential WganGpMnistG(int nz, RandomStream? g = null)
+    {
+        const int dim = 64;
+        static ConvTranspose2d Up(int i, int o, RandomStream? g) => new(i, o, 5, stride: 2, padding: 2, outputPadding: 1, g: g);
+        return new Sequential(
+            new Linear(nz, 4 * 4 * 4 * dim, g: g), new ReLU(), new Unflatten(4 * dim, 4, 4),
+            Up(4 * dim, 2 * dim, g), new ReLU(), new Crop2d(7, 7),
+            Up(2 * dim, dim, g), new ReLU(),
+            Up(dim, 1, g), new Tanh());
+    }
 }
 
 /// <summary>
 /// InfoGAN's discriminator (Chen et al. 2016, MNIST): a shared conv trunk with two heads — D, one
 /// real/fake logit, and Q, which recovers the latent codes: 10 categorical logits and, for each of
-/// the 2 continuous codes, a mean and a log-variance.
+/// the 2 continuous codes, a mean and a log-variance (unused when Q's variance is fixed at 1, as in
+/// openai/InfoGAN, whose Q also outputs both).
 /// </summary>
 public sealed class InfoGanD : Module
 {
@@ -78,14 +110,15 @@ public sealed class InfoGanD : Module
     public Sequential QHead { get; }
     public const int Categories = 10, Continuous = 2;
 
-    public InfoGanD(RandomStream? g = null)
+    /// <param name="leak">LeakyReLU slope: the paper says 0.1, openai/InfoGAN's code uses 0.01 (leaky_rectify's default).</param>
+    public InfoGanD(RandomStream? g = null, double leak = 0.1)
     {
         Trunk = Child("trunk", new Sequential(
-            new Conv2d(1, 64, 4, stride: 2, padding: 1, g: g), new LeakyReLU(0.1),
-            new Conv2d(64, 128, 4, stride: 2, padding: 1, g: g), new BatchNorm2d(128), new LeakyReLU(0.1),
-            new Flatten(), new Linear(128 * 7 * 7, 1024, g: g), new BatchNorm1d(1024), new LeakyReLU(0.1)));
+            new Conv2d(1, 64, 4, stride: 2, padding: 1, g: g), new LeakyReLU(leak),
+            new Conv2d(64, 128, 4, stride: 2, padding: 1, g: g), new BatchNorm2d(128), new LeakyReLU(leak),
+            new Flatten(), new Linear(128 * 7 * 7, 1024, g: g), new BatchNorm1d(1024), new LeakyReLU(leak)));
         DHead = Child("d", new Linear(1024, 1, g: g));
-        QHead = Child("q", new Sequential(new Linear(1024, 128, g: g), new BatchNorm1d(128), new LeakyReLU(0.1),
+        QHead = Child("q", new Sequential(new Linear(1024, 128, g: g), new BatchNorm1d(128), new LeakyReLU(leak),
             new Linear(128, Categories + 2 * Continuous, g: g)));
     }
 

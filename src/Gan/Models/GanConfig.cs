@@ -38,6 +38,26 @@ public sealed record GanConfig
     public int EvalN { get; init; } = 2000;
     public double InfoLambdaCat { get; init; } = 1;
     public double InfoLambdaCon { get; init; } = 0.1;
+
+    // Settings added after runs were already saved. Each is absent (null) in an older config.json and
+    // then means what that run trained with, so --resume continues the same recipe; Zoo.Defaults names
+    // them for new runs, and they are written only when named. The Effective* properties resolve the null.
+
+    /// <summary>The networks; null: the model's family at its image size (Zoo.Architecture).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ArchitectureKind? Architecture { get; init; }
+    /// <summary>Which losses carry InfoGAN's information term; null: g-and-q, what runs before the setting used.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public InfoTraining? InfoTrains { get; init; }
+    /// <summary>Q's model of the continuous codes; null: learnt-variance, what runs before the setting used.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public InfoContinuous? InfoContinuous { get; init; }
+    /// <summary>LeakyReLU slope in InfoGAN's discriminator and Q head; null: 0.1 (the paper's), what runs before the setting used.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? InfoLeak { get; init; }
+    /// <summary>Critic steps per generator step over time; null: constant, what runs before the setting used.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CriticSchedule? CriticSchedule { get; init; }
+
+    [JsonIgnore] public InfoTraining EffectiveInfoTrains => InfoTrains ?? InfoTraining.GAndQ;
+    [JsonIgnore] public InfoContinuous EffectiveInfoContinuous => InfoContinuous ?? Models.InfoContinuous.LearntVariance;
+    [JsonIgnore] public double EffectiveInfoLeak => InfoLeak ?? 0.1;
+    [JsonIgnore] public CriticSchedule EffectiveCriticSchedule => CriticSchedule ?? Models.CriticSchedule.Constant;
     public string Version { get; init; } = typeof(GanConfig).Assembly.GetName().Version?.ToString(3) ?? "0";
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

@@ -40,15 +40,21 @@ public sealed class GanModel
             ArchitectureKind.Mlp => ((Module)Architectures.MlpG(nz, init), (Module)Architectures.MlpD(init)),
             ArchitectureKind.Dcgan => (Architectures.DcganG(nz, init), Architectures.DcganD(init)),
             ArchitectureKind.Dcgan64 => (Architectures.Dcgan64G(nz, c.Channels, init), Architectures.Dcgan64D(c.Channels, critic: c.Loss == LossKind.WassersteinGp, init)),
-            ArchitectureKind.InfoGan => (InfoGanD.MakeGenerator(nz, init), new InfoGanD(init)),
+            ArchitectureKind.InfoGan => (InfoGanD.MakeGenerator(nz, init), new InfoGanD(init, c.EffectiveInfoLeak)),
+            ArchitectureKind.WganGpMnist => (Architectures.WganGpMnistG(nz, init), Architectures.WganGpMnistD(init)),
         };
         if (arch is ArchitectureKind.Dcgan64 or ArchitectureKind.InfoGan) { G.Apply(m => Init.Dcgan(m, init)); D.Apply(m => Init.Dcgan(m, init)); }
         G.To(device); D.To(device);
         OptD = MakeOptimizer(D.Parameters(), c.LrD);
-        var gParams = Info != null ? G.Parameters().Concat(Info.QHead.Parameters()) : G.Parameters();
+        // Q's head belongs to D's optimizer when the information term is in D's loss (openai/InfoGAN
+        // trains every d_net variable, trunk and Q, with D's Adam); otherwise G's optimizer trains it.
+        var gParams = QTrainsWithG ? G.Parameters().Concat(Info!.QHead.Parameters()) : G.Parameters();
         OptG = MakeOptimizer(gParams, c.LrG);
         _jointD = Info == null && !D.Modules().Any(m => m is BatchNorm);
     }
+
+    /// <summary>Whether G's step trains Q's head (info-trains g-and-q); with both, D's step does.</summary>
+    bool QTrainsWithG => Info != null && Config.EffectiveInfoTrains == InfoTraining.GAndQ;
 
     Optimizer MakeOptimizer(IEnumerable<Tensor> ps, double lr) => Config.Optimizer switch
     {
@@ -95,13 +101,22 @@ public sealed class GanModel
 
     /// <summary>
     /// D's loss as its step records it (`scratch graph` draws this): the adversarial loss on a real
-    /// batch and a fake one made without a graph (D's step must not train G), plus WGAN-GP's penalty.
+    /// batch and a fake one made without a graph (D's step must not train G), plus WGAN-GP's penalty,
+    /// or InfoGAN's information loss on the fake batch when it trains D too (info-trains both).
     /// </summary>
     public (Tensor Loss, Tensor Adversarial, Tensor Fake) DLoss(Tensor real)
     {
         int n = real.Shape[0];
         Tensor fake;
-        using (GradMode.NoGrad()) fake = G.Call(Latent(n).Z);
+        var (z, cat, con) = Latent(n);
+        using (GradMode.NoGrad()) fake = G.Call(z);
+        if (Info != null && !QTrainsWithG)
+        {
+            var sRealInfo = D.Call(real);
+            var (sFakeInfo, q) = Info.Both(fake);
+            var adversarialInfo = GanLosses.D(Config.Loss, sRealInfo, sFakeInfo);
+            return (adversarialInfo + InfoLoss(q, cat!, con!), adversarialInfo, fake);
+        }
         var (sReal, sFake) = Scores(real, fake);
         var adversarial = GanLosses.D(Config.Loss, sReal, sFake);
         var loss = Config.Loss == LossKind.WassersteinGp ? adversarial + GanLosses.GradientPenalty(D, real, fake, Rng) * Config.GpLambda : adversarial;
@@ -117,7 +132,7 @@ public sealed class GanModel
         return (both.Narrow(0, 0, n), both.Narrow(0, n, fake.Shape[0]));
     }
 
-    /// <summary>One generator update (for InfoGAN also Q's: the information loss trains both); readLosses as in DStep.</summary>
+    /// <summary>One generator update (for InfoGAN with info-trains g-and-q also Q's head's); readLosses as in DStep.</summary>
     public (double Loss, double Info) GStep(int n, bool readLosses = true)
     {
         using (FreezeD())
@@ -147,12 +162,12 @@ public sealed class GanModel
 
     /// <summary>
     /// D's weights fixed for G's step, until disposed: no gradient is computed for them at all.
-    /// InfoGAN's Q head stays trainable (the information loss trains it with G).
+    /// With info-trains g-and-q InfoGAN's Q head stays trainable (G's step trains it).
     /// </summary>
     public IDisposable FreezeD()
     {
         foreach (var p in D.Parameters()) p.RequiresGrad = false;
-        if (Info != null) foreach (var p in Info.QHead.Parameters()) p.RequiresGrad = true;
+        if (QTrainsWithG) foreach (var p in Info!.QHead.Parameters()) p.RequiresGrad = true;
         return new Thaw(D);
     }
 
@@ -162,16 +177,22 @@ public sealed class GanModel
     }
 
     /// <summary>
-    /// InfoGAN's variational bound on the mutual information I(c; G(z, c)): cross-entropy of the
-    /// categorical code plus the Gaussian negative log-likelihood of the continuous codes under Q.
+    /// InfoGAN's variational bound on the mutual information I(c; G(z, c)), less the codes' constant
+    /// entropy: cross-entropy of the categorical code plus the Gaussian negative log-likelihood of the
+    /// continuous codes under Q — with unit variance (openai/InfoGAN's fix_std) ½(c − μ)² summed over
+    /// the codes, with a learnt variance the full NLL averaged over them.
     /// </summary>
     public Tensor InfoLoss(Tensor q, Tensor cat, Tensor con)
     {
         int k = InfoGanD.Categories, m = InfoGanD.Continuous;
         var logits = q.Narrow(1, 0, k);
         var mean = q.Narrow(1, k, m);
-        var logVar = q.Narrow(1, k + m, m).Clamp(-5, 5);
-        return Losses.CrossEntropy(logits, cat) * Config.InfoLambdaCat + Losses.GaussianNll(mean, con, logVar.Exp()) * Config.InfoLambdaCon;
+        var continuous = Config.EffectiveInfoContinuous switch
+        {
+            InfoContinuous.UnitVariance => ((mean - con).Pow(2).Sum([1]) * 0.5).Mean(),
+            InfoContinuous.LearntVariance => Losses.GaussianNll(mean, con, q.Narrow(1, k + m, m).Clamp(-5, 5).Exp()),
+        };
+        return Losses.CrossEntropy(logits, cat) * Config.InfoLambdaCat + continuous * Config.InfoLambdaCon;
     }
 
     /// <summary>Images from G in eval mode (BatchNorm uses running statistics), no graph recorded.</summary>

@@ -44,8 +44,57 @@ public enum NoiseKind
     [JsonStringEnumMemberName("normal")] Normal,
 }
 
-/// <summary>The network family behind a model (Models/Architectures.cs); not a setting of its own.</summary>
-public enum ArchitectureKind { Mlp, Dcgan, Dcgan64, InfoGan }
+/// <summary>
+/// The network family behind a model (Models/Architectures.cs). Chosen by the model and image size;
+/// config.json names it only where that choice changed (wgan-gp at 28×28), so older runs keep theirs.
+/// </summary>
+[Setting("architecture"), JsonConverter(typeof(SettingConverter<ArchitectureKind>))]
+public enum ArchitectureKind
+{
+    [JsonStringEnumMemberName("mlp")] Mlp,
+    [JsonStringEnumMemberName("dcgan")] Dcgan,
+    [JsonStringEnumMemberName("dcgan64")] Dcgan64,
+    [JsonStringEnumMemberName("infogan")] InfoGan,
+    /// <summary>Gulrajani et al.'s MNIST networks (improved_wgan_training, gan_mnist.py).</summary>
+    [JsonStringEnumMemberName("wgan-gp-mnist")] WganGpMnist,
+}
+
+/// <summary>
+/// Which of InfoGAN's losses carry the information term, and so which optimizer trains Q's head.
+/// both: subtracted from D's and G's losses, as openai/InfoGAN does — D's optimizer trains the shared
+/// trunk and Q's head to keep the code recoverable, G's optimizer trains G. g-and-q: only in G's loss,
+/// whose optimizer also trains Q's head (D's trunk is then shaped by the real/fake loss alone).
+/// </summary>
+[Setting("info training"), JsonConverter(typeof(SettingConverter<InfoTraining>))]
+public enum InfoTraining
+{
+    [JsonStringEnumMemberName("both")] Both,
+    [JsonStringEnumMemberName("g-and-q")] GAndQ,
+}
+
+/// <summary>
+/// How InfoGAN's Q models a continuous code: unit-variance Gaussian around Q's mean (openai/InfoGAN's
+/// fix_std, the information term is then ½(c − μ)² summed over the codes), or a learnt variance per code
+/// (the Gaussian negative log-likelihood, averaged over the codes).
+/// </summary>
+[Setting("continuous-code model"), JsonConverter(typeof(SettingConverter<InfoContinuous>))]
+public enum InfoContinuous
+{
+    [JsonStringEnumMemberName("unit-variance")] UnitVariance,
+    [JsonStringEnumMemberName("learnt-variance")] LearntVariance,
+}
+
+/// <summary>
+/// Critic (D) steps before each generator step. constant: n_critic every time. wgan-warmup: 100 for
+/// the first 25 generator steps and before every 500th, n_critic otherwise, as martinarjovsky/WassersteinGAN
+/// does, so the clipped critic is near its optimum while G is young and is re-trained now and then.
+/// </summary>
+[Setting("critic schedule"), JsonConverter(typeof(SettingConverter<CriticSchedule>))]
+public enum CriticSchedule
+{
+    [JsonStringEnumMemberName("constant")] Constant,
+    [JsonStringEnumMemberName("wgan-warmup")] WganWarmup,
+}
 
 /// <summary>What a setting enum is called in messages ("unknown model 'x'").</summary>
 [AttributeUsage(AttributeTargets.Enum)]

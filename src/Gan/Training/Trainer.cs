@@ -17,7 +17,8 @@ public enum TrainingEnd { Finished, Stopped, Interrupted, OutOfTime }
 
 /// <summary>
 /// The training loop. Each iteration takes the next real batch and makes one D (critic) step;
-/// every n_critic-th iteration also makes one G step. Each iteration runs inside a MemoryScope, so
+/// the iterations that <see cref="CriticCadence"/> names (every n_critic-th, or the WGAN warm-up's
+/// schedule) also make one G step. Each iteration runs inside a MemoryScope, so
 /// memory stays flat. Everything random comes from seeded streams — the epoch's shuffle from
 /// (seed, epoch), noise from the model's stream, whose position each checkpoint records — so a run
 /// that is stopped and resumed writes the same metrics as one that never stopped (on the CPU backend).
@@ -40,6 +41,7 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
     /// <summary>Measures G's samples (config.EvalEvery > 0): the metrics appended to the epoch's last metrics row.</summary>
     public Func<GanModel, EvalScores>? Evaluate { get; init; }
     const int FixedCount = 64;
+    readonly CriticCadence _cadence = new(model.Config);
     readonly Diagnostics _diagnostics = new(Diagnostics.FloorAtZero(model.Config.Loss));
     bool Evaluating => model.Config.EvalEvery > 0 && Evaluate != null;
     readonly Stopwatch _epochClock = new();   // paused while evaluating: epoch times are training times
@@ -91,7 +93,7 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                     next = NextBatch(order, b + 1);   // gathered while the device runs this step
                     var (dl, w) = model.DStep(real, read);
                     if (read) last = last with { D = dl, Wasserstein = w };
-                    if (iter % c.NCritic == 0)
+                    if (_cadence.EndsWithGStep(iter))
                     {
                         var (gl, info) = model.GStep(c.BatchSize, read);
                         if (read) last = last with { G = gl, Info = info };

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Quality against training time (issue #22): trains each model for fixed wall-clock budgets and seeds,
+# measures each with `scratch eval --json`, and writes a markdown table and a CSV.
+#
+#   bench/quality.sh [MODEL...]        (default: vanilla lsgan dcgan wgan wgan-gp infogan)
+#
+# Environment: QUALITY_MINUTES  budgets in minutes, ascending       (default "2 5 15")
+#              SEEDS            training seeds                       (default "1 2 3")
+#              EVAL_N           samples per evaluation               (default 10000, scratch eval's)
+#              DEVICE           training and evaluation device       (default cpu)
+#              QUALITY_OUT      output folder                        (default runs/quality-DATE)
+#
+# One run per model and seed: it trains to the first budget, is evaluated, then resumes (--resume
+# --minutes) up to the next budget, and so on. Resuming is exact on the CPU backends and evaluation
+# time is not counted, so the 5-minute row is what a 5-minute run gives, for a third less machine time.
+# A run that fails is reported and skipped (its later budgets too); the others go on.
+# "digits?" is the sweep's rule (src/Gan/Sweeps/DigitsRule.cs, docs/evaluation.md): O when the
+# Inception score is at least 5 and at least 9 of the 10 classes are covered.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scratch=src/Gan/bin/Release/net10.0/scratch
+if [[ ! -x $scratch ]]; then echo "quality.sh: $scratch is missing; build it first: dotnet build src/Gan -c Release" >&2; exit 2; fi
+command -v python3 >/dev/null || { echo "quality.sh: needs python3 (to read scratch eval's JSON)" >&2; exit 2; }
+
+models=${*:-vanilla lsgan dcgan wgan wgan-gp infogan}
+budgets=${QUALITY_MINUTES:-2 5 15}
+seeds=${SEEDS:-1 2 3}
+eval_n=${EVAL_N:-10000}
+device=${DEVICE:-cpu}
+out=${QUALITY_OUT:-runs/quality-$(date -u +%Y%m%d-%H%M%S)}
+min_is=5 min_classes=9   # DigitsRule.MinInceptionScore, DigitsRule.MinClassesCovered (a test keeps them equal)
+
+for m in $models; do
+  case " vanilla lsgan dcgan dcgan64 wgan wgan-gp infogan " in *" $m "*) ;; *) echo "quality.sh: unknown model '$m'" >&2; exit 2 ;; esac
+done
+prev=0
+for b in $budgets; do
+  if ! awk -v b="$b" -v p="$prev" 'BEGIN { exit !(b + 0 > p + 0) }'; then
+    echo "quality.sh: QUALITY_MINUTES must be positive numbers in ascending order (got '$budgets')" >&2; exit 2
+  fi
+  prev=$b
+done
+mkdir -p "$out/runs" || exit 2
+csv=$out/quality.csv
+echo "model,minutes,seed,status,epoch,iteration,inception_score,frechet,classes_covered,code_accuracy,digits" > "$csv"
+cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'); cpu=${cpu:-$(uname -m)}
+machine="$(nproc) cores, $cpu, device $device"
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+echo "quality.sh: models [$models], budgets [$budgets] min, seeds [$seeds], eval n $eval_n; $machine; into $out"
+
+for m in $models; do
+  for s in $seeds; do
+    run=$out/runs/$m-seed$s
+    done_min=0 ok=1
+    for b in $budgets; do
+      tag="$m ${b} min seed $s"
+      if (( ! ok )); then
+        echo "$m,$b,$s,skipped,,,,,,," >> "$csv"; echo "$tag: skipped (an earlier budget of this run failed)"; continue
+      fi
+      more=$(awk -v b="$b" -v d="$done_min" 'BEGIN { printf "%.6g", b - d }')
+      log=$run-$b.log
+      if [[ $done_min == 0 ]]; then
+        "$scratch" train --model "$m" --seed "$s" --minutes "$more" --epochs 100000 --device "$device" --out "$run" --sample-every 0 --checkpoint-every 0 > "$log" 2>&1
+      else
+        "$scratch" train --resume "$run" --minutes "$more" --epochs 100000 --device "$device" > "$log" 2>&1
+      fi
+      rc=$?
+      if (( rc != 0 )) || [[ ! -f $run/checkpoints/latest.safetensors ]]; then
+        echo "$m,$b,$s,train-failed,,,,,,," >> "$csv"; echo "$tag: FAILED training (exit $rc): $(tail -n 1 "$log")"; ok=0; continue
+      fi
+      done_min=$b
+      json=$run-$b.eval.json
+      if ! "$scratch" eval --checkpoint "$run/checkpoints/latest.safetensors" --json --n "$eval_n" --device "$device" > "$json" 2>> "$log"; then
+        echo "$m,$b,$s,eval-failed,,,,,,," >> "$csv"; echo "$tag: FAILED evaluation: $(tail -n 1 "$log")"; continue
+      fi
+      row=$(python3 - "$json" "$min_is" "$min_classes" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); g = r["generated"]
+acc = r["codes"]["accuracy"] if r.get("codes") else None
+digits = "O" if g["inception_score"] >= float(sys.argv[2]) and g["classes_covered"] >= int(sys.argv[3]) else "X"
+print(",".join(str(v) for v in [r["epoch"], r["iteration"], round(g["inception_score"], 4), round(g["frechet"], 4), g["classes_covered"],
+                                "" if acc is None else round(acc, 4), digits]))
+PY
+      ) || { echo "$m,$b,$s,eval-unreadable,,,,,,," >> "$csv"; echo "$tag: FAILED reading $json"; continue; }
+      echo "$m,$b,$s,ok,$row" >> "$csv"
+      IFS=, read -r ep it is fd cl acc dg <<< "$row"
+      echo "$tag: IS $is, Fréchet $fd, classes $cl/10${acc:+, code accuracy $acc}, digits? $dg (iteration $it, epoch $ep)"
+    done
+  done
+done
+
+md=$out/quality.md
+python3 - "$csv" "$machine" "$started" "$eval_n" > "$md" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+def cell(vals, digits):
+    vals = [float(v) for v in vals if v != ""]
+    if not vals: return "—"
+    m = statistics.mean(vals)
+    return f"{m:.{digits}f}" + (f" ± {statistics.stdev(vals):.{digits}f}" if len(vals) > 1 else "")
+print(f"Quality against training time: {sys.argv[2]}; started {sys.argv[3]}; `scratch eval --json --n {sys.argv[4]}` (embedded classifier).")
+print("Mean ± standard deviation over the seeds that finished; digits? counts the seeds marked O (IS ≥ 5 and ≥ 9 classes).\n")
+print("| model | minutes | seeds ok | iterations | IS | Fréchet distance | classes | code accuracy | digits? |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+keys = []
+for r in rows:
+    if (r["model"], r["minutes"]) not in keys: keys.append((r["model"], r["minutes"]))
+for model, minutes in keys:
+    group = [r for r in rows if (r["model"], r["minutes"]) == (model, minutes)]
+    ok = [r for r in group if r["status"] == "ok"]
+    acc = cell([r["code_accuracy"] for r in ok], 3) if model == "infogan" else ""
+    digits = f"{sum(r['digits'] == 'O' for r in ok)}/{len(ok)} O" if ok else "—"
+    print(f"| {model} | {minutes} | {len(ok)}/{len(group)} | {cell([r['iteration'] for r in ok], 0)} | {cell([r['inception_score'] for r in ok], 2)} | "
+          f"{cell([r['frechet'] for r in ok], 1)} | {cell([r['classes_covered'] for r in ok], 1)} | {acc} | {digits} |")
+PY
+echo "quality.sh: table in $md, per-run rows in $csv"

@@ -1,0 +1,137 @@
+using Scratch.Autograd;
+using Scratch.Gan.Models;
+using Scratch.Layers;
+using Scratch.Tensors;
+using Xunit;
+using static Scratch.Tests.Gan.CliTests;
+using T = Scratch.Autograd.Tensor;
+
+namespace Scratch.Tests.Gan;
+
+/// <summary>The recipes that follow their reference code: InfoGAN (openai/InfoGAN) and WGAN-GP's MNIST networks (gan_mnist.py).</summary>
+[Collection("serial")]
+public class RecipeTests
+{
+    static T Real(int n, RandomStream g) => new(NDArray.Uniform([n, 1, 28, 28], -1, 1, g: g));
+    static List<double[]> Values(IEnumerable<T> ps) => ps.Select(p => p.ToDoubles()).ToList();
+    static bool Moved(IEnumerable<T> ps, List<double[]> before) => ps.Select(p => p.ToDoubles()).Zip(before).Any(p => !p.First.SequenceEqual(p.Second));
+
+    // gan_mnist.py, DIM 64: G = 128·4096 + 4096 + 25·(256·128 + 128·64 + 64·1) + 128 + 64 + 1;
+    // D = 25·(1·64 + 64·128 + 128·256) + 64 + 128 + 256 + 4096 + 1.
+    [Fact]
+    public void Wgan_gp_at_28px_uses_gan_mnist_networks_without_batchnorm_and_its_settings()
+    {
+        var c = Zoo.Defaults(ModelKind.WganGp);
+        Assert.Equal((ArchitectureKind.WganGpMnist, 128, NoiseKind.Normal, 50, 5, 10.0), (Zoo.Architecture(c), c.NoiseDim, c.Noise, c.BatchSize, c.NCritic, c.GpLambda));
+        Assert.Equal((1e-4, 1e-4, 0.5, 0.9), (c.LrD, c.LrG, c.Beta1, c.Beta2));
+        var gan = new GanModel(c, Device.Cpu);
+        Assert.Equal(1_554_177, gan.G.ParameterCount);
+        Assert.Equal(1_030_145, gan.D.ParameterCount);
+        Assert.DoesNotContain(gan.D.Modules().Concat(gan.G.Modules()), m => m is BatchNorm or InstanceNorm2d);
+        using var _ = GradMode.NoGrad();
+        var images = gan.G.Call(gan.Latent(3).Z);
+        Assert.Equal([3, 1, 28, 28], images.Shape);
+        Assert.Equal([3, 1], gan.D.Call(images).Shape);
+        Assert.Equal(ArchitectureKind.Dcgan64, Zoo.Architecture(Zoo.Defaults(ModelKind.WganGp, 64)));   // 64×64 keeps NTU HW6's networks
+    }
+
+    [Fact]
+    public void A_wgan_gp_config_written_before_the_architecture_key_keeps_the_cs231n_networks_and_a_misfit_is_refused()
+    {
+        var json = Zoo.Defaults(ModelKind.WganGp).ToJson().Replace("\"architecture\": \"wgan-gp-mnist\",", "");
+        Assert.Equal(ArchitectureKind.Dcgan, Zoo.Architecture(GanConfig.FromJson(json)));
+        var e = Assert.Throws<ArgumentException>(() => Zoo.Validate(Zoo.Defaults(ModelKind.Dcgan) with { Architecture = ArchitectureKind.WganGpMnist }));
+        Assert.Equal("model dcgan cannot use architecture wgan-gp-mnist (choose dcgan)", e.Message);
+    }
+
+    [Fact]
+    public void Crop2d_keeps_the_top_left_and_passes_gradient_only_there()
+    {
+        var x = new T(NDArray.From(Enumerable.Range(0, 16).Select(i => (float)i).ToArray(), [1, 1, 4, 4]), requiresGrad: true);
+        var y = new Crop2d(3, 3).Call(x);
+        Assert.Equal([0, 1, 2, 4, 5, 6, 8, 9, 10], y.ToDoubles());
+        y.Sum().Backward();
+        Assert.Equal([1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0], x.Grad!.ToDoubles());
+        Assert.Throws<ArgumentException>(() => new Crop2d(5, 3).Call(x));
+    }
+
+    [Fact]
+    public void InfoGan_defaults_follow_openai_infogan()
+    {
+        var c = Zoo.Defaults(ModelKind.InfoGan);
+        Assert.Equal((2e-4, 1e-3, 0.5, 128, 62, NoiseKind.Uniform), (c.LrD, c.LrG, c.Beta1, c.BatchSize, c.NoiseDim, c.Noise));
+        Assert.Equal((InfoTraining.Both, InfoContinuous.UnitVariance, 1.0, 1.0, 0.01), (c.EffectiveInfoTrains, c.EffectiveInfoContinuous, c.InfoLambdaCat, c.InfoLambdaCon, c.EffectiveInfoLeak));
+        var gan = new GanModel(c, Device.Cpu);
+        Assert.All(gan.D.Modules().OfType<LeakyReLU>(), l => Assert.Equal(0.01, l.Slope));
+    }
+
+    [Fact]
+    public void With_info_trains_both_D_step_trains_the_trunk_and_Q_with_the_information_term_and_G_step_leaves_Q_alone()
+    {
+        var c = Zoo.Defaults(ModelKind.InfoGan) with { BatchSize = 8, Seed = 2 };
+        var gan = new GanModel(c, Device.Cpu);
+        var info = (InfoGanD)gan.D;
+        Assert.Empty(gan.OptG.Parameters.Intersect(info.QHead.Parameters()));
+        Assert.Equal(gan.D.Parameters().Count(), gan.OptD.Parameters.Count());
+
+        var d = gan.DLoss(Real(8, new RandomStream(3)));
+        Assert.True(d.Loss.Item() > d.Adversarial.Item() + 0.5, $"D loss {d.Loss.Item()} should hold the information term over {d.Adversarial.Item()}");   // ≈ ln 10 for an untrained Q
+
+        var q0 = Values(info.QHead.Parameters());
+        gan.DStep(Real(8, new RandomStream(4)));
+        Assert.True(Moved(info.QHead.Parameters(), q0), "D's step should train Q's head");
+        var q1 = Values(info.QHead.Parameters());
+        var t1 = Values(info.Trunk.Parameters());
+        gan.GStep(8);
+        Assert.False(Moved(info.QHead.Parameters(), q1), "G's step must not train Q's head");
+        Assert.False(Moved(info.Trunk.Parameters(), t1), "G's step must not train D's trunk");
+    }
+
+    [Fact]
+    public void With_info_trains_g_and_q_the_old_recipe_G_step_trains_Q_and_D_loss_has_no_information_term()
+    {
+        var c = Zoo.Defaults(ModelKind.InfoGan) with { BatchSize = 8, Seed = 2, InfoTrains = InfoTraining.GAndQ };
+        var gan = new GanModel(c, Device.Cpu);
+        var info = (InfoGanD)gan.D;
+        var d = gan.DLoss(Real(8, new RandomStream(3)));
+        Assert.Equal(d.Adversarial.Item(), d.Loss.Item());
+        var q0 = Values(info.QHead.Parameters());
+        var t0 = Values(info.Trunk.Parameters());
+        gan.GStep(8);
+        Assert.True(Moved(info.QHead.Parameters(), q0), "G's step should train Q's head");
+        Assert.False(Moved(info.Trunk.Parameters(), t0), "G's step must not train D's trunk");
+    }
+
+    [Fact]
+    public void An_infogan_config_without_the_new_keys_loads_with_the_old_recipe_and_new_ones_round_trip()
+    {
+        var json = Zoo.Defaults(ModelKind.InfoGan).ToJson().ReplaceLineEndings("\n");
+        foreach (var key in new[] { "\"info_trains\": \"both\",", "\"info_continuous\": \"unit-variance\",", "\"info_leak\": 0.01," })
+        {
+            Assert.Contains(key, json);
+            json = string.Join("\n", json.Split('\n').Where(line => line.Trim() != key));   // as a config.json written before the key
+        }
+        var old = GanConfig.FromJson(json);
+        Assert.Equal((InfoTraining.GAndQ, InfoContinuous.LearntVariance, 0.1), (old.EffectiveInfoTrains, old.EffectiveInfoContinuous, old.EffectiveInfoLeak));
+        Assert.Equal(json.ReplaceLineEndings("\n"), old.ToJson().ReplaceLineEndings("\n"));   // nothing is added on the way back
+        Assert.Equal(Zoo.Defaults(ModelKind.InfoGan), GanConfig.FromJson(Zoo.Defaults(ModelKind.InfoGan).ToJson()));
+    }
+
+    [Fact]
+    public void Unit_variance_information_loss_is_half_the_squared_error_summed_over_the_codes()
+    {
+        var gan = new GanModel(Zoo.Defaults(ModelKind.InfoGan) with { InfoLambdaCat = 0 }, Device.Cpu);
+        // Q says mean (0.5, −1) and log-variance 3 (ignored); the codes were (1, 1): ½(0.25 + 4) = 2.125.
+        var q = new T(NDArray.From(new float[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5f, -1, 3, 3 }, [1, 14]));
+        var loss = gan.InfoLoss(q, new T(NDArray.From(new float[] { 2 }, [1])), new T(NDArray.From(new float[] { 1, 1 }, [1, 2])));
+        Assert.Equal(2.125, loss.Item(), 5);
+    }
+
+    [Fact]
+    public void Info_trains_is_a_train_flag_for_infogan_only()
+    {
+        var r = Run("train", "--model", "dcgan", "--info-trains", "both", "--out", Path.Combine(Path.GetTempPath(), "scratch-never-made"));
+        OneLineFailure(r, "--info-trains is for --model infogan only");
+        OneLineFailure(Run("train", "--model", "infogan", "--info-trains", "sometimes"), "--info-trains");
+    }
+}
