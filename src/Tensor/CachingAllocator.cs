@@ -11,7 +11,8 @@ namespace Scratch.Tensors;
 /// Lengths and offsets are in elements. Segments are never handed back while a block in them is live;
 /// <see cref="Trim"/> drops the wholly free ones.
 /// </summary>
-public sealed class CachingAllocator<TSegment>(Func<int, TSegment> create, int segmentLength, int alignment = 16) where TSegment : class
+/// <param name="reclaim">Asked before a new segment is made; true if it may have returned blocks (then the search runs again).</param>
+public sealed class CachingAllocator<TSegment>(Func<int, TSegment> create, int segmentLength, Func<bool>? reclaim = null, int alignment = 16) where TSegment : class
 {
     /// <summary>A piece of one segment: elements [Start, Start + Length) of <see cref="Segment"/>.</summary>
     public readonly record struct Block(TSegment Segment, int Id, int Start, int Length);
@@ -40,30 +41,38 @@ public sealed class CachingAllocator<TSegment>(Func<int, TSegment> create, int s
     public Block Rent(int length)
     {
         int need = Round(Math.Max(length, 1));
+        lock (_lock) if (TryFit(need, out var b)) return b;
+        // Outside the lock: reclaiming may run finalizers that return blocks.
+        if (reclaim?.Invoke() == true) lock (_lock) if (TryFit(need, out var b)) return b;
         lock (_lock)
         {
-            int at = _free.BinarySearch((need, -1, -1)), id, start, have;
-            if (at < 0) at = ~at;
-            if (at < _free.Count)
-            {
-                (have, id, start) = _free[at];
-                TakeFree(id, start, have);
-            }
-            else
-            {
-                // A request bigger than a segment gets a segment of its own size, which later serves
-                // smaller requests too.
-                have = Math.Max(need, segmentLength); start = 0;
-                id = _segments.IndexOf(null);
-                var s = new Segment(create(have), have);
-                if (id < 0) { id = _segments.Count; _segments.Add(s); } else _segments[id] = s;
-                Reserved += have;
-            }
-            var seg = _segments[id]!;
-            if (have > need) AddFree(id, start + need, have - need);
-            seg.Live.Add(start);
-            return new Block(seg.Buffer, id, start, need);
+            if (TryFit(need, out var b)) return b;
+            // A request bigger than a segment gets a segment of its own size, which later serves
+            // smaller requests too.
+            int have = Math.Max(need, segmentLength);
+            int id = _segments.IndexOf(null);
+            var s = new Segment(create(have), have);
+            if (id < 0) { id = _segments.Count; _segments.Add(s); } else _segments[id] = s;
+            Reserved += have;
+            AddFree(id, 0, have);
+            TryFit(need, out b);
+            return b;
         }
+    }
+
+    // Best fit: the smallest free block at least `need` long, split if longer.
+    bool TryFit(int need, out Block block)
+    {
+        int at = _free.BinarySearch((need, -1, -1));
+        if (at < 0) at = ~at;
+        if (at == _free.Count) { block = default; return false; }
+        var (have, id, start) = _free[at];
+        TakeFree(id, start, have);
+        if (have > need) AddFree(id, start + need, have - need);
+        var seg = _segments[id]!;
+        seg.Live.Add(start);
+        block = new Block(seg.Buffer, id, start, need);
+        return true;
     }
 
     public void Return(Block b)

@@ -25,27 +25,36 @@ public sealed class MemoryScope : IDisposable
     /// <summary>Opens a region whose allocations belong to no scope (long-lived state inside a step).</summary>
     public static MemoryScope Untracked() => _current = new MemoryScope(_current, true);
 
-    internal static void Track(Storage s)
+    /// <summary>Hands a new storage to the innermost scope; true when a scope owns it (and will release it).</summary>
+    internal static bool Track(Storage s)
     {
         var c = _current;
-        if (c != null && c._suspended) return;   // long-lived state: neither a scope nor a recorder may free it
+        if (c != null && c._suspended) return false;   // long-lived state: neither a scope nor a recorder may free it
         StorageRecorder.Note(s);
         c?._owned.Add(s);
+        return c != null;
     }
 
     /// <summary>Moves a storage out of the innermost scope that owns it, to that scope's parent.</summary>
     public static void Keep(Storage s)
     {
-        var p = TakeFromOwner(s)?._parent;
+        var owner = TakeFromOwner(s);
+        var p = owner?._parent;
         while (p != null && p._suspended) p = p._parent;
-        p?._owned.Add(s);
+        if (p != null) p._owned.Add(s);
+        else if (owner != null) s.Orphaned();
     }
 
     /// <summary>
     /// Takes a storage out of whichever open scope owns it, so it lives on like untracked state.
     /// False when no scope owns it (it was made outside every scope, or untracked).
     /// </summary>
-    public static bool Disown(Storage s) => TakeFromOwner(s) != null;
+    public static bool Disown(Storage s)
+    {
+        if (TakeFromOwner(s) == null) return false;
+        s.Orphaned();
+        return true;
+    }
 
     // Removes s from the innermost open scope that owns it; returns that scope (null: none does).
     static MemoryScope? TakeFromOwner(Storage s)

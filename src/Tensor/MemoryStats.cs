@@ -50,7 +50,8 @@ public sealed class MemoryStats
         {
             foreach (var line in File.ReadLines("/proc/self/status"))
                 if (line.StartsWith("VmHWM:"))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+                    // "VmHWM:\t  592604 kB": a tab, then spaces that shrink as the number grows (none from 10 GB on)
+                    return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0]) * 1024;
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }

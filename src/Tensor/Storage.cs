@@ -13,6 +13,8 @@ public abstract class Storage
     public Device Device { get; }
     public bool IsReleased { get; private set; }
     public long Bytes => (long)Length * DType.Size();
+    /// <summary>Whether a <see cref="MemoryScope"/> owned this storage when it was made (and so will release it).</summary>
+    protected bool Scoped { get; }
     readonly MemoryStats _stats;
 
     protected Storage(Device device, DType dtype, int length)
@@ -20,8 +22,15 @@ public abstract class Storage
         Device = device; DType = dtype; Length = length;
         _stats = MemoryStats.For(device);
         _stats.Add(Bytes);
-        MemoryScope.Track(this);
+        Scoped = MemoryScope.Track(this);
     }
+
+    /// <summary>
+    /// Called when a storage made in a scope leaves every scope (<see cref="MemoryScope.Keep"/> with no
+    /// enclosing scope, or <see cref="MemoryScope.Disown"/>): from now on only the garbage collector
+    /// knows when it is dropped. A backend whose buffers are pieces of a shared one must get it back then.
+    /// </summary>
+    internal protected virtual void Orphaned() { }
 
     /// <summary>Returns the buffer to the device pool. Idempotent: only the first call returns it.</summary>
     public void Release()

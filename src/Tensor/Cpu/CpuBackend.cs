@@ -2,19 +2,53 @@ using System.Numerics;
 
 namespace Scratch.Tensors.Cpu;
 
+/// <summary>
+/// A CPU storage. One a scope owns (a step's temporaries) is a block of the allocator's segments and
+/// goes back to it on release. One made outside every scope (parameters, optimizer state, a script
+/// without scopes) is an array of its own, which the garbage collector frees when it is dropped, as
+/// before: a block nobody returns would be lost to the allocator for good.
+/// </summary>
 internal sealed class CpuStorage<T> : Storage where T : unmanaged
 {
     readonly CachingAllocator<T[]> _allocator;
-    readonly CachingAllocator<T[]>.Block _block;
+    readonly CachingAllocator<T[]>.Block _block;   // Segment is null for an array of its own
+    readonly T[] _own;
+    int _orphaned;
+
     public CpuStorage(Device d, DType dt, CachingAllocator<T[]> allocator, int n) : base(d, dt, n)
     {
         _allocator = allocator;
-        _block = allocator.Rent(n);
+        if (Scoped) { _block = allocator.Rent(n); _own = _block.Segment; }
+        else _own = new T[n];
+        GC.SuppressFinalize(this);   // only a block that leaves its scope needs the finalizer (Orphaned)
     }
-    /// <summary>The segment this storage is a block of; its elements start at <see cref="Start"/>.</summary>
-    public T[] Data { get { ThrowIfReleased(); return _block.Segment; } }
+
+    /// <summary>The array this storage's elements live in, from <see cref="Start"/> on.</summary>
+    public T[] Data { get { ThrowIfReleased(); return _own; } }
     public int Start => _block.Start;
-    protected override void ReturnBuffer() => _allocator.Return(_block);
+
+    protected override void ReturnBuffer()
+    {
+        if (_block.Segment == null) return;
+        _allocator.Return(_block);
+        if (Interlocked.Exchange(ref _orphaned, 0) == 1) { GC.SuppressFinalize(this); CpuBackend.OrphanDone(); }
+    }
+
+    // A block kept beyond every scope (a leaf's adopted gradient, a value the trainer keeps) is
+    // returned by the finalizer if it is dropped without a release.
+    protected internal override void Orphaned()
+    {
+        if (_block.Segment == null || IsReleased || Interlocked.Exchange(ref _orphaned, 1) == 1) return;
+        CpuBackend.OrphanAdded();
+        GC.ReRegisterForFinalize(this);
+    }
+
+    ~CpuStorage()
+    {
+        if (Interlocked.Exchange(ref _orphaned, 0) == 0) return;
+        _allocator.Return(_block);
+        CpuBackend.OrphanDone();
+    }
 }
 
 /// <summary>
@@ -28,8 +62,22 @@ public sealed class CpuBackend(Device device) : IBackend
     // Storages are blocks of 32 MB segments: every CPU kernel reads a storage through its start
     // (<see cref="Start"/>) and shape, never its array's length.
     const int SegmentBytes = 32 << 20;
-    readonly CachingAllocator<float[]> _f32 = new(n => new float[n], SegmentBytes / sizeof(float));
-    readonly CachingAllocator<double[]> _f64 = new(n => new double[n], SegmentBytes / sizeof(double));
+    readonly CachingAllocator<float[]> _f32 = new(n => new float[n], SegmentBytes / sizeof(float), ReclaimOrphans);
+    readonly CachingAllocator<double[]> _f64 = new(n => new double[n], SegmentBytes / sizeof(double), ReclaimOrphans);
+
+    // Blocks that left every scope and are not yet released: the garbage collector returns those that
+    // were dropped. Before the allocator takes a new segment it runs a collection if any are out, so
+    // dropped blocks are reused instead of the process growing.
+    static long _orphans;
+    internal static void OrphanAdded() => Interlocked.Increment(ref _orphans);
+    internal static void OrphanDone() => Interlocked.Decrement(ref _orphans);
+    static bool ReclaimOrphans()
+    {
+        if (Interlocked.Read(ref _orphans) == 0) return false;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return true;
+    }
     public Device Device { get; } = device;
     public long BytesAllocated => _f32.Reserved * sizeof(float) + _f64.Reserved * sizeof(double);
     public void Synchronize() { }
