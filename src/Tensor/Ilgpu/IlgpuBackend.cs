@@ -40,7 +40,7 @@ public sealed partial class IlgpuBackend : IBackend
 
     /// <summary>Whether reductions take GPU-sized groups and MatMul the tiled kernel (see the constructor).</summary>
     public bool GpuShaped { get; }
-    /// <summary>Threads in each group of a group reduction: a whole number of warps.</summary>
+    /// <summary>Threads in each group of a group reduction: at most one per shared slot (see <see cref="ReduceGroupFor"/>).</summary>
     public int ReduceGroupSize => _groupSize;
 
     public IlgpuBackend(Device device, Accelerator accelerator, bool gpuShaped)
@@ -51,9 +51,7 @@ public sealed partial class IlgpuBackend : IBackend
         // so it gets few threads and small groups (the kernels are the same) unless it is GPU-shaped,
         // where reductions take 256-thread groups as on a GPU, to test the multi-warp paths.
         _maxThreads = cpu ? 256 : 1 << 18;
-        int warp = Math.Max(1, accelerator.WarpSize);
-        int group = Math.Min(gpuShaped ? Kernels.ReduceGroupMax : warp, accelerator.MaxNumThreadsPerGroup);
-        _groupSize = Math.Max(warp, group / warp * warp);   // whole warps: the reduction's shuffles need them
+        _groupSize = ReduceGroupFor(accelerator.WarpSize, accelerator.MaxNumThreadsPerGroup, gpuShaped);
         _maxGroups = cpu ? 64 : 8192;
         InitMatMul();
     }
