@@ -78,10 +78,9 @@ public sealed partial class IlgpuBackend : IBackend
     {
         _acc.Synchronize();
         if (src.Numel == 0) return;
+        // ILGPU pins the span and waits for the stream (clFinish on OpenCL) before CopyToCPU returns
+        // (ArrayViewExtensions.CopyToCPU(stream, span) in 1.5.3), so the span is ours again here.
         V<T>(src).SubView(src.Offset, src.Numel).CopyToCPU(destination);
-        // Wait again: on OpenCL the copy into host memory may still be in flight when CopyToCPU returns
-        // (pocl returned uninitialised values and later corrupted the heap), and the span is ours now.
-        _acc.Synchronize();
     }
 
     // Loads a kernel once per (name, element type, op type) and keeps it for this accelerator.
