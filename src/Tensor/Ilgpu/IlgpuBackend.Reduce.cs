@@ -41,7 +41,7 @@ public sealed partial class IlgpuBackend
     internal void ReduceBy<TOp>(bool shuffle, NDArray src, NDArray dst) where TOp : struct, IReduceOp
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) ReduceT<float, TOp>(src, dst, shuffle); else ReduceT<double, TOp>(src, dst, shuffle);
+        lock (_launch) if (F32(dst)) ReduceT<float, TOp>(src, dst, shuffle); else ReduceT<double, TOp>(src, dst, shuffle);
     }
 
     void ReduceT<T, TOp>(NDArray s, NDArray d, bool shuffle) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
@@ -73,7 +73,7 @@ public sealed partial class IlgpuBackend
     public void ArgMax(NDArray src, NDArray dst, int axis)
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) ArgMaxT<float>(src, dst, axis); else ArgMaxT<double>(src, dst, axis);
+        lock (_launch) if (F32(dst)) ArgMaxT<float>(src, dst, axis); else ArgMaxT<double>(src, dst, axis);
     }
 
     void ArgMaxT<T>(NDArray s, NDArray d, int axis) where T : unmanaged, IFloatingPointIeee754<T>

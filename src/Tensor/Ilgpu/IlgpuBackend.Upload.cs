@@ -26,7 +26,9 @@ public sealed partial class IlgpuBackend
         if (source.Length == 0) return;
         var view = ((IlgpuStorage<T>)dst).View.SubView(0, source.Length);
         if (typeof(T) == typeof(float) && source.Length is >= StagedMin and <= StagedMax && _acc.Context.Properties.EnableProfiling)
-            UploadStaged(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(source), view.Cast<float>());
+        {
+            lock (_launch) UploadStaged(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(source), view.Cast<float>());   // the ring is shared
+        }
         else view.CopyFromCPU(source);   // pins the span and waits for the copy: the caller may reuse it
     }
 

@@ -29,6 +29,12 @@ public sealed partial class IlgpuBackend : IBackend
 {
     readonly Accelerator _acc;
     readonly Dictionary<(string, Type, Type?), Delegate> _kernels = new();
+    // Held while a primitive sets a kernel's arguments and queues it. On OpenCL a kernel object keeps
+    // its arguments between launches: ILGPU sets them one by one (clSetKernelArg, the one OpenCL call
+    // that is not thread-safe on a shared kernel) and then queues the kernel, so two threads launching
+    // one kernel at once could queue it with a mix of both argument lists (one's buffer, the other's
+    // length). The device is one per process, and the test classes use it in parallel.
+    readonly object _launch = new();
     readonly BufferPool<MemoryBuffer1D<float, Stride1D.Dense>> _f32 = new();
     readonly BufferPool<MemoryBuffer1D<double, Stride1D.Dense>> _f64 = new();
     readonly int _maxThreads, _groupSize, _maxGroups;
@@ -102,7 +108,7 @@ public sealed partial class IlgpuBackend : IBackend
     public void Fill(NDArray dst, double value)
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) FillT(dst, (float)value); else FillT(dst, value);
+        lock (_launch) if (F32(dst)) FillT(dst, (float)value); else FillT(dst, value);
     }
 
     void FillT<T>(NDArray d, T v) where T : unmanaged
@@ -118,19 +124,23 @@ public sealed partial class IlgpuBackend : IBackend
     public void Random(NDArray dst, RandomKind kind, ulong seed, ulong offset, double p0, double p1)
     {
         if (dst.Numel == 0) return;
-        int n = dst.Numel, l = Threads(n);
-        if (F32(dst))
-            Kernel("random", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, Strided, int, int, int, ulong, ulong, float, float>(Kernels.RandomF32))
-                (l, V<float>(dst), Strided.Of(dst), n, l, (int)kind, seed, offset, (float)p0, (float)p1);
-        else
-            Kernel("random", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, Strided, int, int, int, ulong, ulong, double, double>(Kernels.RandomF64))
-                (l, V<double>(dst), Strided.Of(dst), n, l, (int)kind, seed, offset, p0, p1);
+        int n = dst.Numel;
+        lock (_launch)
+        {
+            int l = Threads(n);
+            if (F32(dst))
+                Kernel("random", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, Strided, int, int, int, ulong, ulong, float, float>(Kernels.RandomF32))
+                    (l, V<float>(dst), Strided.Of(dst), n, l, (int)kind, seed, offset, (float)p0, (float)p1);
+            else
+                Kernel("random", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, Strided, int, int, int, ulong, ulong, double, double>(Kernels.RandomF64))
+                    (l, V<double>(dst), Strided.Of(dst), n, l, (int)kind, seed, offset, p0, p1);
+        }
     }
 
     public void Copy(NDArray src, NDArray dst)
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) CopyT<float>(src, dst); else CopyT<double>(src, dst);
+        lock (_launch) if (F32(dst)) CopyT<float>(src, dst); else CopyT<double>(src, dst);
     }
 
     void CopyT<T>(NDArray s, NDArray d) where T : unmanaged
@@ -150,7 +160,7 @@ public sealed partial class IlgpuBackend : IBackend
     public void Map<TOp>(NDArray src, NDArray dst, double a, double b) where TOp : struct, IUnaryOp
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) MapT<float, TOp>(src, dst, (float)a, (float)b); else MapT<double, TOp>(src, dst, a, b);
+        lock (_launch) if (F32(dst)) MapT<float, TOp>(src, dst, (float)a, (float)b); else MapT<double, TOp>(src, dst, a, b);
     }
 
     void MapT<T, TOp>(NDArray s, NDArray d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp
@@ -168,7 +178,7 @@ public sealed partial class IlgpuBackend : IBackend
     public void Zip<TOp>(NDArray x, NDArray y, NDArray dst, double a = 0, double b = 0) where TOp : struct, IBinaryOp
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) ZipT<float, TOp>(x, y, dst, (float)a, (float)b); else ZipT<double, TOp>(x, y, dst, a, b);
+        lock (_launch) if (F32(dst)) ZipT<float, TOp>(x, y, dst, (float)a, (float)b); else ZipT<double, TOp>(x, y, dst, a, b);
     }
 
     void ZipT<T, TOp>(NDArray x, NDArray y, NDArray d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
@@ -186,7 +196,7 @@ public sealed partial class IlgpuBackend : IBackend
     public void Where(NDArray cond, NDArray x, NDArray y, NDArray dst)
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) WhereT<float>(cond, x, y, dst); else WhereT<double>(cond, x, y, dst);
+        lock (_launch) if (F32(dst)) WhereT<float>(cond, x, y, dst); else WhereT<double>(cond, x, y, dst);
     }
 
     void WhereT<T>(NDArray c, NDArray x, NDArray y, NDArray d) where T : unmanaged, IFloatingPointIeee754<T>
@@ -204,8 +214,12 @@ public sealed partial class IlgpuBackend : IBackend
     public void Update<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, TRule rule) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
     {
         if (p.Numel == 0) return;
-        int n = p.Numel, l = Threads(n);
-        Kernel("update", typeof(T), typeof(TRule), () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, int, int, TRule>(Kernels.Update<T, TRule>))
-            (l, V<T>(p), p.Offset, V<T>(g), g.Offset, V<T>(s1), s1.Offset, V<T>(s2), s2.Offset, n, l, rule);
+        int n = p.Numel;
+        lock (_launch)
+        {
+            int l = Threads(n);
+            Kernel("update", typeof(T), typeof(TRule), () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, int, int, TRule>(Kernels.Update<T, TRule>))
+                (l, V<T>(p), p.Offset, V<T>(g), g.Offset, V<T>(s1), s1.Offset, V<T>(s2), s2.Offset, n, l, rule);
+        }
     }
 }
