@@ -52,6 +52,16 @@ public abstract class GroupKernelTests
         foreach (bool shuffle in Combines) Assert.Equal([(double)n, -1.0], Reduce<Op.Max>(x, shuffle));
     }
 
+    // Both group kernels keep a shared array of ReduceGroupMax slots: a bigger group writes past it
+    // (on pocl into its heap, which crashed the test host tests later). The pocl device reports warps of 4,096.
+    [Fact]
+    public void Reduction_groups_never_have_more_threads_than_shared_slots()
+    {
+        Assert.InRange(Backend.ReduceGroupSize, 1, Kernels.ReduceGroupMax);
+        Assert.InRange(Backend.ReduceGroupSize, 1, Backend.Accelerator.MaxNumThreadsPerGroup);
+        if (Backend.ReduceByShuffle) Assert.Equal(0, Backend.ReduceGroupSize % Backend.Accelerator.WarpSize);
+    }
+
     // Both group combines where the device compiles warp shuffles, else the shared-memory one alone
     // (ILGPU cannot write shuffles for OpenCL devices other than Intel's: IlgpuBackend.ReduceByShuffle).
     bool[] Combines => Backend.ReduceByShuffle ? [true, false] : [false];
@@ -133,4 +143,28 @@ public class GpuShapedKernelTests : GroupKernelTests
 public class IlgpuDeviceKernelTests : GroupKernelTests
 {
     protected override Device Device => Devices.Ilgpu;
+}
+
+/// <summary>The reduction's group size for devices this machine may not have (pocl, CUDA, the emulators).</summary>
+public class ReduceGroupSizeTests
+{
+    [Theory]
+    [InlineData(4096, 4096, true, 256)]   // pocl 6 on a CPU: the whole work-group is its "warp"
+    [InlineData(32, 1024, true, 256)]     // CUDA: 8 warps
+    [InlineData(32, 256, true, 256)]      // ilgpu-cpu-nvidia
+    [InlineData(4, 256, false, 4)]        // ilgpu-cpu: one warp, it pays per thread
+    [InlineData(48, 1024, true, 240)]     // whole warps only: 5 of 48
+    [InlineData(32, 100, true, 96)]       // the device's own limit
+    [InlineData(512, 64, true, 64)]
+    [InlineData(0, 256, true, 256)]       // a device that reports no warp size
+    public void Groups_fit_the_slots_and_the_device(int warp, int maxThreads, bool gpuShaped, int expected) =>
+        Assert.Equal(expected, IlgpuBackend.ReduceGroupFor(warp, maxThreads, gpuShaped));
+
+    [FsCheck.Xunit.Property]
+    public bool Never_more_threads_than_slots_or_the_device_allows(FsCheck.PositiveInt warp, FsCheck.PositiveInt maxThreads, bool gpuShaped)
+    {
+        int g = IlgpuBackend.ReduceGroupFor(warp.Get, maxThreads.Get, gpuShaped);
+        bool wholeWarps = warp.Get > g || g % warp.Get == 0;
+        return g >= 1 && g <= Kernels.ReduceGroupMax && g <= maxThreads.Get && wholeWarps;
+    }
 }

@@ -9,6 +9,11 @@ public sealed partial class IlgpuBackend
 {
     public void Im2Col(NDArray x, NDArray cols, ConvGeometry g)
     {
+        lock (_launch) Im2ColT(x, cols, g);
+    }
+
+    void Im2ColT(NDArray x, NDArray cols, ConvGeometry g)
+    {
         var args = ConvArgs.Of(g, x.Shape[0], x.Offset, cols.Offset);
         int n = cols.Numel, l = Threads(n);
         if (F32(x)) Kernel("im2col", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(Kernels.Im2Col))(l, V<float>(x), V<float>(cols), args, n, l);
@@ -16,6 +21,11 @@ public sealed partial class IlgpuBackend
     }
 
     public void Col2Im(NDArray cols, NDArray x, ConvGeometry g)
+    {
+        lock (_launch) Col2ImT(cols, x, g);
+    }
+
+    void Col2ImT(NDArray cols, NDArray x, ConvGeometry g)
     {
         var args = ConvArgs.Of(g, x.Shape[0], x.Offset, cols.Offset);
         int n = x.Numel, l = Threads(n);
@@ -40,10 +50,13 @@ public sealed partial class IlgpuBackend
     void Pool(PoolKernel kind, NDArray image, NDArray window, NDArray indices, ConvGeometry g, int threads)
     {
         var args = ConvArgs.Of(g, 0, xo: image.Offset, co: window.Offset, io: indices.Offset);
-        int l = Threads(threads);
         var name = "pool_" + kind.ToString().ToLowerInvariant();
-        if (F32(image)) Kernel(name, typeof(float), null, () => LoadPool<float>(kind))(l, V<float>(image), V<float>(window), V<float>(indices), args, threads, l);
-        else Kernel(name, typeof(double), null, () => LoadPool<double>(kind))(l, V<double>(image), V<double>(window), V<double>(indices), args, threads, l);
+        lock (_launch)
+        {
+            int l = Threads(threads);
+            if (F32(image)) Kernel(name, typeof(float), null, () => LoadPool<float>(kind))(l, V<float>(image), V<float>(window), V<float>(indices), args, threads, l);
+            else Kernel(name, typeof(double), null, () => LoadPool<double>(kind))(l, V<double>(image), V<double>(window), V<double>(indices), args, threads, l);
+        }
     }
 
     Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int> LoadPool<T>(PoolKernel kind) where T : unmanaged, IFloatingPointIeee754<T> => kind switch

@@ -58,6 +58,11 @@ public sealed partial class IlgpuBackend
     /// <summary>MatMul by a chosen engine (tests compare the engines on one accelerator).</summary>
     internal void MatMulWith(GemmEngine engine, NDArray a, NDArray b, NDArray c)
     {
+        lock (_launch) MatMulLocked(engine, a, b, c);
+    }
+
+    void MatMulLocked(GemmEngine engine, NDArray a, NDArray b, NDArray c)
+    {
         int batches = c.Shape[0], m = c.Shape[1], n = c.Shape[2], k = a.Shape[2];
         if (c.Numel == 0) return;
         var g = new MatMulArgs

@@ -17,7 +17,23 @@ public sealed partial class IlgpuBackend
     /// writes shuffles for CUDA, its CPU accelerator and Intel's OpenCL, and fails to compile them for
     /// any other OpenCL vendor (pocl, AMD, NVIDIA's OpenCL).
     /// </summary>
-    public bool ReduceByShuffle => _acc is not CLAccelerator cl || cl.Vendor == CLDeviceVendor.Intel;
+    public bool ReduceByShuffle => (_acc is not CLAccelerator cl || cl.Vendor == CLDeviceVendor.Intel) && _acc.WarpSize <= _groupSize;
+
+    /// <summary>
+    /// Threads in each group of a group reduction. Never more than <see cref="Kernels.ReduceGroupMax"/>:
+    /// both group kernels keep one shared slot per thread (or per warp) in an array of that many, and
+    /// a thread past its end writes outside the group's shared memory. pocl reports its whole 4,096-item
+    /// work-group as one "warp": a group of a whole warp there wrote 3,840 slots past the array, into
+    /// pocl's heap, and the test host died later in malloc. A multiple of the warp where a warp fits
+    /// (the shuffle combine needs whole warps); where it does not, shuffles are off (<see cref="ReduceByShuffle"/>).
+    /// A CPU accelerator that is not GPU-shaped gets one warp: it pays per thread and per barrier.
+    /// </summary>
+    internal static int ReduceGroupFor(int warpSize, int maxThreadsPerGroup, bool gpuShaped)
+    {
+        int warp = Math.Max(1, warpSize);
+        int group = Math.Min(Math.Min(gpuShaped ? Kernels.ReduceGroupMax : warp, Kernels.ReduceGroupMax), Math.Max(1, maxThreadsPerGroup));
+        return warp <= group ? group / warp * warp : group;
+    }
 
     public void Reduce<TOp>(NDArray src, NDArray dst) where TOp : struct, IReduceOp => ReduceBy<TOp>(ReduceByShuffle, src, dst);
 
@@ -25,7 +41,7 @@ public sealed partial class IlgpuBackend
     internal void ReduceBy<TOp>(bool shuffle, NDArray src, NDArray dst) where TOp : struct, IReduceOp
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) ReduceT<float, TOp>(src, dst, shuffle); else ReduceT<double, TOp>(src, dst, shuffle);
+        lock (_launch) if (F32(dst)) ReduceT<float, TOp>(src, dst, shuffle); else ReduceT<double, TOp>(src, dst, shuffle);
     }
 
     void ReduceT<T, TOp>(NDArray s, NDArray d, bool shuffle) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
@@ -57,7 +73,7 @@ public sealed partial class IlgpuBackend
     public void ArgMax(NDArray src, NDArray dst, int axis)
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) ArgMaxT<float>(src, dst, axis); else ArgMaxT<double>(src, dst, axis);
+        lock (_launch) if (F32(dst)) ArgMaxT<float>(src, dst, axis); else ArgMaxT<double>(src, dst, axis);
     }
 
     void ArgMaxT<T>(NDArray s, NDArray d, int axis) where T : unmanaged, IFloatingPointIeee754<T>

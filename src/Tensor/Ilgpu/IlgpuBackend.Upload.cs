@@ -26,12 +26,10 @@ public sealed partial class IlgpuBackend
         if (source.Length == 0) return;
         var view = ((IlgpuStorage<T>)dst).View.SubView(0, source.Length);
         if (typeof(T) == typeof(float) && source.Length is >= StagedMin and <= StagedMax && _acc.Context.Properties.EnableProfiling)
-            UploadStaged(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(source), view.Cast<float>());
-        else
         {
-            view.CopyFromCPU(source);
-            _acc.Synchronize();   // the source span may be reused once we return: the copy must be done
+            lock (_launch) UploadStaged(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(source), view.Cast<float>());   // the ring is shared
         }
+        else view.CopyFromCPU(source);   // pins the span and waits for the copy: the caller may reuse it
     }
 
     void UploadStaged(ReadOnlySpan<float> source, ArrayView<float> target)

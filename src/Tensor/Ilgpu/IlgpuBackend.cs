@@ -29,6 +29,12 @@ public sealed partial class IlgpuBackend : IBackend
 {
     readonly Accelerator _acc;
     readonly Dictionary<(string, Type, Type?), Delegate> _kernels = new();
+    // Held while a primitive sets a kernel's arguments and queues it. On OpenCL a kernel object keeps
+    // its arguments between launches: ILGPU sets them one by one (clSetKernelArg, the one OpenCL call
+    // that is not thread-safe on a shared kernel) and then queues the kernel, so two threads launching
+    // one kernel at once could queue it with a mix of both argument lists (one's buffer, the other's
+    // length). The device is one per process, and the test classes use it in parallel.
+    readonly object _launch = new();
     readonly BufferPool<MemoryBuffer1D<float, Stride1D.Dense>> _f32 = new();
     readonly BufferPool<MemoryBuffer1D<double, Stride1D.Dense>> _f64 = new();
     readonly int _maxThreads, _groupSize, _maxGroups;
@@ -40,7 +46,7 @@ public sealed partial class IlgpuBackend : IBackend
 
     /// <summary>Whether reductions take GPU-sized groups and MatMul the tiled kernel (see the constructor).</summary>
     public bool GpuShaped { get; }
-    /// <summary>Threads in each group of a group reduction: a whole number of warps.</summary>
+    /// <summary>Threads in each group of a group reduction: at most one per shared slot (see <see cref="ReduceGroupFor"/>).</summary>
     public int ReduceGroupSize => _groupSize;
 
     public IlgpuBackend(Device device, Accelerator accelerator, bool gpuShaped)
@@ -51,9 +57,7 @@ public sealed partial class IlgpuBackend : IBackend
         // so it gets few threads and small groups (the kernels are the same) unless it is GPU-shaped,
         // where reductions take 256-thread groups as on a GPU, to test the multi-warp paths.
         _maxThreads = cpu ? 256 : 1 << 18;
-        int warp = Math.Max(1, accelerator.WarpSize);
-        int group = Math.Min(gpuShaped ? Kernels.ReduceGroupMax : warp, accelerator.MaxNumThreadsPerGroup);
-        _groupSize = Math.Max(warp, group / warp * warp);   // whole warps: the reduction's shuffles need them
+        _groupSize = ReduceGroupFor(accelerator.WarpSize, accelerator.MaxNumThreadsPerGroup, gpuShaped);
         _maxGroups = cpu ? 64 : 8192;
         InitMatMul();
     }
@@ -80,10 +84,9 @@ public sealed partial class IlgpuBackend : IBackend
     {
         _acc.Synchronize();
         if (src.Numel == 0) return;
+        // ILGPU pins the span and waits for the stream (clFinish on OpenCL) before CopyToCPU returns
+        // (ArrayViewExtensions.CopyToCPU(stream, span) in 1.5.3), so the span is ours again here.
         V<T>(src).SubView(src.Offset, src.Numel).CopyToCPU(destination);
-        // Wait again: on OpenCL the copy into host memory may still be in flight when CopyToCPU returns
-        // (pocl returned uninitialised values and later corrupted the heap), and the span is ours now.
-        _acc.Synchronize();
     }
 
     // Loads a kernel once per (name, element type, op type) and keeps it for this accelerator.
@@ -105,7 +108,7 @@ public sealed partial class IlgpuBackend : IBackend
     public void Fill(NDArray dst, double value)
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) FillT(dst, (float)value); else FillT(dst, value);
+        lock (_launch) if (F32(dst)) FillT(dst, (float)value); else FillT(dst, value);
     }
 
     void FillT<T>(NDArray d, T v) where T : unmanaged
@@ -121,19 +124,23 @@ public sealed partial class IlgpuBackend : IBackend
     public void Random(NDArray dst, RandomKind kind, ulong seed, ulong offset, double p0, double p1)
     {
         if (dst.Numel == 0) return;
-        int n = dst.Numel, l = Threads(n);
-        if (F32(dst))
-            Kernel("random", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, Strided, int, int, int, ulong, ulong, float, float>(Kernels.RandomF32))
-                (l, V<float>(dst), Strided.Of(dst), n, l, (int)kind, seed, offset, (float)p0, (float)p1);
-        else
-            Kernel("random", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, Strided, int, int, int, ulong, ulong, double, double>(Kernels.RandomF64))
-                (l, V<double>(dst), Strided.Of(dst), n, l, (int)kind, seed, offset, p0, p1);
+        int n = dst.Numel;
+        lock (_launch)
+        {
+            int l = Threads(n);
+            if (F32(dst))
+                Kernel("random", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, Strided, int, int, int, ulong, ulong, float, float>(Kernels.RandomF32))
+                    (l, V<float>(dst), Strided.Of(dst), n, l, (int)kind, seed, offset, (float)p0, (float)p1);
+            else
+                Kernel("random", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, Strided, int, int, int, ulong, ulong, double, double>(Kernels.RandomF64))
+                    (l, V<double>(dst), Strided.Of(dst), n, l, (int)kind, seed, offset, p0, p1);
+        }
     }
 
     public void Copy(NDArray src, NDArray dst)
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) CopyT<float>(src, dst); else CopyT<double>(src, dst);
+        lock (_launch) if (F32(dst)) CopyT<float>(src, dst); else CopyT<double>(src, dst);
     }
 
     void CopyT<T>(NDArray s, NDArray d) where T : unmanaged
@@ -153,7 +160,7 @@ public sealed partial class IlgpuBackend : IBackend
     public void Map<TOp>(NDArray src, NDArray dst, double a, double b) where TOp : struct, IUnaryOp
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) MapT<float, TOp>(src, dst, (float)a, (float)b); else MapT<double, TOp>(src, dst, a, b);
+        lock (_launch) if (F32(dst)) MapT<float, TOp>(src, dst, (float)a, (float)b); else MapT<double, TOp>(src, dst, a, b);
     }
 
     void MapT<T, TOp>(NDArray s, NDArray d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp
@@ -171,7 +178,7 @@ public sealed partial class IlgpuBackend : IBackend
     public void Zip<TOp>(NDArray x, NDArray y, NDArray dst, double a = 0, double b = 0) where TOp : struct, IBinaryOp
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) ZipT<float, TOp>(x, y, dst, (float)a, (float)b); else ZipT<double, TOp>(x, y, dst, a, b);
+        lock (_launch) if (F32(dst)) ZipT<float, TOp>(x, y, dst, (float)a, (float)b); else ZipT<double, TOp>(x, y, dst, a, b);
     }
 
     void ZipT<T, TOp>(NDArray x, NDArray y, NDArray d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
@@ -189,7 +196,7 @@ public sealed partial class IlgpuBackend : IBackend
     public void Where(NDArray cond, NDArray x, NDArray y, NDArray dst)
     {
         if (dst.Numel == 0) return;
-        if (F32(dst)) WhereT<float>(cond, x, y, dst); else WhereT<double>(cond, x, y, dst);
+        lock (_launch) if (F32(dst)) WhereT<float>(cond, x, y, dst); else WhereT<double>(cond, x, y, dst);
     }
 
     void WhereT<T>(NDArray c, NDArray x, NDArray y, NDArray d) where T : unmanaged, IFloatingPointIeee754<T>
@@ -207,8 +214,12 @@ public sealed partial class IlgpuBackend : IBackend
     public void Update<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, TRule rule) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
     {
         if (p.Numel == 0) return;
-        int n = p.Numel, l = Threads(n);
-        Kernel("update", typeof(T), typeof(TRule), () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, int, int, TRule>(Kernels.Update<T, TRule>))
-            (l, V<T>(p), p.Offset, V<T>(g), g.Offset, V<T>(s1), s1.Offset, V<T>(s2), s2.Offset, n, l, rule);
+        int n = p.Numel;
+        lock (_launch)
+        {
+            int l = Threads(n);
+            Kernel("update", typeof(T), typeof(TRule), () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, int, int, TRule>(Kernels.Update<T, TRule>))
+                (l, V<T>(p), p.Offset, V<T>(g), g.Offset, V<T>(s1), s1.Offset, V<T>(s2), s2.Offset, n, l, rule);
+        }
     }
 }
