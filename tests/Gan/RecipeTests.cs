@@ -35,6 +35,37 @@ public class RecipeTests
         Assert.Equal(ArchitectureKind.Dcgan64, Zoo.Architecture(Zoo.Defaults(ModelKind.WganGp, 64)));   // 64×64 keeps NTU HW6's networks
     }
 
+    static double Std(T t) { var v = t.ToDoubles(); double m = v.Average(); return Math.Sqrt(v.Sum(x => (x - m) * (x - m)) / v.Length); }
+
+    // tflib: conv √(4 / (in·k² + out·k²/s²)), transposed conv √(4 / (in·k²/s² + out·k²)), linear √(2 / (in + out)), biases 0.
+    [Fact]
+    public void Wgan_gp_mnist_networks_start_from_tflib_initialisers()
+    {
+        var m = new GanModel(Zoo.Defaults(ModelKind.WganGp), Device.Cpu);
+        var convs = m.D.Modules().OfType<Conv2d>().ToList();
+        var ups = m.G.Modules().OfType<ConvTranspose2d>().ToList();
+        var gIn = m.G.Modules().OfType<Linear>().Single();
+        Assert.Equal(Math.Sqrt(4.0 / (64 * 25 + 128 * 25 / 4.0)), Std(convs[1].Weight), 3);
+        Assert.Equal(Math.Sqrt(4.0 / (256 * 25 / 4.0 + 128 * 25)), Std(ups[0].Weight), 3);
+        Assert.Equal(Math.Sqrt(2.0 / (128 + 4096)), Std(gIn.Weight), 3);
+        Assert.All(convs.Select(c => c.Bias!).Concat(ups.Select(u => u.Bias!)).Append(gIn.Bias!), b => Assert.All(b.ToDoubles(), x => Assert.Equal(0, x)));
+    }
+
+    // openai/InfoGAN custom_ops: every conv, transposed conv and linear weight N(0, 0.02), biases 0.
+    [Fact]
+    public void InfoGan_networks_start_from_openai_infogan_initialisers()
+    {
+        var m = new GanModel(Zoo.Defaults(ModelKind.InfoGan), Device.Cpu);
+        var weighted = m.G.Modules().Concat(m.D.Modules()).Where(x => x is Linear or Conv2d or ConvTranspose2d).ToList();
+        Assert.Equal(4 + 3 + 1 + 2, weighted.Count);   // G: 2 linear + 2 transposed; trunk: 2 conv + 1 linear; D head: 1; Q: 2
+        foreach (var l in weighted)
+        {
+            var (w, b) = l switch { Linear x => (x.Weight, x.Bias), Conv2d x => (x.Weight, x.Bias), ConvTranspose2d x => (x.Weight, x.Bias), _ => throw new InvalidOperationException() };
+            Assert.InRange(Std(w), 0.018, 0.022);
+            Assert.All(b!.ToDoubles(), x => Assert.Equal(0, x));
+        }
+    }
+
     [Fact]
     public void A_wgan_gp_config_written_before_the_architecture_key_keeps_the_cs231n_networks_and_a_misfit_is_refused()
     {
@@ -133,5 +164,18 @@ public class RecipeTests
         var r = Run("train", "--model", "dcgan", "--info-trains", "both", "--out", Path.Combine(Path.GetTempPath(), "scratch-never-made"));
         OneLineFailure(r, "--info-trains is for --model infogan only");
         OneLineFailure(Run("train", "--model", "infogan", "--info-trains", "sometimes"), "--info-trains");
+    }
+
+    [Fact]
+    public void Width_sets_gan_mnist_dim_for_wgan_gp_at_28px_only_and_an_older_config_keeps_64()
+    {
+        var narrow = new GanModel(Zoo.Defaults(ModelKind.WganGp) with { Width = 16 }, Device.Cpu);
+        Assert.Equal([16, 32, 64], narrow.D.Modules().OfType<Conv2d>().Select(c => c.Weight.Shape[0]));
+        Assert.Equal([32, 16, 1], narrow.G.Modules().OfType<ConvTranspose2d>().Select(c => c.Weight.Shape[1]));
+        var old = GanConfig.FromJson("""{ "model": "wgan-gp", "loss": "wgan-gp", "architecture": "wgan-gp-mnist" }""");
+        Assert.Equal(64, new GanModel(old, Device.Cpu).D.Modules().OfType<Conv2d>().First().Weight.Shape[0]);
+        OneLineFailure(Run("train", "--model", "dcgan", "--width", "32", "--out", Path.Combine(Path.GetTempPath(), "scratch-never-made")), "--width sets the base channel count");
+        OneLineFailure(Run("train", "--model", "wgan-gp", "--image-size", "64", "--width", "32", "--out", Path.Combine(Path.GetTempPath(), "scratch-never-made")), "--width");
+        OneLineFailure(Run("train", "--model", "wgan-gp", "--width", "513", "--out", Path.Combine(Path.GetTempPath(), "scratch-never-made")), "from 1 to 512");
     }
 }

@@ -27,6 +27,8 @@ public static class TrainCommand
         PerModel(c => c.EffectiveCriticSchedule), Setting.Names<CriticSchedule>());
     static readonly Option<string?> InfoTrains = Opt.OptionalChoice("--info-trains", "infogan: which losses carry the information term: both D's and G's (openai/InfoGAN), or G's only, whose optimizer then also trains Q's head [default: both]",
         Setting.Names<InfoTraining>());
+    static readonly Option<int?> Width = Opt.OptionalInt("--width", "wgan-gp at 28×28: base channel count of its networks (DIM in gan_mnist.py, which uses 64; a step costs about DIM²)" +
+        $" [default: {Zoo.Defaults(ModelKind.WganGp).EffectiveWidth}]");
     static readonly Option<double?> GpLambda = Opt.OptionalDouble("--gp-lambda", "WGAN-GP gradient penalty weight" + PerModel(c => c.GpLambda), 0, allowZero: true);
     static readonly Option<int?> NoiseDim = Opt.OptionalInt("--noise-dim", "length of G's noise vector" + PerModel(c => c.NoiseDim));
     static readonly Option<string?> Noise = Opt.OptionalChoice("--noise", "noise distribution: U(-1, 1) or N(0, 1)" + PerModel(c => c.Noise), Setting.Names<NoiseKind>());
@@ -49,14 +51,14 @@ public static class TrainCommand
     static readonly Option<int> EvalReal = Opt.Hidden(Opt.Int("--eval-real", "real reference images for --eval-every", int.MaxValue, min: 10));
 
     /// <summary>What a resumed run takes from its config.json, so may not be given again.</summary>
-    static readonly Option[] FixedByTheRun = [Model, Loss, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, CriticScheduleOpt, InfoTrains, Clip, GpLambda, NoiseDim, ImageSize,
+    static readonly Option[] FixedByTheRun = [Model, Loss, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, CriticScheduleOpt, InfoTrains, Width, Clip, GpLambda, NoiseDim, ImageSize,
         Channels, Data, Seed, Out, Optimizer, Noise, EvalEvery, EvalN, SampleEvery, CheckpointEvery];
 
     public static Command Define()
     {
         var command = new Command("train", "train a GAN into a run folder (config.json, metrics.csv, curves.png, samples, checkpoints)")
         {
-            Model, Loss, Epochs, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, CriticScheduleOpt, InfoTrains, Clip, GpLambda, NoiseDim, Noise, ImageSize, Optimizer,
+            Model, Loss, Epochs, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, CriticScheduleOpt, InfoTrains, Width, Clip, GpLambda, NoiseDim, Noise, ImageSize, Optimizer,
             Channels, Data, Device, Seed, Out, SampleEvery, CheckpointEvery, Resume, Minutes, EvalEvery, EvalN, StopAfter, EvalReal,
         };
         Channels.HelpName = "1|3";
@@ -115,6 +117,7 @@ public static class TrainCommand
                 NCritic = p.GetValue(NCritic) ?? d.NCritic,
                 CriticSchedule = p.GetValue(CriticScheduleOpt) is { } schedule ? Setting.Parse<CriticSchedule>(schedule) : d.CriticSchedule,
                 InfoTrains = p.GetValue(InfoTrains) is { } trains ? Setting.Parse<InfoTraining>(trains) : d.InfoTrains,
+                Width = p.GetValue(Width) ?? d.Width,
                 Clip = p.GetValue(Clip) ?? d.Clip,
                 GpLambda = p.GetValue(GpLambda) ?? d.GpLambda,
                 NoiseDim = p.GetValue(NoiseDim) ?? d.NoiseDim,

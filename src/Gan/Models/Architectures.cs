@@ -65,14 +65,17 @@ public static class Architectures
             new Conv2d(dim * 8, 1, 4, g: g), new Flatten()]);
     }
 
+    /// <summary>DIM in gan_mnist.py: the critic's first conv has DIM channels, the generator's last hidden layer too.</summary>
+    public const int WganGpMnistWidth = 64;
+
     /// <summary>
     /// Gulrajani et al.'s WGAN-GP MNIST critic (improved_wgan_training, gan_mnist.py, DIM 64): three 5×5
-    /// stride-2 convs 28 → 14 → 7 → 4 with LeakyReLU 0.2 and no normalisation (the gradient penalty is
-    /// per sample; batch statistics would mix samples), then one linear score.
+    /// stride-2 convs 28 → 14 → 7 → 4 (DIM, 2·DIM, 4·DIM channels) with LeakyReLU 0.2 and no
+    /// normalisation (the gradient penalty is per sample; batch statistics would mix samples), then
+    /// one linear score. The cost of a step grows as DIM².
     /// </summary>
-    public static Sequential WganGpMnistD(RandomStream? g = null)
+    public static Sequential WganGpMnistD(int dim = WganGpMnistWidth, RandomStream? g = null)
     {
-        const int dim = 64;
         return new Sequential(
             new Conv2d(1, dim, 5, stride: 2, padding: 2, g: g), new LeakyReLU(0.2),
             new Conv2d(dim, 2 * dim, 5, stride: 2, padding: 2, g: g), new LeakyReLU(0.2),
@@ -85,9 +88,8 @@ public static class Architectures
     /// convs 4 → 8 (cropped to 7) → 14 → 28, ReLU between, no BatchNorm (the file uses it only in its
     /// 'wgan' mode). The last activation is tanh where the file has a sigmoid: our images are in [−1, 1].
     /// </summary>
-    public static Sequential WganGpMnistG(int nz, RandomStream? g = null)
+    public static Sequential WganGpMnistG(int nz, int dim = WganGpMnistWidth, RandomStream? g = null)
     {
-        const int dim = 64;
         static ConvTranspose2d Up(int i, int o, RandomStream? g) => new(i, o, 5, stride: 2, padding: 2, outputPadding: 1, g: g);
         return new Sequential(
             new Linear(nz, 4 * 4 * 4 * dim, g: g), new ReLU(), new Unflatten(4 * dim, 4, 4),

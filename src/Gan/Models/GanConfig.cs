@@ -53,11 +53,14 @@ public sealed record GanConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? InfoLeak { get; init; }
     /// <summary>Critic steps per generator step over time; null: constant, what runs before the setting used.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CriticSchedule? CriticSchedule { get; init; }
+    /// <summary>Base channel count of the wgan-gp-mnist networks (DIM in gan_mnist.py); null: 64, the file's, what runs before the setting used.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Width { get; init; }
 
     [JsonIgnore] public InfoTraining EffectiveInfoTrains => InfoTrains ?? InfoTraining.GAndQ;
     [JsonIgnore] public InfoContinuous EffectiveInfoContinuous => InfoContinuous ?? Models.InfoContinuous.LearntVariance;
     [JsonIgnore] public double EffectiveInfoLeak => InfoLeak ?? 0.1;
     [JsonIgnore] public CriticSchedule EffectiveCriticSchedule => CriticSchedule ?? Models.CriticSchedule.Constant;
+    [JsonIgnore] public int EffectiveWidth => Width ?? Architectures.WganGpMnistWidth;
     public string Version { get; init; } = typeof(GanConfig).Assembly.GetName().Version?.ToString(3) ?? "0";
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

@@ -41,9 +41,11 @@ public sealed class GanModel
             ArchitectureKind.Dcgan => (Architectures.DcganG(nz, init), Architectures.DcganD(init)),
             ArchitectureKind.Dcgan64 => (Architectures.Dcgan64G(nz, c.Channels, init), Architectures.Dcgan64D(c.Channels, critic: c.Loss == LossKind.WassersteinGp, init)),
             ArchitectureKind.InfoGan => (InfoGanD.MakeGenerator(nz, init), new InfoGanD(init, c.EffectiveInfoLeak)),
-            ArchitectureKind.WganGpMnist => (Architectures.WganGpMnistG(nz, init), Architectures.WganGpMnistD(init)),
+            ArchitectureKind.WganGpMnist => (Architectures.WganGpMnistG(nz, c.EffectiveWidth, init), Architectures.WganGpMnistD(c.EffectiveWidth, init)),
         };
-        if (arch is ArchitectureKind.Dcgan64 or ArchitectureKind.InfoGan) { G.Apply(m => Init.Dcgan(m, init)); D.Apply(m => Init.Dcgan(m, init)); }
+        if (arch is ArchitectureKind.Dcgan64) { G.Apply(m => Init.Dcgan(m, init)); D.Apply(m => Init.Dcgan(m, init)); }
+        if (arch is ArchitectureKind.InfoGan) { G.Apply(m => Init.InfoGan(m, init)); D.Apply(m => Init.InfoGan(m, init)); }
+        if (arch is ArchitectureKind.WganGpMnist) { G.Apply(m => Init.Tflib(m, init)); D.Apply(m => Init.Tflib(m, init)); }   // gan_mnist.py's tflib initialisers
         G.To(device); D.To(device);
         OptD = MakeOptimizer(D.Parameters(), c.LrD);
         // Q's head belongs to D's optimizer when the information term is in D's loss (openai/InfoGAN

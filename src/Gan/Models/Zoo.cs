@@ -57,6 +57,9 @@ public static class Zoo
         LossKind.NonSaturating or LossKind.Minimax or LossKind.LeastSquares => false,
     };
 
+    /// <summary>A sanity bound on --width: DIM 512 already costs about 64× a step at gan_mnist.py's DIM 64.</summary>
+    public const int MaxWidth = 512;
+
     /// <summary>Rejects combinations that make no sense, with the reason.</summary>
     public static void Validate(GanConfig c)
     {
@@ -80,5 +83,8 @@ public static class Zoo
         if (c.Channels == 3 && arch != ArchitectureKind.Dcgan64)
             throw new ArgumentException($"model {model} at {c.ImageSize}×{c.ImageSize} makes grey images only; for colour use dcgan64, or wgan / wgan-gp with --image-size 64 (or pass --channels 1)");
         if (c.Model == ModelKind.InfoGan && c.NoiseDim < 1) throw new ArgumentException("infogan needs a noise dimension of at least 1");
+        if (c.Width is { } width && arch != ArchitectureKind.WganGpMnist)
+            throw new ArgumentException($"--width sets the base channel count of the {Setting.Name(ArchitectureKind.WganGpMnist)} networks (wgan-gp at 28×28); model {model} uses {Setting.Name(arch)}");
+        if (c.Width is < 1 or > MaxWidth) throw new ArgumentException($"--width {c.Width}: from 1 to {MaxWidth} channels");
     }
 }

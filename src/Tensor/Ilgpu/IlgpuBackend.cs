@@ -33,7 +33,8 @@ public sealed partial class IlgpuBackend : IBackend
     // its arguments between launches: ILGPU sets them one by one (clSetKernelArg, the one OpenCL call
     // that is not thread-safe on a shared kernel) and then queues the kernel, so two threads launching
     // one kernel at once could queue it with a mix of both argument lists (one's buffer, the other's
-    // length). The device is one per process, and the test classes use it in parallel.
+    // length). The device is one per process, and the test classes use it in parallel. Each public
+    // primitive takes it once, at its entry, so it also guards the kernel cache and the launch count.
     readonly object _launch = new();
     readonly BufferPool<MemoryBuffer1D<float, Stride1D.Dense>> _f32 = new();
     readonly BufferPool<MemoryBuffer1D<double, Stride1D.Dense>> _f64 = new();
