@@ -9,6 +9,9 @@
 #              EVAL_N           samples per evaluation               (default 10000, scratch eval's)
 #              DEVICE           training and evaluation device       (default cpu)
 #              QUALITY_OUT      output folder                        (default runs/quality-DATE)
+#              TRAIN_ARGS       extra `scratch train` flags for every run, to measure a recipe change
+#                               against the defaults (e.g. "--batch-size 64")                (default none)
+#              SCRATCH_BIN      the CLI to run (another build, to compare code changes) (default this checkout's)
 #
 # One run per model and seed: it trains to the first budget, is evaluated, then resumes (--resume
 # --minutes) up to the next budget, and so on. Resuming is exact on the CPU backends and evaluation
@@ -18,7 +21,8 @@
 # Inception score is at least 5 and at least 9 of the 10 classes are covered.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-scratch=src/Gan/bin/Release/net10.0/scratch
+scratch=${SCRATCH_BIN:-src/Gan/bin/Release/net10.0/scratch}
+read -r -a train_args <<< "${TRAIN_ARGS:-}"
 if [[ ! -x $scratch ]]; then echo "quality.sh: $scratch is missing; build it first: dotnet build src/Gan -c Release" >&2; exit 2; fi
 command -v python3 >/dev/null || { echo "quality.sh: needs python3 (to read scratch eval's JSON)" >&2; exit 2; }
 
@@ -46,7 +50,7 @@ echo "model,minutes,seed,status,epoch,iteration,inception_score,frechet,classes_
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'); cpu=${cpu:-$(uname -m)}
 machine="$(nproc) cores, $cpu, device $device"
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
-echo "quality.sh: models [$models], budgets [$budgets] min, seeds [$seeds], eval n $eval_n; $machine; into $out"
+echo "quality.sh: models [$models], budgets [$budgets] min, seeds [$seeds], eval n $eval_n${TRAIN_ARGS:+, train flags [$TRAIN_ARGS]}; $machine; into $out"
 
 for m in $models; do
   for s in $seeds; do
@@ -60,7 +64,7 @@ for m in $models; do
       more=$(awk -v b="$b" -v d="$done_min" 'BEGIN { printf "%.6g", b - d }')
       log=$run-$b.log
       if [[ $done_min == 0 ]]; then
-        "$scratch" train --model "$m" --seed "$s" --minutes "$more" --epochs 100000 --device "$device" --out "$run" --sample-every 0 --checkpoint-every 0 > "$log" 2>&1
+        "$scratch" train --model "$m" --seed "$s" --minutes "$more" --epochs 100000 --device "$device" --out "$run" --sample-every 0 --checkpoint-every 0 "${train_args[@]}" > "$log" 2>&1
       else
         "$scratch" train --resume "$run" --minutes "$more" --epochs 100000 --device "$device" > "$log" 2>&1
       fi
@@ -90,7 +94,7 @@ PY
 done
 
 md=$out/quality.md
-python3 - "$csv" "$machine" "$started" "$eval_n" > "$md" <<'PY'
+python3 - "$csv" "$machine${TRAIN_ARGS:+; train flags $TRAIN_ARGS}" "$started" "$eval_n" > "$md" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 def cell(vals, digits):
