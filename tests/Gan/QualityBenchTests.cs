@@ -5,14 +5,74 @@ using Xunit;
 
 namespace Scratch.Tests.Gan;
 
-/// <summary>bench/quality.sh marks digits? in shell, with the sweep's thresholds copied; this keeps the copy equal to DigitsRule.</summary>
+/// <summary>
+/// bench/quality.sh: it marks digits? in shell with the sweep's thresholds copied (kept equal to
+/// DigitsRule here), and runs a budget ladder of train / resume / eval calls, checked against a stub CLI.
+/// </summary>
 public class QualityBenchTests
 {
-    static string Script()
+    static string Root()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Scratch.sln"))) return File.ReadAllText(Path.Combine(dir.FullName, "bench", "quality.sh"));
+            if (File.Exists(Path.Combine(dir.FullName, "Scratch.sln"))) return dir.FullName;
         throw new FileNotFoundException("bench/quality.sh (no Scratch.sln above the test's folder)");
+    }
+    static string Script() => File.ReadAllText(Path.Combine(Root(), "bench", "quality.sh"));
+
+    /// <summary>The script needs bash and python3 (to read eval's JSON); a machine without them skips, saying so.</summary>
+    public sealed class ShellFactAttribute : FactAttribute
+    {
+        public ShellFactAttribute([System.Runtime.CompilerServices.CallerMemberName] string test = "")
+        {
+            var missing = new[] { "bash", "python3" }.Where(t => !(Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, t)))).ToList();
+            if (missing.Count > 0) Skipping.Because(this, test, $"needs {string.Join(" and ", missing)} on PATH");
+        }
+    }
+
+    // A stand-in for the CLI: logs each call, makes the checkpoint train would, prints what eval --json would.
+    const string Stub = """
+        #!/usr/bin/env bash
+        echo "$*" >> "$STUB_LOG"
+        if [[ $1 == train ]]; then
+          while [[ $# -gt 0 ]]; do case $1 in --out|--resume) run=$2; shift ;; esac; shift; done
+          mkdir -p "$run/checkpoints" && touch "$run/checkpoints/latest.safetensors"
+        elif [[ $1 == eval ]]; then
+          echo '{"epoch": 3, "iteration": 120, "generated": {"inception_score": 6.25, "frechet": 40.5, "classes_covered": 10}, "codes": null}'
+        fi
+        """;
+
+    [ShellFact]
+    public void Train_args_reach_the_first_train_call_only_and_every_budget_is_evaluated()
+    {
+        var dir = Directory.CreateTempSubdirectory("scratch-quality-").FullName;
+        try
+        {
+            var stub = Path.Combine(dir, "scratch");
+            File.WriteAllText(stub, Stub.Replace("\r\n", "\n") + "\n");
+            File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var psi = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(Root(), "bench", "quality.sh"), "vanilla"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var (k, v) in new[] { ("SCRATCH_BIN", stub), ("STUB_LOG", Path.Combine(dir, "calls.log")), ("QUALITY_MINUTES", "1 2.5"), ("SEEDS", "7"),
+                         ("TRAIN_ARGS", "--batch-size 64 --lr 0.002"), ("QUALITY_OUT", Path.Combine(dir, "out")) })
+                psi.Environment[k] = v;
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, output);
+
+            var calls = File.ReadAllLines(Path.Combine(dir, "calls.log"));
+            Assert.Equal(4, calls.Length);   // train, eval, resume, eval
+            Assert.StartsWith("train --model vanilla --seed 7 --minutes 1 ", calls[0]);
+            Assert.EndsWith("--batch-size 64 --lr 0.002", calls[0]);
+            Assert.StartsWith("train --resume ", calls[2]);
+            Assert.Contains("--minutes 1.5 ", calls[2]);   // up to the next budget, not past it
+            Assert.DoesNotContain("--batch-size", calls[2]);   // a resume may not change the recipe
+            Assert.All(new[] { calls[1], calls[3] }, c => Assert.StartsWith("eval --checkpoint ", c));
+
+            var rows = File.ReadAllLines(Path.Combine(dir, "out", "quality.csv")).Skip(1).ToList();
+            Assert.Equal(["vanilla,1,7,ok,3,120,6.25,40.5,10,,O", "vanilla,2.5,7,ok,3,120,6.25,40.5,10,,O"], rows);
+            Assert.Contains("train flags --batch-size 64 --lr 0.002", File.ReadAllText(Path.Combine(dir, "out", "quality.md")));
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
