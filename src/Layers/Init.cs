@@ -42,9 +42,9 @@ public static class Init
     {
         switch (m)
         {
-            case Linear l: Normal(l.Weight, 0, 0.02, g); if (l.Bias != null) Constant(l.Bias, 0); break;
-            case Conv2d c: Normal(c.Weight, 0, 0.02, g); if (c.Bias != null) Constant(c.Bias, 0); break;
-            case ConvTranspose2d c: Normal(c.Weight, 0, 0.02, g); if (c.Bias != null) Constant(c.Bias, 0); break;
+            case Linear l: Normal(l.Weight, 0, 0.02, g); Zero(l.Bias); break;
+            case Conv2d c: Dcgan(c, g); Zero(c.Bias); break;
+            case ConvTranspose2d c: Dcgan(c, g); Zero(c.Bias); break;
             default: Dcgan(m, g); break;
         }
     }
@@ -73,6 +73,8 @@ public static class Init
         }
         static void Uniform(Autograd.Tensor t, double std, RandomStream? g) =>
             t.Assign(NDArray.Uniform(t.Shape, -std * Math.Sqrt(3), std * Math.Sqrt(3), t.DType, t.Device, g));
-        static void Zero(Autograd.Tensor? b) { if (b != null) Constant(b, 0); }
     }
+
+    /// <summary>Zeroes a bias, where the layer has one.</summary>
+    static void Zero(Autograd.Tensor? bias) { if (bias != null) Constant(bias, 0); }
 }

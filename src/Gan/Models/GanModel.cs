@@ -43,9 +43,15 @@ public sealed class GanModel
             ArchitectureKind.InfoGan => (InfoGanD.MakeGenerator(nz, init), new InfoGanD(init, c.EffectiveInfoLeak)),
             ArchitectureKind.WganGpMnist => (Architectures.WganGpMnistG(nz, c.EffectiveWidth, init), Architectures.WganGpMnistD(c.EffectiveWidth, init)),
         };
-        if (arch is ArchitectureKind.Dcgan64) { G.Apply(m => Init.Dcgan(m, init)); D.Apply(m => Init.Dcgan(m, init)); }
-        if (arch is ArchitectureKind.InfoGan) { G.Apply(m => Init.InfoGan(m, init)); D.Apply(m => Init.InfoGan(m, init)); }
-        if (arch is ArchitectureKind.WganGpMnist) { G.Apply(m => Init.Tflib(m, init)); D.Apply(m => Init.Tflib(m, init)); }   // gan_mnist.py's tflib initialisers
+        // Each reference's own initialiser; the MLP and the 28×28 DCGAN keep PyTorch's defaults.
+        Action<Module, RandomStream?>? initialise = arch switch
+        {
+            ArchitectureKind.Dcgan64 => Init.Dcgan,
+            ArchitectureKind.InfoGan => Init.InfoGan,
+            ArchitectureKind.WganGpMnist => Init.Tflib,   // gan_mnist.py's tflib initialisers
+            ArchitectureKind.Mlp or ArchitectureKind.Dcgan => null,
+        };
+        if (initialise != null) { G.Apply(m => initialise(m, init)); D.Apply(m => initialise(m, init)); }
         G.To(device); D.To(device);
         OptD = MakeOptimizer(D.Parameters(), c.LrD);
         // Q's head belongs to D's optimizer when the information term is in D's loss (openai/InfoGAN

@@ -84,7 +84,7 @@ public static class Zoo
         if (c.Channels == 3 && arch != ArchitectureKind.Dcgan64)
             throw new ArgumentException($"model {model} at {c.ImageSize}×{c.ImageSize} makes grey images only; for colour use dcgan64, or wgan / wgan-gp with --image-size 64 (or pass --channels 1)");
         if (c.Model == ModelKind.InfoGan && c.NoiseDim < 1) throw new ArgumentException("infogan needs a noise dimension of at least 1");
-        if (c.Width is { } width && arch != ArchitectureKind.WganGpMnist)
+        if (c.Width != null && arch != ArchitectureKind.WganGpMnist)
             throw new ArgumentException($"--width sets the base channel count of the {Setting.Name(ArchitectureKind.WganGpMnist)} networks (wgan-gp at 28×28); model {model} uses {Setting.Name(arch)}");
         if (c.Width is < 1 or > MaxWidth) throw new ArgumentException($"--width {c.Width}: from 1 to {MaxWidth} channels");
     }
