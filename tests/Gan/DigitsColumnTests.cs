@@ -12,15 +12,17 @@ public class DigitsColumnTests
     static SetMetrics Scores(double inceptionScore, int classesCovered) =>
         new(2000, inceptionScore, new int[10], classesCovered, 0.1, 300, 200, 10, 0.5, 0.1);
 
-    /// <summary>A finished sweep point: config.json and an eval.json holding these scores.</summary>
-    static void Point(string sweep, string name, double inceptionScore, int classesCovered)
+    /// <summary>A finished sweep point: config.json and an eval.json holding these scores (and an InfoGAN's code accuracy, if given).</summary>
+    static void Point(string sweep, string name, double inceptionScore, int classesCovered, double? codeAccuracy = null)
     {
         var run = new RunFolder(Path.Combine(sweep, name));
         Directory.CreateDirectory(run.Dir);
-        File.WriteAllText(run.ConfigPath, (Zoo.Defaults(ModelKind.Dcgan) with { Epochs = 1 }).ToJson());
+        var model = codeAccuracy == null ? ModelKind.Dcgan : ModelKind.InfoGan;
+        File.WriteAllText(run.ConfigPath, (Zoo.Defaults(model) with { Epochs = 1 }).ToJson());
         var protocol = new EvalProtocol(2000, 1, 10000, 2000, 20, 100, 3, "classifier penultimate layer", "embedded", "embedded");
-        var report = new EvalReport(Path.Combine(run.Dir, "checkpoints", "latest.safetensors"), "dcgan", 1, 78, protocol,
-            Scores(inceptionScore, classesCovered), Scores(9.59, 10), null);
+        var codes = codeAccuracy is { } a ? new CodeAccuracy(a, [.. Enumerable.Range(0, 10)], 200, []) : null;
+        var report = new EvalReport(Path.Combine(run.Dir, "checkpoints", "latest.safetensors"), Setting.Name(model), 1, 78, protocol,
+            Scores(inceptionScore, classesCovered), Scores(9.59, 10), codes);
         File.WriteAllText(Path.Combine(run.Dir, "eval.json"), report.ToJson());
     }
 
@@ -43,6 +45,22 @@ public class DigitsColumnTests
             var md = File.ReadAllText(Path.Combine(sweep, "sweep.md"));
             Assert.Contains("digits? — O when Inception score ≥ 5 and classes covered ≥ 9 of 10, else X.", md);
             Assert.Contains("| 3 | 4.70 | 300.00 | 10 |  | X |", md);
+        }
+        finally { Directory.Delete(sweep, true); }
+    }
+
+    [Fact]
+    public void An_infogan_sweep_also_tabulates_the_code_accuracy()
+    {
+        var sweep = Directory.CreateTempSubdirectory("scratch-digits").FullName;
+        try
+        {
+            Point(sweep, "info-lambda-con=0.1", 9.4, 10, 0.8133);
+            Point(sweep, "info-lambda-con=1", 9.43, 10, 0.7);
+            SweepTable.Write(sweep, SweepTable.Read(sweep));
+            var csv = File.ReadAllLines(Path.Combine(sweep, "sweep.csv"));
+            Assert.Equal("info-lambda-con,IS,FD,classes_covered,code_accuracy,s/epoch,digits?", csv[0]);
+            Assert.Equal(["0.813", "0.700"], csv.Skip(1).Select(l => l.Split(',')[4]));
         }
         finally { Directory.Delete(sweep, true); }
     }

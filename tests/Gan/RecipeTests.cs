@@ -159,11 +159,21 @@ public class RecipeTests
     }
 
     [Fact]
-    public void Info_trains_is_a_train_flag_for_infogan_only()
+    public void Info_trains_and_the_information_weights_are_train_flags_for_infogan_only()
     {
-        var r = Run("train", "--model", "dcgan", "--info-trains", "both", "--out", Path.Combine(Path.GetTempPath(), "scratch-never-made"));
-        OneLineFailure(r, "--info-trains is for --model infogan only");
+        var never = Path.Combine(Path.GetTempPath(), "scratch-never-made");
+        OneLineFailure(Run("train", "--model", "dcgan", "--info-trains", "both", "--out", never), "--info-trains is for --model infogan only");
         OneLineFailure(Run("train", "--model", "infogan", "--info-trains", "sometimes"), "--info-trains");
+        OneLineFailure(Run("train", "--model", "wgan", "--info-lambda-con", "0.1", "--out", never), "--info-lambda-con is for --model infogan only");
+        OneLineFailure(Run("train", "--model", "infogan", "--info-lambda-cat", "-1", "--out", never), "--info-lambda-cat: must be non-negative");
+        Assert.False(Directory.Exists(never));
+        // The weights reach the run's config.json, and a resumed run keeps them.
+        var run = Path.Combine(Directory.CreateTempSubdirectory().FullName, "info-weights");
+        var r = Run("train", "--model", "infogan", "--info-lambda-cat", "2", "--info-lambda-con", "0.1", "--batch-size", "16", "--out", run, "--sample-every", "0", "--stop-after", "1");
+        Assert.True(r.Code == 0, r.Err);
+        var c = GanConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.Equal((2.0, 0.1), (c.InfoLambdaCat, c.InfoLambdaCon));
+        OneLineFailure(Run("train", "--resume", run, "--info-lambda-con", "1"), "cannot be changed when resuming");
     }
 
     [Fact]

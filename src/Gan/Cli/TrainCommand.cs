@@ -27,6 +27,10 @@ public static class TrainCommand
         PerModel(c => c.EffectiveCriticSchedule), Setting.Names<CriticSchedule>());
     static readonly Option<string?> InfoTrains = Opt.OptionalChoice("--info-trains", "infogan: which losses carry the information term: both D's and G's (openai/InfoGAN), or G's only, whose optimizer then also trains Q's head [default: both]",
         Setting.Names<InfoTraining>());
+    static readonly Option<double?> InfoLambdaCat = Opt.OptionalDouble("--info-lambda-cat", "infogan: weight of the categorical code's information term (λ in the paper)" +
+        $" [default: {Zoo.Defaults(ModelKind.InfoGan).InfoLambdaCat.ToString(CultureInfo.InvariantCulture)}]", 0, allowZero: true);
+    static readonly Option<double?> InfoLambdaCon = Opt.OptionalDouble("--info-lambda-con", "infogan: weight of the continuous codes' information term; the paper advises below 1, openai/InfoGAN uses 1" +
+        $" [default: {Zoo.Defaults(ModelKind.InfoGan).InfoLambdaCon.ToString(CultureInfo.InvariantCulture)}]", 0, allowZero: true);
     static readonly Option<int?> Width = Opt.OptionalInt("--width", "wgan-gp at 28×28: base channel count of its networks (DIM in gan_mnist.py, which uses 64; a step costs about DIM²)" +
         $" [default: {Zoo.Defaults(ModelKind.WganGp).EffectiveWidth}]");
     static readonly Option<double?> GpLambda = Opt.OptionalDouble("--gp-lambda", "WGAN-GP gradient penalty weight" + PerModel(c => c.GpLambda), 0, allowZero: true);
@@ -51,14 +55,14 @@ public static class TrainCommand
     static readonly Option<int> EvalReal = Opt.Hidden(Opt.Int("--eval-real", "real reference images for --eval-every", int.MaxValue, min: 10));
 
     /// <summary>What a resumed run takes from its config.json, so may not be given again.</summary>
-    static readonly Option[] FixedByTheRun = [Model, Loss, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, CriticScheduleOpt, InfoTrains, Width, Clip, GpLambda, NoiseDim, ImageSize,
+    static readonly Option[] FixedByTheRun = [Model, Loss, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, CriticScheduleOpt, InfoTrains, InfoLambdaCat, InfoLambdaCon, Width, Clip, GpLambda, NoiseDim, ImageSize,
         Channels, Data, Seed, Out, Optimizer, Noise, EvalEvery, EvalN, SampleEvery, CheckpointEvery];
 
     public static Command Define()
     {
         var command = new Command("train", "train a GAN into a run folder (config.json, metrics.csv, curves.png, samples, checkpoints)")
         {
-            Model, Loss, Epochs, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, CriticScheduleOpt, InfoTrains, Width, Clip, GpLambda, NoiseDim, Noise, ImageSize, Optimizer,
+            Model, Loss, Epochs, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, CriticScheduleOpt, InfoTrains, InfoLambdaCat, InfoLambdaCon, Width, Clip, GpLambda, NoiseDim, Noise, ImageSize, Optimizer,
             Channels, Data, Device, Seed, Out, SampleEvery, CheckpointEvery, Resume, Minutes, EvalEvery, EvalN, StopAfter, EvalReal,
         };
         Channels.HelpName = "1|3";
@@ -117,6 +121,8 @@ public static class TrainCommand
                 NCritic = p.GetValue(NCritic) ?? d.NCritic,
                 CriticSchedule = p.GetValue(CriticScheduleOpt) is { } schedule ? Setting.Parse<CriticSchedule>(schedule) : d.CriticSchedule,
                 InfoTrains = p.GetValue(InfoTrains) is { } trains ? Setting.Parse<InfoTraining>(trains) : d.InfoTrains,
+                InfoLambdaCat = p.GetValue(InfoLambdaCat) ?? d.InfoLambdaCat,
+                InfoLambdaCon = p.GetValue(InfoLambdaCon) ?? d.InfoLambdaCon,
                 Width = p.GetValue(Width) ?? d.Width,
                 Clip = p.GetValue(Clip) ?? d.Clip,
                 GpLambda = p.GetValue(GpLambda) ?? d.GpLambda,
@@ -135,7 +141,8 @@ public static class TrainCommand
                 EvalN = p.GetValue(EvalN) ?? d.EvalN,
             };
             if (c.Beta1 >= 1 || c.Beta2 >= 1) throw new UsageException("--beta1 and --beta2 must be below 1");
-            if (Opt.Given(p, InfoTrains) && model != ModelKind.InfoGan) throw new UsageException($"--info-trains is for --model infogan only (its Q head); model {Setting.Name(model)} has no information term");
+            foreach (var o in new Option[] { InfoTrains, InfoLambdaCat, InfoLambdaCon })
+                if (Opt.Given(p, o) && model != ModelKind.InfoGan) throw new UsageException($"{o.Name} is for --model infogan only (its Q head); model {Setting.Name(model)} has no information term");
             // Grey-only networks take grey data whatever it holds; the 64×64 ones follow the data unless told.
             if (c.Channels == 0 && Zoo.Architecture(c) != ArchitectureKind.Dcgan64) c = c with { Channels = 1 };
             // Checked now, before any picture is decoded, and again once the data has set the channels.

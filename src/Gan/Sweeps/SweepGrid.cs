@@ -17,7 +17,8 @@ public static class SweepGrid
 {
     /// <summary>The `train` options a grid may vary (everything else is fixed by --model's defaults).</summary>
     public static readonly string[] Options =
-        ["noise-dim", "batch-size", "lr", "lr-d", "lr-g", "beta1", "beta2", "n-critic", "clip", "gp-lambda", "noise", "optimizer", "loss", "seed"];
+        ["noise-dim", "batch-size", "lr", "lr-d", "lr-g", "beta1", "beta2", "n-critic", "clip", "gp-lambda", "info-lambda-cat", "info-lambda-con",
+         "noise", "optimizer", "loss", "seed"];
 
     public static List<SweepPoint> Parse(string grid)
     {

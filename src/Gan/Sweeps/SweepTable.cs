@@ -70,9 +70,12 @@ public static class SweepTable
         var options = rows.SelectMany(r => r.Settings.Select(s => s.Option)).Distinct().ToList();
         var ci = CultureInfo.InvariantCulture;
         string Get(SweepRow r, string o) => r.Settings.FirstOrDefault(s => s.Option == o).Value ?? "";
+        // InfoGAN's evaluations also measure its categorical code: the column appears when a row has it.
+        bool codes = rows.Any(r => r.Eval.Codes != null);
         string[] Cells(SweepRow r) => [.. options.Select(o => Get(r, o)), r.Eval.Generated.InceptionScore.ToString("F2", ci), r.Eval.Generated.Frechet.ToString("F2", ci),
-            $"{r.Eval.Generated.ClassesCovered}", double.IsNaN(r.SecondsPerEpoch) ? "" : r.SecondsPerEpoch.ToString("F1", ci), r.Digits];
-        string[] head = [.. options, "IS", "FD", "classes covered", "s/epoch", "digits?"];
+            $"{r.Eval.Generated.ClassesCovered}", .. codes ? [r.Eval.Codes?.Accuracy.ToString("F3", ci) ?? ""] : Array.Empty<string>(),
+            double.IsNaN(r.SecondsPerEpoch) ? "" : r.SecondsPerEpoch.ToString("F1", ci), r.Digits];
+        string[] head = [.. options, "IS", "FD", "classes covered", .. codes ? ["code accuracy"] : Array.Empty<string>(), "s/epoch", "digits?"];
 
         var csv = new StringBuilder().AppendLine(string.Join(",", head.Select(h => h.Replace(' ', '_'))));
         foreach (var r in rows) csv.AppendLine(string.Join(",", Cells(r)));
