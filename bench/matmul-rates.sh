@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Per-shape GEMM rates inside one workload (from the profiler): bench/matmul-rates.sh [WORKLOAD] [ITERS]
+# SCRATCH_BIN: the CLI to profile (another build, to compare code changes) (default this checkout's Release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 w=${1:-dcgan-step}; n=${2:-5}
-SCRATCH_PROFILE=1 SCRATCH_PROFILE_TOP=500 src/Gan/bin/Release/net10.0/scratch bench "$w" --iters "$n" --warmup 2 2>&1 >/dev/null | grep '^matmul' |
+SCRATCH_PROFILE=1 SCRATCH_PROFILE_TOP=500 ${SCRATCH_BIN:-src/Gan/bin/Release/net10.0/scratch} bench "$w" --iters "$n" --warmup 2 2>&1 >/dev/null | grep '^matmul' |
 python3 -c "
 import sys, re
 rows = []

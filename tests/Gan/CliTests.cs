@@ -167,6 +167,17 @@ public class CliTests
     }
 
     [Fact]
+    public void Bench_times_an_infogan_step_at_its_own_defaults()
+    {
+        // InfoGAN has no peer workload: one step of its own model (G, and D with its Q head).
+        var r = Run("bench", "infogan-step", "--iters", "1", "--warmup", "0", "--batch", "4");
+        Assert.Equal(0, r.Code);
+        var j = JsonDocument.Parse(Assert.Single(r.Out.Trim().Split('\n'))).RootElement;
+        Assert.Equal("infogan-step", j.GetProperty("workload").GetString());
+        Assert.True(j.GetProperty("median_ms").GetDouble() > 0);
+    }
+
+    [Fact]
     public void Devices_lists_every_backend_with_a_reason_when_unavailable()
     {
         var r = Run("devices");

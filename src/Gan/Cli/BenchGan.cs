@@ -9,7 +9,9 @@ namespace Scratch.Gan.Cli;
 /// U(−1,1)⁹⁶, real = U(−1,1) images, Adam(1e-3, 0.5, 0.999) on both nets, BCE-with-logits losses (or
 /// WGAN-GP with λ = 10), one D step then one G step — run by the same GanModel the trainer uses;
 /// sample-1k = 1,000 images from the DCGAN generator in eval mode; dcgan64-step = the NTU HW6 64×64
-/// DCGAN on one channel, batch 64, N(0,1) noise of 100, otherwise the same.
+/// DCGAN on one channel, batch 64, N(0,1) noise of 100, otherwise the same. infogan-step, which
+/// the peer lacks, is one InfoGAN iteration at `scratch train --model infogan`'s defaults, to see
+/// where its steps go (SCRATCH_PROFILE=1, bench/matmul-rates.sh).
 /// </summary>
 internal static class BenchGan
 {
@@ -21,12 +23,14 @@ internal static class BenchGan
             "dcgan-step" or "sample-1k" => (ModelKind.Dcgan, LossKind.NonSaturating),
             "wgan-gp-step" => (ModelKind.Dcgan, LossKind.WassersteinGp),
             "dcgan64-step" => (ModelKind.Dcgan64, LossKind.NonSaturating),
+            "infogan-step" => (ModelKind.InfoGan, LossKind.NonSaturating),
             _ => throw new UsageException($"bench: unknown workload '{name}'"),
         };
         // The peer's 64×64 workload is the NTU HW6 DCGAN on one channel: batch 64, N(0, 1) noise of 100.
         bool hw6 = model == ModelKind.Dcgan64;
         int batch = batchSize ?? (hw6 ? 64 : 128), side = hw6 ? 64 : 28;
-        var config = Zoo.Defaults(model) with
+        // InfoGAN has no peer workload: it runs at its own defaults (`scratch train --model infogan`).
+        var config = model == ModelKind.InfoGan ? Zoo.Defaults(model) with { BatchSize = batch } : Zoo.Defaults(model) with
         {
             Loss = loss, BatchSize = batch, NoiseDim = hw6 ? 100 : 96, Noise = hw6 ? NoiseKind.Normal : NoiseKind.Uniform, Optimizer = OptimizerKind.Adam,
             LrD = 1e-3, LrG = 1e-3, Beta1 = 0.5, Beta2 = 0.999, GpLambda = 10,
