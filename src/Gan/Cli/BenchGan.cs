@@ -29,10 +29,11 @@ internal static class BenchGan
         // The peer's 64×64 workload is the NTU HW6 DCGAN on one channel: batch 64, N(0, 1) noise of 100.
         bool hw6 = model == ModelKind.Dcgan64;
         int batch = batchSize ?? (hw6 ? 64 : 128), side = hw6 ? 64 : 28;
+        var defaults = Zoo.Defaults(model) with { BatchSize = batch };
         // InfoGAN has no peer workload: it runs at its own defaults (`scratch train --model infogan`).
-        var config = model == ModelKind.InfoGan ? Zoo.Defaults(model) with { BatchSize = batch } : Zoo.Defaults(model) with
+        var config = model == ModelKind.InfoGan ? defaults : defaults with
         {
-            Loss = loss, BatchSize = batch, NoiseDim = hw6 ? 100 : 96, Noise = hw6 ? NoiseKind.Normal : NoiseKind.Uniform, Optimizer = OptimizerKind.Adam,
+            Loss = loss, NoiseDim = hw6 ? 100 : 96, Noise = hw6 ? NoiseKind.Normal : NoiseKind.Uniform, Optimizer = OptimizerKind.Adam,
             LrD = 1e-3, LrG = 1e-3, Beta1 = 0.5, Beta2 = 0.999, GpLambda = 10,
         };
         var gan = new GanModel(config, device);
