@@ -95,7 +95,7 @@ public class EvalCliTests
         OneLineFailure(Run("sweep", "--grid", "lr=fast"), "is not a number");
         OneLineFailure(Run("sweep", "--aggregate", dir), "no finished sweep points");
         var point = Directory.CreateDirectory(Path.Combine(dir, "lr=1")).FullName;
-        File.WriteAllText(Path.Combine(point, "config.json"), new GanConfig().ToJson());
+        File.WriteAllText(Path.Combine(point, "config.json"), Zoo.Defaults(ModelKind.Dcgan).ToJson());
         File.WriteAllText(Path.Combine(point, "eval.json"), "{ not json");
         OneLineFailure(Run("sweep", "--aggregate", dir), "is not an evaluation written by scratch eval");
     }

@@ -60,16 +60,17 @@ public class CriticCadenceTests
     }
 
     [Fact]
-    public void Wgan_defaults_to_the_warmup_and_a_config_without_the_key_keeps_the_constant_schedule()
+    public void Wgan_defaults_to_the_warmup_and_a_version_1_config_without_the_key_keeps_the_constant_schedule()
     {
-        Assert.Equal(CriticSchedule.WganWarmup, Zoo.Defaults(ModelKind.Wgan).EffectiveCriticSchedule);
-        Assert.Equal(CriticSchedule.Constant, Zoo.Defaults(ModelKind.WganGp).EffectiveCriticSchedule);   // gan_mnist.py: CRITIC_ITERS = 5 throughout
+        Assert.Equal(CriticSchedule.WganWarmup, Zoo.Defaults(ModelKind.Wgan).CriticSchedule);
+        Assert.Equal(CriticSchedule.Constant, Zoo.Defaults(ModelKind.WganGp).CriticSchedule);   // gan_mnist.py: CRITIC_ITERS = 5 throughout
         var json = Zoo.Defaults(ModelKind.Wgan).ToJson();
         Assert.Contains("\"critic_schedule\": \"wgan-warmup\"", json);
         Assert.Equal(CriticSchedule.WganWarmup, GanConfig.FromJson(json).CriticSchedule);
-        var old = GanConfig.FromJson(json.Replace("\"critic_schedule\": \"wgan-warmup\",", ""));
-        Assert.Null(old.CriticSchedule);
-        Assert.Equal(CriticSchedule.Constant, old.EffectiveCriticSchedule);
+        var withoutKey = json.Replace("\"critic_schedule\": \"wgan-warmup\",", "");
+        Assert.Equal(CriticSchedule.WganWarmup, GanConfig.FromJson(withoutKey).CriticSchedule);   // version 2: missing is the model's default
+        var v1 = withoutKey.Replace("\"version\": 2,", "");
+        Assert.Equal(CriticSchedule.Constant, GanConfig.FromJson(v1).CriticSchedule);   // version 1: what runs had before the schedule
         var bad = Assert.Throws<InvalidDataException>(() => GanConfig.FromJson(json.Replace("wgan-warmup", "often")));
         Assert.Contains("unknown critic schedule 'often'", bad.Message);
     }

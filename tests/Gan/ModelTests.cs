@@ -38,7 +38,7 @@ public class ModelTests
     public void Wgan_models_at_64px_use_the_hw6_critic_and_only_wgan_gp_drops_batchnorm(ModelKind model, bool instanceNorm)
     {
         var c = Zoo.Defaults(model, 64) with { Channels = 3 };
-        Assert.Equal((ArchitectureKind.Dcgan64, 100, NoiseKind.Normal), (Zoo.Architecture(c), c.NoiseDim, c.Noise));
+        Assert.Equal((ArchitectureKind.Dcgan64, 100, NoiseKind.Normal), (c.Architecture, c.NoiseDim, c.Noise));
         var gan = new GanModel(c, Device.Cpu);
         var layers = new List<Module>();
         gan.D.Apply(layers.Add);

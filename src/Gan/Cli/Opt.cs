@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Scratch.Gan.Models;
 
 namespace Scratch.Gan.Cli;
 
@@ -51,15 +52,33 @@ internal static class Opt
         new(name) { Description = description, Arity = ArgumentArity.Zero };
 
     /// <summary>--device: checked when the verb runs (a device is offered only after it has run a test kernel).</summary>
-    public static Option<string?> Device()
+    public static Option<string?> Device() => For(TrainOptions.Device);
+
+    /// <summary>
+    /// A run's setting as an option (train's --batch-size, …), from its one declaration in TrainOptions: its help with
+    /// the default of each model, its placeholder and completions. The value stays text, checked here by the setting's
+    /// own parser; null when not given, so the model's default applies.
+    /// </summary>
+    public static Option<string?> For(TrainOption setting)
     {
-        var o = new Option<string?>("--device")
+        var name = "--" + setting.Name;
+        var o = new Option<string?>(name)
         {
-            Description = "where to compute; `scratch devices` lists what works here [default: auto, or $SCRATCH_DEVICE]",
-            CustomParser = r => Single(r, "--device"),
+            Description = setting.Help + setting.DefaultsHelp(), HelpName = setting.Placeholder,
+            CustomParser = r =>
+            {
+                if (Single(r, name) is not { } s) return null;
+                if (setting.Check(s) is { } why)
+                    r.AddError(setting.Completions.Length > 0 && !setting.Completions.Contains(s) ? UnknownChoice(name, s, setting.Completions) : $"{name}: {why}");
+                return s;
+            },
         };
-        return WithChoices(o, Tensors.Device.Choices);
+        o.CompletionSources.Add(setting.Completions);
+        return o;
     }
+
+    static string UnknownChoice(string name, string value, string[] choices) =>
+        $"{name}: unknown value '{value}' ({Suggest.DidYouMean(value, choices) ?? "choose one of " + string.Join(", ", choices)})";
 
     /// <summary>A hidden option for tests and tools: parsed and checked like the others, left out of help.</summary>
     public static Option<T> Hidden<T>(Option<T> o) { o.Hidden = true; return o; }
@@ -99,8 +118,7 @@ internal static class Opt
     static string? ParseChoice(ArgumentResult r, string name, string[] choices)
     {
         if (Single(r, name) is not { } s) return null;
-        if (!choices.Contains(s))
-            r.AddError($"{name}: unknown value '{s}' ({Suggest.DidYouMean(s, choices) ?? "choose one of " + string.Join(", ", choices)})");
+        if (!choices.Contains(s)) r.AddError(UnknownChoice(name, s, choices));
         return s;
     }
 }

@@ -29,19 +29,18 @@ public sealed class GanModel
 
     public GanModel(GanConfig c, Device device)
     {
-        Zoo.Validate(c);
         Config = c; Device = device;
         var init = new RandomStream(c.Seed * 7919 + 1);
         Rng = new RandomStream(c.Seed);
-        var arch = Zoo.Architecture(c);
+        var arch = c.Architecture;
         int nz = LatentDim;
         (G, D) = arch switch
         {
             ArchitectureKind.Mlp => ((Module)Architectures.MlpG(nz, init), (Module)Architectures.MlpD(init)),
             ArchitectureKind.Dcgan => (Architectures.DcganG(nz, init), Architectures.DcganD(init)),
             ArchitectureKind.Dcgan64 => (Architectures.Dcgan64G(nz, c.Channels, init), Architectures.Dcgan64D(c.Channels, critic: c.Loss == LossKind.WassersteinGp, init)),
-            ArchitectureKind.InfoGan => (InfoGanD.MakeGenerator(nz, init), new InfoGanD(init, c.EffectiveInfoLeak)),
-            ArchitectureKind.WganGpMnist => (Architectures.WganGpMnistG(nz, c.EffectiveWidth, init), Architectures.WganGpMnistD(c.EffectiveWidth, init)),
+            ArchitectureKind.InfoGan => (InfoGanD.MakeGenerator(nz, init), new InfoGanD(init, c.InfoLeak)),
+            ArchitectureKind.WganGpMnist => (Architectures.WganGpMnistG(nz, c.Width!.Value, init), Architectures.WganGpMnistD(c.Width!.Value, init)),
         };
         // Each reference's own initialiser; the MLP and the 28×28 DCGAN keep PyTorch's defaults.
         Action<Module, RandomStream?>? initialise = arch switch
@@ -62,7 +61,7 @@ public sealed class GanModel
     }
 
     /// <summary>Whether G's step trains Q's head (info-trains g-and-q); with both, D's step does.</summary>
-    bool QTrainsWithG => Info != null && Config.EffectiveInfoTrains == InfoTraining.GAndQ;
+    bool QTrainsWithG => Info != null && Config.InfoTrains == InfoTraining.GAndQ;
 
     Optimizer MakeOptimizer(IEnumerable<Tensor> ps, double lr) => Config.Optimizer switch
     {
@@ -195,7 +194,7 @@ public sealed class GanModel
         int k = InfoGanD.Categories, m = InfoGanD.Continuous;
         var logits = q.Narrow(1, 0, k);
         var mean = q.Narrow(1, k, m);
-        var continuous = Config.EffectiveInfoContinuous switch
+        var continuous = Config.InfoContinuous switch
         {
             InfoContinuous.UnitVariance => ((mean - con).Pow(2).Sum([1]) * 0.5).Mean(),
             InfoContinuous.LearntVariance => Losses.GaussianNll(mean, con, q.Narrow(1, k + m, m).Clamp(-5, 5).Exp()),

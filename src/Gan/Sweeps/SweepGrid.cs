@@ -1,4 +1,4 @@
-using System.Globalization;
+using Scratch.Gan.Models;
 
 namespace Scratch.Gan.Sweeps;
 
@@ -15,10 +15,11 @@ public sealed record SweepPoint(IReadOnlyList<(string Option, string Value)> Set
 /// </summary>
 public static class SweepGrid
 {
-    /// <summary>The `train` options a grid may vary (everything else is fixed by --model's defaults).</summary>
-    public static readonly string[] Options =
-        ["noise-dim", "batch-size", "lr", "lr-d", "lr-g", "beta1", "beta2", "n-critic", "clip", "gp-lambda", "info-lambda-cat", "info-lambda-con",
-         "noise", "optimizer", "loss", "seed"];
+    /// <summary>The `train` settings a grid may vary (TrainOptions marks them); everything else is fixed by --model's defaults.</summary>
+    public static readonly TrainOption[] Axes = TrainOptions.All.Where(o => o.Sweepable).ToArray();
+
+    /// <summary>Their names, as --grid spells them.</summary>
+    public static string[] Options => Axes.Select(o => o.Name).ToArray();
 
     public static List<SweepPoint> Parse(string grid)
     {
@@ -28,14 +29,14 @@ public static class SweepGrid
             int eq = part.IndexOf('=');
             if (eq <= 0 || eq == part.Length - 1) throw new UsageException($"--grid: '{part}' is not option=value[,value...]");
             var option = part[..eq];
-            if (!Options.Contains(option)) throw new UsageException($"--grid: '{option}' cannot be swept (choose from {string.Join(", ", Options)})");
+            var axis = Axes.FirstOrDefault(o => o.Name == option) ?? throw new UsageException($"--grid: '{option}' cannot be swept (choose from {string.Join(", ", Options)})");
             if (axes.Any(a => a.Option == option)) throw new UsageException($"--grid: '{option}' appears twice");
             var values = part[(eq + 1)..].Split(',');
             foreach (var v in values)
+                // The values name the run folders: letters, digits and the signs of numbers only.
                 if (v.Length == 0 || v.Any(ch => !(char.IsLetterOrDigit(ch) || ch is '.' or '-' or '+')))
                     throw new UsageException($"--grid: '{option}' has an empty or odd value '{v}'");
-                else if (option is not ("noise" or "optimizer" or "loss") && !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                    throw new UsageException($"--grid: {option}={v} is not a number");
+                else if (axis.Check(v) is { } why) throw new UsageException($"--grid: {option}={v}: {why}");
             if (values.Distinct().Count() != values.Length) throw new UsageException($"--grid: '{option}' repeats a value");
             axes.Add((option, values));
         }

@@ -16,7 +16,7 @@ public sealed class CriticCadence(int nCritic, CriticSchedule schedule)
     long _nextG = -1;         // the iteration that ends with generator step _gSteps; -1 until the first query
     long _asked;              // the last iteration asked about
 
-    public CriticCadence(GanConfig c) : this(c.NCritic, c.EffectiveCriticSchedule) { }
+    public CriticCadence(GanConfig c) : this(c.NCritic, c.CriticSchedule) { }
 
     /// <summary>Critic steps before generator step k (0-based).</summary>
     public int CriticSteps(long k) => schedule switch
