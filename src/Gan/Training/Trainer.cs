@@ -123,27 +123,29 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                 }
                 if (outOfTime && b + 1 < perEpoch)
                 {
-                    // Mid-epoch: what the epoch's end would save, the fixed grid under the epoch in progress
+                    // Mid-epoch: what the epoch's end saves, the fixed grid under the epoch in progress
                     // (a resume that finishes the epoch replaces it).
-                    SaveGrid(run.Fixed(epoch + 1), fixedZ);
-                    SaveGif(c.Epochs);
-                    SaveCurves();
-                    _metrics.Save();
-                    RunFolder.SaveCheckpoint(run.LatestCheckpoint, model, here);
+                    SaveEpochEnd(epoch, fixedZ, here);
                     return OutOfTime(iter);
                 }
                 if (outOfTime) break;   // the epoch's last batch: its end, below, saves everything
             }
             progress.EpochDone(epoch, clock.Elapsed, last);
             if (firstBatch == 0) AtomicFile.AppendText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)},{MemoryStats.For(model.Device).TakePeakMb().ToString("F1", CultureInfo.InvariantCulture)}\n");
-            SaveGrid(run.Fixed(epoch + 1), fixedZ);
-            SaveGif(c.Epochs);
-            SaveCurves();
-            _metrics.Save();
-            RunFolder.SaveCheckpoint(run.LatestCheckpoint, model, new RunFolder.Progress(iter, epoch + 1, 0, model.Rng.Offset, last.G, last.Info));
+            SaveEpochEnd(epoch, fixedZ, new RunFolder.Progress(iter, epoch + 1, 0, model.Rng.Offset, last.G, last.Info));
             if (outOfTime && epoch + 1 < c.Epochs) return OutOfTime(iter);
         }
         return TrainingEnd.Finished;
+    }
+
+    /// <summary>What an epoch's end saves: its fixed grid, the progress GIF, curves.png, metrics.csv and the latest checkpoint.</summary>
+    void SaveEpochEnd(int epoch, Tensor fixedZ, RunFolder.Progress here)
+    {
+        SaveGrid(run.Fixed(epoch + 1), fixedZ);
+        SaveGif(model.Config.Epochs);
+        SaveCurves();
+        _metrics.Save();
+        RunFolder.SaveCheckpoint(run.LatestCheckpoint, model, here);
     }
 
     TrainingEnd OutOfTime(long iter)
