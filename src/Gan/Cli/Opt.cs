@@ -69,7 +69,7 @@ internal static class Opt
             {
                 if (Single(r, name) is not { } s) return null;
                 if (setting.Check(s) is { } why)
-                    r.AddError(setting.Completions.Length > 0 && !setting.Completions.Contains(s) ? UnknownChoice(name, s, setting.Completions) : $"{name}: {why}");
+                    r.AddError(setting.IsChoice ? UnknownChoice(name, s, setting.Completions) : $"{name}: {why}");
                 return s;
             },
         };

@@ -16,7 +16,8 @@ public static class TrainCommand
 
     // What this invocation does with the run; config.json does not keep these.
     static readonly Option<string?> Out = Opt.Text("--out", "the run folder (created) [default: runs/MODEL-DATE-TIME]", "DIR");
-    static readonly Option<string?> Resume = Opt.Text("--resume", "continue the run in this folder (--epochs, --minutes and --device may change, nothing else)", "RUN_DIR");
+    static readonly Option<string?> Resume = Opt.Text("--resume", "continue the run in this folder (" +
+        string.Join(", ", TrainOptions.All.Where(s => s.ChangesOnResume).Select(s => "--" + s.Name)) + " and --minutes may change, nothing else)", "RUN_DIR");
     static readonly Option<double?> Minutes = Opt.OptionalDouble("--minutes", "stop after N minutes of training (fractions allowed), saving as at an epoch's end; with --epochs, whichever comes first; " +
         "counts this invocation only, so --resume trains up to N more minutes (evaluations not counted) [default: no limit]");
     // For tests: stop (with a checkpoint) after this iteration; fewer real reference images for --eval-every.

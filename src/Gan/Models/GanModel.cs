@@ -10,7 +10,8 @@ public record struct StepLosses(double D, double G, double Wasserstein, double I
 /// <summary>
 /// A generator and a discriminator with their optimizers, built from a <see cref="GanConfig"/>, and
 /// the two halves of a training step: D (critic) on a real and a detached fake batch, then G.
-/// All randomness comes from one seeded stream, so a run is reproducible and resumable.
+/// All randomness comes from one seeded stream, so a run is reproducible and resumable. The config is
+/// taken as valid: it was checked where it was made (Zoo.Validate, by the command line or config.json's reader).
 /// </summary>
 public sealed class GanModel
 {

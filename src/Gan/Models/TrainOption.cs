@@ -33,6 +33,8 @@ public abstract record TrainOption
     /// <summary>The key in config.json; null for an option that only sets others (--lr).</summary>
     public string? ConfigKey => InConfig ? Name.Replace('-', '_') : null;
     public abstract bool InConfig { get; }
+    /// <summary>A setting that takes one of a few names (a setting enum, Settings.cs): a mistyped one gets a suggestion.</summary>
+    public abstract bool IsChoice { get; }
     /// <summary>The words tab completion offers (a choice's values); empty for numbers and paths.</summary>
     public string[] Completions { get; init; } = [];
     /// <summary>A sweep's --grid may vary it.</summary>
@@ -87,6 +89,7 @@ public sealed record TrainOption<T> : TrainOption
     }
 
     public override bool InConfig => _property != null;
+    public override bool IsChoice => typeof(T).IsEnum;
 
     public T Get(GanConfig c) => (T)_property!.GetValue(c)!;
 

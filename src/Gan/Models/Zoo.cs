@@ -1,8 +1,8 @@
 namespace Scratch.Gan.Models;
 
 /// <summary>
-/// The zoo: each model picks an architecture, a default loss and the hyperparameters of the
-/// paper or course it comes from (docs/gans.md has the table).
+/// The zoo: each model's defaults, the architecture, loss and hyperparameters of the paper or course it
+/// comes from (declared per setting in TrainOptions; docs/gans.md has the table), and the rules a config must keep.
 /// </summary>
 public static class Zoo
 {
