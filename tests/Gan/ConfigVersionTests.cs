@@ -16,7 +16,8 @@ public class ConfigVersionTests
     internal static string Fixture(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Scratch.sln"))) return File.ReadAllText(Path.Combine(dir.FullName, "tests", "Gan", "Fixtures", name));
+            if (File.Exists(Path.Combine(dir.FullName, "Scratch.sln")))
+                return File.ReadAllText(Path.Combine(dir.FullName, "tests", "Gan", "Fixtures", name));
         throw new FileNotFoundException($"tests/Gan/Fixtures/{name} (no Scratch.sln above the test's folder)");
     }
 

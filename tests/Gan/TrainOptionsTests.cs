@@ -16,10 +16,13 @@ public class TrainOptionsTests
         var names = TrainOptions.All.Select(o => o.Name).ToList();
         Assert.Equal(names.Count, names.Distinct().Count());
         var properties = typeof(GanConfig).GetProperties().Select(p => p.Name).Where(p => p != nameof(GanConfig.ScratchVersion)).Order();
-        var declared = TrainOptions.All.Where(o => o.InConfig).Select(o => string.Concat(o.Name.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..])));
+        // batch-size: BatchSize
+        static string Pascal(string name) => string.Concat(name.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+        var declared = TrainOptions.All.Where(o => o.InConfig).Select(o => Pascal(o.Name));
         Assert.Equal(properties, declared.Order());
         var json = System.Text.Json.Nodes.JsonNode.Parse(Zoo.Defaults(ModelKind.WganGp).ToJson())!.AsObject();
-        Assert.Equal(TrainOptions.All.Select(o => o.ConfigKey).OfType<string>().Prepend("version").Append("scratch_version"), json.Select(kv => kv.Key));
+        var keys = TrainOptions.All.Select(o => o.ConfigKey).OfType<string>();
+        Assert.Equal(keys.Prepend("version").Append("scratch_version"), json.Select(kv => kv.Key));
     }
 
     [Fact]
@@ -42,8 +45,10 @@ public class TrainOptionsTests
         var given = new Dictionary<TrainOption, string> { [TrainOptions.Lr] = "0.5", [TrainOptions.LrG] = "0.25", [TrainOptions.Model] = "wgan" };
         var c = TrainOptions.FromGiven(given);
         Assert.Equal((0.5, 0.25, 5), (c.LrD, c.LrG, c.NCritic));   // and the rest is wgan's
-        Assert.Equal(Zoo.Defaults(ModelKind.Wgan, 64), TrainOptions.FromGiven(new Dictionary<TrainOption, string> { [TrainOptions.Model] = "wgan", [TrainOptions.ImageSize] = "64" }));
-        var e = Assert.Throws<ArgumentException>(() => TrainOptions.FromGiven(new Dictionary<TrainOption, string> { [TrainOptions.InfoTrains] = "both" }));
+        var hw6 = new Dictionary<TrainOption, string> { [TrainOptions.Model] = "wgan", [TrainOptions.ImageSize] = "64" };
+        Assert.Equal(Zoo.Defaults(ModelKind.Wgan, 64), TrainOptions.FromGiven(hw6));
+        var infoForDcgan = new Dictionary<TrainOption, string> { [TrainOptions.InfoTrains] = "both" };
+        var e = Assert.Throws<ArgumentException>(() => TrainOptions.FromGiven(infoForDcgan));
         Assert.Equal("--info-trains is for --model infogan only; model dcgan does not use it", e.Message);
     }
 }

@@ -25,7 +25,7 @@ public static class ConfigFile
         return o.ToJsonString(Json);
     }
 
-    /// <summary>Reads, upgrades and validates a config; a bad one is an InvalidDataException of one line that starts with <paramref name="source"/>.</summary>
+    /// <summary>Reads, upgrades and validates a config; a bad one is an InvalidDataException, one line from <paramref name="source"/> on.</summary>
     public static GanConfig Read(string text, string source)
     {
         try

@@ -9,12 +9,13 @@ namespace Scratch.Gan.Models;
 /// </summary>
 public static class ConfigUpgrade
 {
-    /// <summary>o at <see cref="ConfigFile.Version"/>; an InvalidDataException naming <paramref name="source"/> for a version this code does not know.</summary>
+    /// <summary>o at <see cref="ConfigFile.Version"/>; an InvalidDataException naming <paramref name="source"/> for an unknown version.</summary>
     public static JsonObject ToCurrent(JsonObject o, string source)
     {
         int version = VersionOf(o);
         if (version is < 1 or > ConfigFile.Version)
-            throw new InvalidDataException($"{source}: config version {version} is not one this Scratch reads (1 to {ConfigFile.Version}); was it written by a newer one?");
+            throw new InvalidDataException(
+                $"{source}: config version {version} is not one this Scratch reads (1 to {ConfigFile.Version}); was it written by a newer one?");
         if (version == 1) o = V1ToV2(o);
         return o;
     }
@@ -52,7 +53,7 @@ public static class ConfigUpgrade
         return v2;
     }
 
-    /// <summary>The network family version 1 derived from the model and image size; null for a model it did not know (reading then names it).</summary>
+    /// <summary>The networks version 1 derived from the model and image size; null for a model it did not know (reading then names it).</summary>
     static string? V1Architecture(string? model, JsonNode? imageSize) => model switch
     {
         "vanilla" or "lsgan" => "mlp",

@@ -8,6 +8,16 @@ namespace Scratch.Gan.Models;
 /// paper's or course's recipe, docs/gans.md has the table) and the values it takes. `scratch train`'s
 /// options, config.json, `scratch sweep --grid` and the help are made from it, so a new setting is one
 /// declaration here plus its GanConfig property (docs/architecture.md). The order is help's and config.json's.
+/// Where the defaults come from:
+/// <list type="bullet">
+/// <item>wgan: martinarjovsky/WassersteinGAN main.py, RMSprop 5e-5, clip 0.01, batch 64, Diters 5 with its warm-up.</item>
+/// <item>wgan-gp: igul222/improved_wgan_training gan_mnist.py, its networks, N(0, 1)¹²⁸ noise, Adam 1e-4 (0.5, 0.9), batch 50,
+/// 5 critic steps, λ 10; at a quarter of its width (DIM 16, not 64): a step costs about DIM², and 15 minutes on a 2-core CPU
+/// give DIM 64 ~540 generator steps.</item>
+/// <item>infogan: openai/InfoGAN run_mnist_exp.py, Adam 2e-4 (D) / 1e-3 (G), β₁ 0.5, batch 128, U(−1, 1)⁶² noise, the
+/// information term (weight 1, unit-variance continuous codes) in both losses, leak 0.01.</item>
+/// <item>wgan and wgan-gp at 64×64: the NTU ML 2021 HW6 networks with HW6's noise, N(0, 1)¹⁰⁰, and batch 64; their losses and optimizers stay.</item>
+/// </list>
 /// </summary>
 public static class TrainOptions
 {
@@ -27,15 +37,17 @@ public static class TrainOptions
         r => r.Model switch { Dcgan64 or InfoGan => 2e-4, Wgan => 5e-5, WganGp => 1e-4, _ => 1e-3 }, sweep: true);
     public static readonly TrainOption<double> LrG = Real("lr-g", "G's learning rate",
         r => r.Model switch { Dcgan64 => 2e-4, Wgan => 5e-5, WganGp => 1e-4, _ => 1e-3 }, sweep: true);
-    public static readonly TrainOption<double> Beta1 = Real("beta1", "Adam's first-moment decay, below 1", _ => 0.5, zero: true, below: 1, sweep: true);
+    public static readonly TrainOption<double> Beta1 = Real("beta1", "Adam's first-moment decay, below 1", _ => 0.5,
+        zero: true, below: 1, sweep: true);
     public static readonly TrainOption<double> Beta2 = Real("beta2", "Adam's second-moment decay, below 1", r => r.Model == WganGp ? 0.9 : 0.999,
         zero: true, below: 1, sweep: true);
     public static readonly TrainOption<int> NCritic = Int("n-critic", "D steps per G step", r => r.Model is Wgan or WganGp ? 5 : 1, sweep: true);
-    public static readonly TrainOption<CriticSchedule> CriticSchedule = Choice("critic-schedule", "critic steps per G step over time: always --n-critic, " +
-        "or the WGAN reference code's warm-up (100 for the first 25 G steps and every 500th)",
+    public static readonly TrainOption<CriticSchedule> CriticSchedule = Choice("critic-schedule",
+        "critic steps per G step over time: always --n-critic, or the WGAN reference code's warm-up (100 for the first 25 G steps and every 500th)",
         r => r.Model == Wgan ? Models.CriticSchedule.WganWarmup : Models.CriticSchedule.Constant);
     public static readonly TrainOption<InfoTraining> InfoTrains = Choice("info-trains", "infogan: which losses carry the information term: " +
-        "both D's and G's (openai/InfoGAN), or G's only, whose optimizer then also trains Q's head", _ => InfoTraining.Both) with { OnlyFor = InfoGan };
+        "both D's and G's (openai/InfoGAN), or G's only, whose optimizer then also trains Q's head", _ => InfoTraining.Both)
+        with { OnlyFor = InfoGan };
     public static readonly TrainOption<double> InfoLambdaCat = Real("info-lambda-cat", "infogan: weight of the categorical code's information term " +
         "(λ in the paper)", _ => 1, zero: true, sweep: true) with { OnlyFor = InfoGan };
     public static readonly TrainOption<double> InfoLambdaCon = Real("info-lambda-con", "infogan: weight of the continuous codes' information term; " +
@@ -56,7 +68,8 @@ public static class TrainOptions
         r => r.Hw6 ? 100 : r.Model switch { Dcgan64 => 100, WganGp => 128, InfoGan => 62, _ => 96 }, sweep: true);
     public static readonly TrainOption<NoiseKind> Noise = Choice("noise", "noise distribution: U(-1, 1) or N(0, 1)",
         r => r.Hw6 || r.Model is Dcgan64 or WganGp ? NoiseKind.Normal : NoiseKind.Uniform, sweep: true);
-    public static readonly TrainOption<int> ImageSize = Int("image-size", "image side in pixels; 64 for the NTU HW6 wgan / wgan-gp", r => r.ImageSize);
+    public static readonly TrainOption<int> ImageSize = Int("image-size", "image side in pixels; 64 for the NTU HW6 wgan / wgan-gp",
+        r => r.ImageSize);
     public static readonly TrainOption<OptimizerKind> Optimizer = Choice("optimizer", "the optimizer",
         r => r.Model == Wgan ? OptimizerKind.RmsProp : OptimizerKind.Adam, sweep: true);
     /// <summary>The networks: the model's family at its image size (Models/Architectures.cs).</summary>
@@ -81,7 +94,8 @@ public static class TrainOptions
     public static readonly TrainOption<int> SampleEvery = Int("sample-every", "save a sample grid every N iterations, 0 never", _ => 250, min: 0);
     public static readonly TrainOption<int> CheckpointEvery = Int("checkpoint-every", "keep a checkpoint every N iterations, 0 never " +
         "(latest is kept each epoch)", _ => 1000, min: 0);
-    public static readonly TrainOption<int> EvalEvery = Int("eval-every", "measure the samples every N epochs, 0 never (docs/evaluation.md)", _ => 0, min: 0);
+    public static readonly TrainOption<int> EvalEvery = Int("eval-every", "measure the samples every N epochs, 0 never (docs/evaluation.md)",
+        _ => 0, min: 0);
     public static readonly TrainOption<int> EvalN = Int("eval-n", "samples per evaluation during training", _ => 2000, min: 10);
 
     /// <summary>Every setting, in help's and config.json's order (--lr before --lr-d and --lr-g, which it sets).</summary>
@@ -122,16 +136,19 @@ public static class TrainOptions
             : $"must be {(zero ? "non-negative" : "positive")} (got {Show(v)})", dflt, set) { Sweepable = sweep };
 
     static TrainOption<T> Choice<T>(string name, string help, Func<Recipe, T> dflt, bool sweep = false) where T : struct, Enum =>
-        new(name, help, string.Join("|", Setting.Names<T>()), Setting.Parse<T>, v => Enum.IsDefined(v) ? null : $"{v} is not one of its choices", dflt)
+        new(name, help, string.Join("|", Setting.Names<T>()), Setting.Parse<T>,
+            v => Enum.IsDefined(v) ? null : $"{v} is not one of its choices", dflt)
         { Completions = Setting.Names<T>(), Sweepable = sweep };
 
     static int ParseInt(string s) =>
-        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new FormatException($"'{s}' is not a whole number");
+        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new FormatException($"'{s}' is not a whole number");
 
     static int NonNegative(int v) => v >= 0 ? v : throw new FormatException($"must be at least 0 (got {v})");
 
     static double ParseReal(string s) =>
-        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : throw new FormatException($"'{s}' is not a number");
+        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v
+            : throw new FormatException($"'{s}' is not a number");
 
     static string Show(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

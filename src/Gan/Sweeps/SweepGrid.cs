@@ -29,7 +29,8 @@ public static class SweepGrid
             int eq = part.IndexOf('=');
             if (eq <= 0 || eq == part.Length - 1) throw new UsageException($"--grid: '{part}' is not option=value[,value...]");
             var option = part[..eq];
-            var axis = Axes.FirstOrDefault(o => o.Name == option) ?? throw new UsageException($"--grid: '{option}' cannot be swept (choose from {string.Join(", ", Options)})");
+            var axis = Axes.FirstOrDefault(o => o.Name == option)
+                ?? throw new UsageException($"--grid: '{option}' cannot be swept (choose from {string.Join(", ", Options)})");
             if (axes.Any(a => a.Option == option)) throw new UsageException($"--grid: '{option}' appears twice");
             var values = part[(eq + 1)..].Split(',');
             foreach (var v in values)
