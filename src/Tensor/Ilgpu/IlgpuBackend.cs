@@ -25,7 +25,7 @@ internal sealed class IlgpuStorage<T> : Storage where T : unmanaged
 /// goes to cuBLAS or the tiled kernel (IlgpuBackend.MatMul.cs). Kernel launches are queued on the
 /// accelerator's stream: nothing here waits for the device except <see cref="Download{T}"/>.
 /// </summary>
-public sealed partial class IlgpuBackend : IBackend
+public sealed partial class IlgpuBackend : IBackend, ILaunchCounter
 {
     readonly Accelerator _acc;
     readonly Dictionary<(string, Type, Type?), Delegate> _kernels = new();
