@@ -42,7 +42,7 @@ Claim(MaxDiff(dw, W.Grad!.Data) < 1e-15, "w.grad equals the hand-derived xᵀ·(
 Claim(MaxDiff(db, B.Grad!.Data) < 1e-15, "b.grad equals the hand-derived Σ over the batch");
 
 // The recorded graph, as Graphviz DOT (docs/autograd.md shows it drawn): leaves w, b; ops matmul, add, tanh, sub,
-// pow, and mean recorded as a sum then a scaling by 1/N ("affine").
+// pow, and mean recorded as a sum then a scaling by 1/N ("scale_shift").
 var dot = L.ToDot();
 Console.WriteLine(string.Join("\n", dot.Split('\n').Where(l => l.Contains("label")).Take(4)) + "\n  …");
 foreach (var op in new[] { "matmul", "add", "tanh", "sub", "pow", "sum" })

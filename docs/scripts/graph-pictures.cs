@@ -26,7 +26,7 @@ foreach (var (name, p) in critic.NamedParameters()) p.Name = name;
 var real = Tensor.Uniform([8, 3], -1, 1, g: g); real.Name = "real";
 var fake = Tensor.Uniform([8, 3], -1, 1, g: g); fake.Name = "fake";
 var gp = GanLosses.GradientPenalty(critic, real, fake, g); gp.Name = "penalty";
-var criticLoss = GanLosses.D("wgan-gp", critic.Call(real), critic.Call(fake)) + gp * 10; criticLoss.Name = "critic loss";
+var criticLoss = GanLosses.D(LossKind.WassersteinGp, critic.Call(real), critic.Call(fake)) + gp * 10; criticLoss.Name = "critic loss";
 var gpGraph = AutogradGraph.Capture(criticLoss);
 GraphPng.Save(Path.Combine(images, "graph-wgan-gp-penalty.png"), gpGraph, "WGAN-GP critic loss with its gradient penalty; red = recorded by the double backward");
 File.WriteAllText(Path.Combine(images, "graph-wgan-gp-penalty.dot"), gpGraph.ToDot("penalty"));

@@ -160,11 +160,18 @@ public static class GradCheck
             var oneHot = new double[y.Numel]; oneHot[o] = 1;
             analytical[o] = Backward(f, leaves, new Tensor(NDArray.From(oneHot, y.Shape, DType.Float64, y.Device)))[input];
         }
-        var shown = rows.OrderByDescending(o => Math.Abs(failing[o] - analytical[o][index])).ThenBy(o => o).Take(MaxRows).OrderBy(o => o).ToArray();
+        bool Differs(int o, int c) => Math.Abs(numerical[c][o] - analytical[o][c]) > 1e-6 * (1 + Math.Abs(numerical[c][o]));
+        // The rows where numerical and analytical disagree, worst first; then, for context, rows with a nonzero entry.
+        // Rows of zeros on both sides say nothing and are left out (an elementwise op's Jacobian is mostly zeros).
+        var differing = rows.Where(o => columns.Any(c => Differs(o, c))).ToArray();
+        var shown = differing.OrderByDescending(o => Math.Abs(failing[o] - analytical[o][index])).ThenBy(o => o)
+            .Concat(rows.Except(differing).Where(o => columns.Any(c => numerical[c][o] != 0 || analytical[o][c] != 0)).OrderBy(o => o))
+            .Take(MaxRows).OrderBy(o => o).ToArray();
 
         string name = leaf.Name is { Length: > 0 } n ? n : $"input{input}";
-        var sb = new StringBuilder($"  Jacobian ∂output/∂{name} near {name}{Coords(at)}, numerical / analytical" +
-                                   (shown.Length < y.Numel ? $" ({shown.Length} of {y.Numel} output rows: those that differ most)" : "") + ":\n");
+        var sb = new StringBuilder($"  Jacobian ∂output/∂{name} near {name}{Coords(at)}, numerical / analytical " +
+                                   $"({differing.Length} of {(rows.Length < y.Numel ? $"the {rows.Length} checked of {y.Numel}" : y.Numel)} output rows differ, " +
+                                   "marked ←; rows not shown are zero or agree):\n");
         const int w = 24;
         sb.Append(new string(' ', 14));
         foreach (var c in columns) sb.Append((name + Coords(Unravel(c, shape))).PadLeft(w));
@@ -173,7 +180,7 @@ public static class GradCheck
         {
             sb.Append(("output" + Coords(Unravel(o, y.Shape))).PadRight(14));
             foreach (var c in columns) sb.Append($"{numerical[c][o]:G5} / {analytical[o][c]:G5}".PadLeft(w));
-            if (Math.Abs(failing[o] - analytical[o][index]) > 1e-6 * (1 + Math.Abs(failing[o]))) sb.Append("   ←");
+            if (columns.Any(c => Differs(o, c))) sb.Append("   ←");
             sb.Append('\n');
         }
         return sb.ToString().TrimEnd('\n');

@@ -10,7 +10,7 @@ public sealed class CostMeter(IBackend inner) : DelegatingBackend(inner)
 {
     public readonly record struct Call(string Primitive, long Launches, double BytesRead, double BytesWritten, double Flops);
     readonly List<Call> _calls = new();
-    readonly Ilgpu.IlgpuBackend? _ilgpu = inner.Innermost() as Ilgpu.IlgpuBackend;   // counts its own launches
+    readonly ILaunchCounter? _counter = inner.Innermost() as ILaunchCounter;   // the ILGPU backend counts its own launches
     public IReadOnlyList<Call> Calls => _calls;
     public void Reset() => _calls.Clear();
 
@@ -18,10 +18,10 @@ public sealed class CostMeter(IBackend inner) : DelegatingBackend(inner)
     // profiler), else one per primitive.
     void Run(string name, double read, double written, double flops, Action f)
     {
-        var ilgpu = _ilgpu;
-        long before = ilgpu?.Launches ?? 0;
+        var counter = _counter;
+        long before = counter?.Launches ?? 0;
         f();
-        long launches = ilgpu != null ? ilgpu.Launches - before : 1;
+        long launches = counter != null ? counter.Launches - before : 1;
         _calls.Add(new Call(name, launches, read, written, flops));
     }
 

@@ -68,6 +68,13 @@ public interface IBackendWrapper : IBackend
     IBackend Inner { get; }
 }
 
+/// <summary>A backend that queues kernels on a device and counts them (the ILGPU backend): what a GPU pays a few microseconds each for.</summary>
+public interface ILaunchCounter
+{
+    /// <summary>Kernel launches (and library calls such as cuBLAS's) issued so far.</summary>
+    long Launches { get; }
+}
+
 public static class BackendExtensions
 {
     /// <summary>The backend that really computes, under any wrappers.</summary>

@@ -9,7 +9,8 @@ namespace Scratch.Tests.Architecture;
 /// The layers docs/architecture.md draws, enforced: nothing lower references anything higher. Between
 /// projects the project references already forbid it (a cycle does not build); this checks that the
 /// graph is the one drawn, both as written in the .csproj files and as compiled. Inside src/Gan, one
-/// project, the layers are namespaces, and NetArchTest reads every type's dependencies from the IL.
+/// project, the layers are namespaces, and NetArchTest reads every type's dependencies from the IL; so it
+/// does inside src/Tensor, whose core knows no backend.
 /// </summary>
 public class LayerTests
 {
@@ -36,6 +37,14 @@ public class LayerTests
     ];
 
     static readonly Assembly Gan = typeof(Scratch.Gan.Models.GanModel).Assembly;
+
+    /// <summary>
+    /// src/Tensor's parts: the core (NDArray, Device, IBackend, …: the namespace itself), the backends, and
+    /// the composition root that builds the devices. The core uses neither; a backend uses the core only.
+    /// </summary>
+    const string TensorCore = "Scratch.Tensors", DeviceRoot = "Scratch.Tensors.Devices";
+    internal static readonly string[] Backends = ["Scratch.Tensors.Cpu", "Scratch.Tensors.Ilgpu", "Scratch.Tensors.Reference"];
+    static readonly Assembly TensorAssembly = typeof(Scratch.Tensors.NDArray).Assembly;
 
     [Fact]
     public void Each_project_references_only_the_projects_below_it()
@@ -65,6 +74,37 @@ public class LayerTests
             var used = assembly.GetReferencedAssemblies().Select(r => r.Name!).Where(project.ContainsKey).Select(r => project[r]).ToArray();
             Assert.True(used.All(below.Contains), $"{name} uses {string.Join(", ", used.Where(u => !below.Contains(u)))}, which is not below it");
         }
+    }
+
+    [Fact]
+    public void The_tensor_core_names_no_backend_nor_the_root_that_builds_the_devices()
+    {
+        Assert.Contains(typeof(Scratch.Tensors.Device), InNamespaceOnly(TensorAssembly, TensorCore).GetTypes());
+        var result = InNamespaceOnly(TensorAssembly, TensorCore).ShouldNot().HaveDependencyOnAny([.. Backends, DeviceRoot]).GetResult();
+        Assert.True(result.IsSuccessful,
+            $"the core must not use {string.Join(", ", Backends)} nor {DeviceRoot}; offending types: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    public static TheoryData<string> BackendNames() => [.. Backends];
+
+    [Theory]
+    [MemberData(nameof(BackendNames))]
+    public void A_backend_uses_no_other_backend_nor_the_device_root(string ns)
+    {
+        string[] forbidden = [.. Backends.Where(b => b != ns), DeviceRoot];
+        var result = Types.InAssembly(TensorAssembly).That().ResideInNamespace(ns).ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
+        Assert.True(result.IsSuccessful,
+            $"{ns} must not use {string.Join(", ", forbidden)}; offending types: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Fact]
+    public void Every_tensor_type_lives_in_the_core_a_backend_or_the_device_root()
+    {
+        string[] parts = [TensorCore, .. Backends, DeviceRoot];
+        // (The compiler's own attributes, embedded in System.* and Microsoft.* namespaces, are no part.)
+        var stray = TensorAssembly.GetTypes().Where(t => t.Namespace is { } n && n.StartsWith("Scratch.") && !parts.Contains(n))
+            .Select(t => t.FullName).ToArray();
+        Assert.True(stray.Length == 0, "types outside the core, the backends and the device root: " + string.Join(", ", stray));
     }
 
     static string RepoRoot()
@@ -97,8 +137,8 @@ public class LayerTests
     {
         var root = Gan.GetTypes().Where(t => t.Namespace == "Scratch.Gan" && !t.Name.StartsWith('<')).Select(t => t.Name).Order();
         Assert.Equal(["UsageException"], root);
-        var result = Types.InAssembly(Gan).That().ResideInNamespace("Scratch.Gan")
-            .And().DoNotResideInNamespace("Scratch.Gan.").ShouldNot().HaveDependencyOnAny([.. GanLayers.SelectMany(l => l)]).GetResult();
+        Assert.Contains(typeof(Scratch.Gan.UsageException), InNamespaceOnly(Gan, "Scratch.Gan").GetTypes());
+        var result = InNamespaceOnly(Gan, "Scratch.Gan").ShouldNot().HaveDependencyOnAny([.. GanLayers.SelectMany(l => l)]).GetResult();
         Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypeNames ?? []));
     }
 
@@ -117,6 +157,14 @@ public class LayerTests
         int level = Array.FindIndex(GanLayers, l => l.Contains(ns));
         return [.. GanLayers.Skip(level + 1).SelectMany(l => l), .. GanLayers[level].Where(p => p != ns)];
     }
+
+    /// <summary>
+    /// The types of this namespace and not of the ones inside it. NetArchTest's ResideInNamespace is a prefix
+    /// match, and "that reside in X and not in X." selects nothing at all (a rule over no types passes), so
+    /// the namespace is matched whole; the tests check the selection holds a type they know is there.
+    /// </summary>
+    static PredicateList InNamespaceOnly(Assembly assembly, string ns) =>
+        Types.InAssembly(assembly).That().ResideInNamespaceMatching("^" + System.Text.RegularExpressions.Regex.Escape(ns) + "$");
 
     static TestResult Forbidden(string ns) =>
         Types.InAssembly(Gan).That().ResideInNamespace(ns).ShouldNot().HaveDependencyOnAny(ForbiddenFor(ns)).GetResult();

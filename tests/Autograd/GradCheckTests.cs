@@ -188,6 +188,8 @@ public class GradCheckTests
         Assert.Contains("Jacobian ∂output/∂w near w(1, 2), numerical / analytical", r.Report);
         Assert.Contains("output(1, 2)", r.Report);   // the row where they differ, marked with an arrow
         Assert.Contains("←", r.Report);
+        Assert.Contains("(1 of 6 output rows differ", r.Report);   // the header counts what it shows
+        Assert.DoesNotContain("output(0, 0)", r.Report);           // a row of zeros on both sides says nothing
         var e = Assert.Throws<InvalidOperationException>(() => GradCheck.Assert(xs => MulWithBackward(xs[0], xs[1], wrongAt: 0), Named([3], 2)));
         Assert.StartsWith("gradcheck failed for input 1 'w' [3] at (0)", e.Message);
     }

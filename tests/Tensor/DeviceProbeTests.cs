@@ -15,7 +15,7 @@ public class DeviceProbeTests(ITestOutputHelper output)
     [Fact]
     public void A_failing_accelerator_factory_makes_the_device_unavailable_with_its_reason()
     {
-        var d = Scratch.Tensors.Device.Probe(DeviceKind.IlgpuCpu, AcceleratorType.CPU, out var why,
+        var d = IlgpuDevices.Probe(DeviceKind.IlgpuCpu, AcceleratorType.CPU, out var why,
             (_, _) => throw new InvalidOperationException("simulated: driver refused to create a context"));
         Assert.Null(d);
         Assert.Contains("failed its test kernel", why);
@@ -27,7 +27,7 @@ public class DeviceProbeTests(ITestOutputHelper output)
     public void An_accelerator_that_breaks_when_used_is_caught_by_the_test_kernel()
     {
         // The accelerator is created, but disposed before the probe's kernel runs: creation alone proves nothing.
-        var d = Scratch.Tensors.Device.Probe(DeviceKind.IlgpuCpu, AcceleratorType.CPU, out var why,
+        var d = IlgpuDevices.Probe(DeviceKind.IlgpuCpu, AcceleratorType.CPU, out var why,
             (dev, ctx) => { var acc = dev.CreateAccelerator(ctx); acc.Dispose(); return acc; });
         Assert.Null(d);
         Assert.Contains("failed its test kernel", why);
@@ -37,7 +37,7 @@ public class DeviceProbeTests(ITestOutputHelper output)
     [Fact]
     public void A_working_accelerator_passes_and_computes()
     {
-        var d = Scratch.Tensors.Device.Probe(DeviceKind.IlgpuCpu, AcceleratorType.CPU, out var why);
+        var d = IlgpuDevices.Probe(DeviceKind.IlgpuCpu, AcceleratorType.CPU, out var why);
         Assert.True(d != null, why);
         DeviceProbe.Smoke(d!);
     }

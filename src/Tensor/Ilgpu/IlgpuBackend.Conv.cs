@@ -9,28 +9,26 @@ public sealed partial class IlgpuBackend
 {
     public void Im2Col(NDArray x, NDArray cols, ConvGeometry g)
     {
-        lock (_launch) Im2ColT(x, cols, g);
-    }
-
-    void Im2ColT(NDArray x, NDArray cols, ConvGeometry g)
-    {
         var args = ConvArgs.Of(g, x.Shape[0], x.Offset, cols.Offset);
         int n = cols.Numel, l = Threads(n);
-        if (F32(x)) Kernel("im2col", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(Kernels.Im2Col))(l, V<float>(x), V<float>(cols), args, n, l);
-        else Kernel("im2col", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ConvArgs, int, int>(Kernels.Im2Col))(l, V<double>(x), V<double>(cols), args, n, l);
+        if (F32(x))
+            Launch(() => Kernel("im2col", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(Kernels.Im2Col))
+                (l, V<float>(x), V<float>(cols), args, n, l));
+        else
+            Launch(() => Kernel("im2col", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ConvArgs, int, int>(Kernels.Im2Col))
+                (l, V<double>(x), V<double>(cols), args, n, l));
     }
 
     public void Col2Im(NDArray cols, NDArray x, ConvGeometry g)
     {
-        lock (_launch) Col2ImT(cols, x, g);
-    }
-
-    void Col2ImT(NDArray cols, NDArray x, ConvGeometry g)
-    {
         var args = ConvArgs.Of(g, x.Shape[0], x.Offset, cols.Offset);
         int n = x.Numel, l = Threads(n);
-        if (F32(x)) Kernel("col2im", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(Kernels.Col2Im))(l, V<float>(cols), V<float>(x), args, n, l);
-        else Kernel("col2im", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ConvArgs, int, int>(Kernels.Col2Im))(l, V<double>(cols), V<double>(x), args, n, l);
+        if (F32(x))
+            Launch(() => Kernel("col2im", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(Kernels.Col2Im))
+                (l, V<float>(cols), V<float>(x), args, n, l));
+        else
+            Launch(() => Kernel("col2im", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ConvArgs, int, int>(Kernels.Col2Im))
+                (l, V<double>(cols), V<double>(x), args, n, l));
     }
 
     public void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g) =>
@@ -51,12 +49,9 @@ public sealed partial class IlgpuBackend
     {
         var args = ConvArgs.Of(g, 0, xo: image.Offset, co: window.Offset, io: indices.Offset);
         var name = "pool_" + kind.ToString().ToLowerInvariant();
-        lock (_launch)
-        {
-            int l = Threads(threads);
-            if (F32(image)) Kernel(name, typeof(float), null, () => LoadPool<float>(kind))(l, V<float>(image), V<float>(window), V<float>(indices), args, threads, l);
-            else Kernel(name, typeof(double), null, () => LoadPool<double>(kind))(l, V<double>(image), V<double>(window), V<double>(indices), args, threads, l);
-        }
+        int l = Threads(threads);
+        if (F32(image)) Launch(() => Kernel(name, typeof(float), null, () => LoadPool<float>(kind))(l, V<float>(image), V<float>(window), V<float>(indices), args, threads, l));
+        else Launch(() => Kernel(name, typeof(double), null, () => LoadPool<double>(kind))(l, V<double>(image), V<double>(window), V<double>(indices), args, threads, l));
     }
 
     Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int> LoadPool<T>(PoolKernel kind) where T : unmanaged, IFloatingPointIeee754<T> => kind switch

@@ -58,11 +58,6 @@ public sealed partial class IlgpuBackend
     /// <summary>MatMul by a chosen engine (tests compare the engines on one accelerator).</summary>
     internal void MatMulWith(GemmEngine engine, NDArray a, NDArray b, NDArray c)
     {
-        lock (_launch) MatMulLocked(engine, a, b, c);
-    }
-
-    void MatMulLocked(GemmEngine engine, NDArray a, NDArray b, NDArray c)
-    {
         int batches = c.Shape[0], m = c.Shape[1], n = c.Shape[2], k = a.Shape[2];
         if (c.Numel == 0) return;
         var g = new MatMulArgs
@@ -76,14 +71,23 @@ public sealed partial class IlgpuBackend
         if (engine == GemmEngine.Simple)
         {
             int l = Threads(c.Numel);
-            if (F32(c)) Kernel("matmul_simple", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs, int, int>(Kernels.MatMulSimple))(l, V<float>(a), V<float>(b), V<float>(c), g, c.Numel, l);
-            else Kernel("matmul_simple", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, MatMulArgs, int, int>(Kernels.MatMulSimple))(l, V<double>(a), V<double>(b), V<double>(c), g, c.Numel, l);
+            if (F32(c))
+                Launch(() => Kernel("matmul_simple", typeof(float), null,
+                        () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs, int, int>(Kernels.MatMulSimple))
+                    (l, V<float>(a), V<float>(b), V<float>(c), g, c.Numel, l));
+            else
+                Launch(() => Kernel("matmul_simple", typeof(double), null,
+                        () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, MatMulArgs, int, int>(Kernels.MatMulSimple))
+                    (l, V<double>(a), V<double>(b), V<double>(c), g, c.Numel, l));
             return;
         }
-        Launches++;
         var cfg = new KernelConfig(new Index3D((n + Kernels.GemmTile - 1) / Kernels.GemmTile, (m + Kernels.GemmTile - 1) / Kernels.GemmTile, batches), new Index3D(Kernels.GemmThreads, 1, 1));
-        if (F32(c)) Kernel("matmul_tiled", typeof(float), null, () => _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>(Kernels.MatMulTiled))(cfg, V<float>(a), V<float>(b), V<float>(c), g);
-        else Kernel("matmul_tiled", typeof(double), null, () => _acc.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>, MatMulArgs>(Kernels.MatMulTiled))(cfg, V<double>(a), V<double>(b), V<double>(c), g);
+        if (F32(c))
+            Launch(() => Kernel("matmul_tiled", typeof(float), null, () => _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>(Kernels.MatMulTiled))
+                (cfg, V<float>(a), V<float>(b), V<float>(c), g));
+        else
+            Launch(() => Kernel("matmul_tiled", typeof(double), null, () => _acc.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>, MatMulArgs>(Kernels.MatMulTiled))
+                (cfg, V<double>(a), V<double>(b), V<double>(c), g));
     }
 
     /// <summary>
@@ -105,8 +109,7 @@ public sealed partial class IlgpuBackend
         }
         if (!Operand(g.As1, g.As2, m, g.K, out var opA, out int lda) || !Operand(g.Bs1, g.Bs2, g.K, g.N, out var opB, out int ldb)) return false;
         var av = V<float>(a).SubView(g.Ao); var bv = V<float>(b).SubView(g.Bo); var cv = V<float>(c).SubView(g.Co);
-        Launches++;
-        _blas!.Gemm(opB, opA, g.N, m, g.K, 1f, bv, ldb, av, lda, 0f, cv, g.N);
+        Launch(() => _blas!.Gemm(opB, opA, g.N, m, g.K, 1f, bv, ldb, av, lda, 0f, cv, g.N));
         return true;
     }
 

@@ -41,7 +41,7 @@ public sealed partial class IlgpuBackend
     internal void ReduceBy<TOp>(bool shuffle, NDArray src, NDArray dst) where TOp : struct, IReduceOp
     {
         if (dst.Numel == 0) return;
-        lock (_launch) if (F32(dst)) ReduceT<float, TOp>(src, dst, shuffle); else ReduceT<double, TOp>(src, dst, shuffle);
+        if (F32(dst)) ReduceT<float, TOp>(src, dst, shuffle); else ReduceT<double, TOp>(src, dst, shuffle);
     }
 
     void ReduceT<T, TOp>(NDArray s, NDArray d, bool shuffle) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
@@ -55,31 +55,34 @@ public sealed partial class IlgpuBackend
         int reduced = Shape.Numel(innerShape), outputs = d.Numel;
         if (reduced >= GroupReduceMin)
         {
-            Launches++;
             var cfg = new KernelConfig(Math.Min(outputs, _maxGroups), _groupSize);
-            var kernel = shuffle
-                ? Kernel("reduce_groups", typeof(T), typeof(TOp), () => _acc.LoadStreamKernel<ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, TOp>(Kernels.ReduceGroups<T, TOp>))
-                : Kernel("reduce_groups_shared", typeof(T), typeof(TOp), () => _acc.LoadStreamKernel<ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, TOp>(Kernels.ReduceGroupsShared<T, TOp>));
-            kernel(cfg, V<T>(s), outer, inner, reduced, V<T>(d), dl, outputs, default);
+            Launch(() =>
+            {
+                var kernel = shuffle
+                    ? Kernel("reduce_groups", typeof(T), typeof(TOp), () => _acc.LoadStreamKernel<ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, TOp>(Kernels.ReduceGroups<T, TOp>))
+                    : Kernel("reduce_groups_shared", typeof(T), typeof(TOp), () => _acc.LoadStreamKernel<ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, TOp>(Kernels.ReduceGroupsShared<T, TOp>));
+                kernel(cfg, V<T>(s), outer, inner, reduced, V<T>(d), dl, outputs, default);
+            });
         }
         else
         {
             int l = Threads(outputs);
-            Kernel("reduce_threads", typeof(T), typeof(TOp), () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, int, TOp>(Kernels.ReduceThreads<T, TOp>))
-                (l, V<T>(s), outer, inner, reduced, V<T>(d), dl, outputs, l, default);
+            Launch(() => Kernel("reduce_threads", typeof(T), typeof(TOp),
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, int, TOp>(Kernels.ReduceThreads<T, TOp>))
+                (l, V<T>(s), outer, inner, reduced, V<T>(d), dl, outputs, l, default));
         }
     }
 
     public void ArgMax(NDArray src, NDArray dst, int axis)
     {
         if (dst.Numel == 0) return;
-        lock (_launch) if (F32(dst)) ArgMaxT<float>(src, dst, axis); else ArgMaxT<double>(src, dst, axis);
+        if (F32(dst)) ArgMaxT<float>(src, dst, axis); else ArgMaxT<double>(src, dst, axis);
     }
 
     void ArgMaxT<T>(NDArray s, NDArray d, int axis) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = d.Numel, l = Threads(n);
-        Kernel("argmax", typeof(T), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, int, int, ArrayView<T>, Strided, int, int>(Kernels.ArgMax))
-            (l, V<T>(s), Strided.Of(d.Shape, s.Strides, s.Offset), s.Shape[axis], s.Strides[axis], V<T>(d), Strided.Of(d), n, l);
+        Launch(() => Kernel("argmax", typeof(T), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, int, int, ArrayView<T>, Strided, int, int>(Kernels.ArgMax))
+            (l, V<T>(s), Strided.Of(d.Shape, s.Strides, s.Offset), s.Shape[axis], s.Strides[axis], V<T>(d), Strided.Of(d), n, l));
     }
 }

@@ -27,7 +27,8 @@ public sealed partial class IlgpuBackend
         var view = ((IlgpuStorage<T>)dst).View.SubView(0, source.Length);
         if (typeof(T) == typeof(float) && source.Length is >= StagedMin and <= StagedMax && _acc.Context.Properties.EnableProfiling)
         {
-            lock (_launch) UploadStaged(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(source), view.Cast<float>());   // the ring is shared
+            // The ring is shared by every thread. Not a kernel launch (no arguments kept): the launch lock is not needed.
+            lock (_ring) UploadStaged(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(source), view.Cast<float>());
         }
         else view.CopyFromCPU(source);   // pins the span and waits for the copy: the caller may reuse it
     }

@@ -4,7 +4,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
 
-namespace Scratch.Tensors;
+namespace Scratch.Tensors.Ilgpu;
 
 /// <summary>
 /// Decides whether an ILGPU device can really be used, and if not, says why in one line. A device
