@@ -31,8 +31,11 @@ public class TrainingEventsTests
             var file = Assert.Single(EventFileReader.FilesIn(run.Dir));
             var entries = EventFileReader.ReadAll(file);
             long[] Steps(string tag) => [.. entries.Where(e => e.Tag == tag).Select(e => e.Step)];
-            foreach (var tag in new[] { "loss/d", "loss/g", "d/real", "d/fake", "grad_norm/d", "grad_norm/g" })
+            foreach (var tag in new[] { "loss/d", "loss/g", "d/real", "d/fake" })
                 Assert.Equal(Enumerable.Range(1, 64).Select(i => (long)i), Steps(tag));
+            // The gradients' norms every 10th iteration and at each epoch's end (32, 64).
+            foreach (var tag in new[] { "grad_norm/d", "grad_norm/g" })
+                Assert.Equal([10L, 20L, 30L, 32L, 40L, 50L, 60L, 64L], Steps(tag));
             Assert.Empty(Steps("wgan/wasserstein"));   // not a critic: NaN is not written
             Assert.Equal([50L], Steps("speed/it_per_s"));
             Assert.Equal([32L, 64L], Steps("time/epoch_s"));

@@ -130,16 +130,17 @@ public sealed class GanModel
     /// <summary>
     /// One discriminator (critic) update on a real batch and a fresh, detached fake batch. Reading a
     /// loss makes the host wait for the device; with readLosses false (the benchmark) nothing waits
-    /// and NaN is returned.
+    /// and NaN is returned. The gradient's norm is a pass over every gradient (a few % of a DCGAN
+    /// step on the CPU), so the trainer asks for it less often than for the losses: readGradNorm.
     /// </summary>
-    public DStepResult DStep(Tensor real, bool readLosses = true)
+    public DStepResult DStep(Tensor real, bool readLosses = true, bool readGradNorm = true)
     {
         var step = DLoss(real);
         OptD.ZeroGrad();
         step.Loss.Backward();
         // Queued before the optimizer step (which must not see them change) and read after it, in one download.
         NDArray? signals = readLosses ? Signals([step.Loss.Data, step.Adversarial.Data, MeanScore(step.RealScores), MeanScore(step.FakeScores),
-            step.Penalty?.Data ?? NaNLike(step.Loss.Data), GradSquares(OptD)]) : null;
+            step.Penalty?.Data ?? NaNLike(step.Loss.Data), readGradNorm ? GradSquares(OptD) : NaNLike(step.Loss.Data)]) : null;
         OptD.Step();
         if (Config.Loss == LossKind.Wasserstein) OptD.ClampParameters(-Config.Clip, Config.Clip);
         if (signals == null) return new DStepResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
@@ -201,15 +202,17 @@ public sealed class GanModel
         return (both.Narrow(0, 0, n), both.Narrow(0, n, fake.Shape[0]));
     }
 
-    /// <summary>One generator update (for InfoGAN with info-trains g-and-q also Q's head's); readLosses as in DStep.</summary>
-    public GStepResult GStep(int n, bool readLosses = true)
+    /// <summary>One generator update (for InfoGAN with info-trains g-and-q also Q's head's); readLosses and readGradNorm as in DStep.</summary>
+    public GStepResult GStep(int n, bool readLosses = true, bool readGradNorm = true)
     {
         using (FreezeD())
         {
             var step = GLoss(n);
             OptG.ZeroGrad();
             step.Loss.Backward();
-            NDArray? signals = readLosses ? Signals([step.Loss.Data, step.Info?.Data ?? NaNLike(step.Loss.Data), GradSquares(OptG)]) : null;
+            NDArray? signals = readLosses
+                ? Signals([step.Loss.Data, step.Info?.Data ?? NaNLike(step.Loss.Data), readGradNorm ? GradSquares(OptG) : NaNLike(step.Loss.Data)])
+                : null;
             OptG.Step();
             if (signals == null) return new GStepResult(double.NaN, double.NaN, double.NaN);
             var v = signals.ToDoubles();

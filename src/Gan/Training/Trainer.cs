@@ -92,15 +92,16 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                 bool stop = iter >= StopAfter || Interrupt.IsCancellationRequested;
                 outOfTime = !stop && BudgetSpent;   // decided as the iteration starts, so its losses are read for the last metrics row
                 bool read = iter % _readEvery == 0 || b + 1 == perEpoch || stop || outOfTime || sample || keep;
+                bool norms = read && (iter % GradNormEvery == 0 || b + 1 == perEpoch);
                 using (MemoryScope.Begin())
                 {
                     var real = new Tensor(NDArray.From(next.Result, [c.BatchSize, data.Channels, c.ImageSize, c.ImageSize], model.Device));
                     next = NextBatch(order, b + 1);   // gathered while the device runs this step
-                    var d = model.DStep(real, read);
+                    var d = model.DStep(real, read, norms);
                     if (read) last = last with { D = d.Loss, Wasserstein = d.Wasserstein, DReal = d.Real, DFake = d.Fake, GradNormD = d.GradNorm, Penalty = d.Penalty };
                     if (_cadence.EndsWithGStep(iter))
                     {
-                        var g = model.GStep(c.BatchSize, read);
+                        var g = model.GStep(c.BatchSize, read, norms);
                         if (read) last = last with { G = g.Loss, Info = g.Info, GradNormG = g.GradNorm };
                     }
                 }
@@ -165,6 +166,9 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
     // each time, so losses are read (and a metrics row written) every GpuReadEvery-th iteration, at
     // the end of each epoch and before a sample or checkpoint.
     public const int GpuReadEvery = 10;
+    // The gradients' norms take a pass over every gradient: they are read every GradNormEvery-th
+    // iteration and at each epoch's end (a slow signal; docs/watching.md measures the cost).
+    public const int GradNormEvery = 10;
     readonly int _readEvery = model.Device.Kind is DeviceKind.Cpu or DeviceKind.Reference ? 1 : GpuReadEvery;
 
     // The host side of batch b (index gather, scaling, resizing) runs on a worker thread while the
