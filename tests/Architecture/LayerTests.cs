@@ -67,7 +67,8 @@ public class LayerTests
         }
     }
 
-    static string RepoRoot()
+    /// <summary>The checkout's root: the folder above the test's binaries that holds Scratch.sln.</summary>
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Scratch.sln"))) return dir.FullName;

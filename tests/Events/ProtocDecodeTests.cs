@@ -41,7 +41,7 @@ public class ProtocDecodeTests
 
     static string Decode(byte[] payload)
     {
-        var protos = Path.Combine(RepoRoot(), "src", "Gan", "Training", "Events", "Protos");
+        var protos = Path.Combine(Architecture.LayerTests.RepoRoot(), "src", "Gan", "Training", "Events", "Protos");
         var start = new ProcessStartInfo(Protoc.Path!)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
@@ -55,13 +55,6 @@ public class ProtocDecodeTests
         p.WaitForExit();
         Assert.True(p.ExitCode == 0, $"protoc failed ({p.ExitCode}): {errors}");
         return output.Result;
-    }
-
-    static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Scratch.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("no Scratch.sln above the test's folder");
     }
 }
 
