@@ -107,7 +107,8 @@ public class LayerTests
         Assert.True(stray.Length == 0, "types outside the core, the backends and the device root: " + string.Join(", ", stray));
     }
 
-    static string RepoRoot()
+    /// <summary>The checkout's root: the folder above the test's binaries that holds Scratch.sln.</summary>
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Scratch.sln"))) return dir.FullName;

@@ -125,7 +125,13 @@ public class EvalCliTests
         Assert.Equal(6, lines.Length);   // header + 300 images / 60 per batch
         Assert.EndsWith(",,,,,,,", lines[1]);                      // not evaluated mid-epoch
         var last = lines[^1].Split(',');
-        Assert.InRange(double.Parse(last[6], System.Globalization.CultureInfo.InvariantCulture), 1, 10);   // IS at the epoch's end
+        double inception = double.Parse(last[Array.IndexOf(lines[0].Split(','), "is")], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(inception, 1, 10);   // IS at the epoch's end
+        // The event file has the same number under eval/is, at the same iteration.
+        var events = Scratch.Gan.Training.Events.EventFileReader.ReadAll(Assert.Single(Scratch.Gan.Training.Events.EventFileReader.FilesIn(run)));
+        var evalIs = Assert.Single(events, e => e.Tag == "eval/is");
+        Assert.Equal(5L, evalIs.Step);
+        Assert.Equal(inception, evalIs.Scalar, 4);   // stored as float32
         Assert.True(File.Exists(Path.Combine(run, "curves.png")));
         Assert.Single(File.ReadAllLines(Path.Combine(run, "epoch_times.csv")));
 

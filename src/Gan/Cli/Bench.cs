@@ -11,7 +11,7 @@ namespace Scratch.Gan.Cli;
 /// </summary>
 public static class Bench
 {
-    public static readonly string[] Workloads = ["gemm", "vanilla-step", "dcgan-step", "wgan-gp-step", "sample-1k", "dcgan64-step", "infogan-step"];
+    public static readonly string[] Workloads = ["gemm", "vanilla-step", "dcgan-step", "wgan-gp-step", "sample-1k", "dcgan64-step", "infogan-step", "dcgan-step-logged", "dcgan-epoch-events"];
 
     static readonly Argument<string?> Workload = new("workload")
     {

@@ -1,5 +1,7 @@
 using Scratch.Autograd;
+using Scratch.Gan.Images;
 using Scratch.Gan.Models;
+using Scratch.Gan.Training.Events;
 using Scratch.Tensors;
 
 namespace Scratch.Gan.Cli;
@@ -11,7 +13,10 @@ namespace Scratch.Gan.Cli;
 /// sample-1k = 1,000 images from the DCGAN generator in eval mode; dcgan64-step = the NTU HW6 64×64
 /// DCGAN on one channel, batch 64, N(0,1) noise of 100, otherwise the same. infogan-step, which
 /// the peer lacks, is one InfoGAN iteration at `scratch train --model infogan`'s defaults, to see
-/// where its steps go (SCRATCH_PROFILE=1, bench/matmul-rates.sh).
+/// where its steps go (SCRATCH_PROFILE=1, bench/matmul-rates.sh). dcgan-step-logged is dcgan-step as
+/// the trainer runs it on the CPU — the losses and signals read every step and written to an event
+/// file — and dcgan-epoch-events what an epoch's end adds to that file (pictures, histograms):
+/// against dcgan-step they give what recording costs (docs/watching.md).
 /// </summary>
 internal static class BenchGan
 {
@@ -20,7 +25,7 @@ internal static class BenchGan
         var (model, loss) = name switch
         {
             "vanilla-step" => (ModelKind.Vanilla, LossKind.NonSaturating),
-            "dcgan-step" or "sample-1k" => (ModelKind.Dcgan, LossKind.NonSaturating),
+            "dcgan-step" or "sample-1k" or "dcgan-step-logged" or "dcgan-epoch-events" => (ModelKind.Dcgan, LossKind.NonSaturating),
             "wgan-gp-step" => (ModelKind.Dcgan, LossKind.WassersteinGp),
             "dcgan64-step" => (ModelKind.Dcgan64, LossKind.NonSaturating),
             "infogan-step" => (ModelKind.InfoGan, LossKind.NonSaturating),
@@ -44,6 +49,7 @@ internal static class BenchGan
                     gan.Generate(gan.Noise(1000)).Reshape(-1).Narrow(0, 0, 1).Item();   // reading one value waits for a GPU to finish
             };
         var real = new Tensor(NDArray.Uniform([batch, 1, side, side], -1, 1, device: device, g: new RandomStream(1)));
+        if (name is "dcgan-step-logged" or "dcgan-epoch-events") return Logged(name, gan, real);
         return () =>
         {
             using (MemoryScope.Begin())
@@ -52,5 +58,30 @@ internal static class BenchGan
                 gan.GStep(batch, readLosses: false);
             }
         };
+    }
+
+    /// <summary>The step with everything the trainer records, or an epoch end's recording alone; the event file goes to a temporary folder.</summary>
+    static Action Logged(string name, GanModel gan, Tensor real)
+    {
+        var dir = Directory.CreateTempSubdirectory("scratch-bench-events").FullName;
+        var events = new TrainingEvents(dir, gan, 0);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { events.Dispose(); Directory.Delete(dir, true); };
+        long iter = 0;
+        int batch = real.Shape[0];
+        StepLosses Step()
+        {
+            using (MemoryScope.Begin())
+            {
+                var d = gan.DStep(real);
+                var g = gan.GStep(batch);
+                return new StepLosses(d.Loss, g.Loss, d.Wasserstein, g.Info)
+                    { DReal = d.Real, DFake = d.Fake, GradNormD = d.GradNorm, GradNormG = g.GradNorm, Penalty = d.Penalty };
+            }
+        }
+        if (name == "dcgan-step-logged") return () => events.Iteration(++iter, Step(), read: true);
+        Step();   // gradients for the histograms
+        var grid = Path.Combine(dir, "fixed.png");
+        using (MemoryScope.Begin()) Grid.SavePng(grid, gan.Generate(gan.Noise(64, new RandomStream(2))), 8);
+        return () => events.EpochDone(++iter, 1.0, 1.0, grid);
     }
 }
