@@ -38,6 +38,7 @@ public sealed partial class NDArray
     }
 
     /// <summary>Reorders dimensions: result dim i is this array's dim order[i].</summary>
+    // TASK 0.1: a view, no copy: result dim i takes the size and stride of dim order[i] (−1 = last); refuse a non-permutation
     public NDArray Permute(params int[] order)
     {
         if (order.Length != Rank || order.Distinct().Count() != Rank || order.Any(o => o < -Rank || o >= Rank))
@@ -55,6 +56,7 @@ public sealed partial class NDArray
     }
 
     /// <summary>Broadcasts size-1 dims to larger sizes with stride 0: no memory is copied.</summary>
+    // TASK 0.2: broadcast, no copy: new leading dims and size-1 dims grown to n get stride 0; −1 keeps a size; else sizes match
     public NDArray Expand(params int[] shape)
     {
         if (shape.Length < Rank) throw new ArgumentException($"expand: cannot expand {ShapeStr} to fewer dims {Tensors.Shape.Str(shape)}");
@@ -103,6 +105,7 @@ public sealed partial class NDArray
     }
 
     /// <summary>Python's x[start:stop:step] along one axis.</summary>
+    // TASK 0.3: x[start:stop:step] as a view: clamp like Python (−1 = last), size ⌈(stop−start)/step⌉, stride·step, offset at start
     public NDArray Slice(int axis, int start, int stop, int step = 1)
     {
         int a = Tensors.Shape.Axis("slice", axis, Rank);
