@@ -52,6 +52,13 @@ public static class Clone
         catch (System.ComponentModel.Win32Exception) { return null; }   // no git on PATH: walk the tree instead
     }
 
+    /// <summary>Where the answers to the questions' numeric parts live, one file per question (Q5.1.txt).</summary>
+    public const string Answers = "questions/answers/";
+
+    /// <summary>A question's answer file: in the clone it holds the answer; a learner's copy leaves it out.</summary>
+    public static bool IsAnswer(string relative) =>
+        relative.StartsWith(Answers, StringComparison.Ordinal) && Path.GetFileName(relative).StartsWith('Q') && relative.EndsWith(".txt", StringComparison.Ordinal);
+
     /// <summary>Whether the course rewrites this file: C# under src/.</summary>
     public static bool MayHoldTasks(string relative) => relative.StartsWith("src/", StringComparison.Ordinal) && relative.EndsWith(".cs", StringComparison.Ordinal);
 
@@ -63,6 +70,24 @@ public static class Clone
             tasks.AddRange(TaskRewriter.Find(File.ReadAllText(Path.Combine(root, file)), file));
         CheckUnique(tasks);
         return tasks.OrderBy(t => t.Id, Comparer<string>.Create(CourseTask.Compare)).ToList();
+    }
+
+    /// <summary>
+    /// The questions, from the headings of questions/*.md that start with an id: `## Q5.1: the title`.
+    /// Where a question has a numeric part, a test tagged with its id checks questions/answers/ID.txt.
+    /// </summary>
+    public static List<CourseTask> Questions(string root)
+    {
+        var questions = new List<CourseTask>();
+        foreach (var file in Files(root).Where(f => f.StartsWith("questions/", StringComparison.Ordinal) && f.EndsWith(".md", StringComparison.Ordinal)))
+        {
+            var lines = File.ReadAllLines(Path.Combine(root, file));
+            for (int i = 0; i < lines.Length; i++)
+                if (System.Text.RegularExpressions.Regex.Match(lines[i], @"^#+ (Q\d+\.\d+): *(.+)$") is { Success: true } m)
+                    questions.Add(new CourseTask(m.Groups[1].Value, m.Groups[2].Value.Trim(), file, i + 1));
+        }
+        CheckUnique(questions);
+        return questions.OrderBy(t => t.Id, Comparer<string>.Create(CourseTask.Compare)).ToList();
     }
 
     static bool HasBom(string path)
@@ -80,7 +105,7 @@ public static class Clone
 
     /// <summary>
     /// Writes a learner's copy of the clone at <paramref name="root"/> into <paramref name="dest"/> (new or
-    /// empty): every file copied, each task of module <paramref name="fromModule"/> or later blanked, earlier
+    /// empty): every file copied but the questions' answers, each task of module <paramref name="fromModule"/> or later blanked, earlier
     /// ones left solved so a learner can start at any module. Returns the tasks blanked, in id order.
     /// </summary>
     public static List<CourseTask> Init(string root, string dest, int fromModule = 0)
@@ -101,7 +126,7 @@ public static class Clone
             if (tasks.Count > 0) texts[file] = text;
         }
         CheckUnique(all);
-        foreach (var file in files)
+        foreach (var file in files.Where(f => !IsAnswer(f)))
         {
             var target = Path.Combine(dest, file);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);

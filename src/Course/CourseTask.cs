@@ -6,8 +6,8 @@ namespace Scratch.Course;
 /// </summary>
 public sealed record CourseTask(string Id, string Hint, string File, int Line)
 {
-    /// <summary>The module, the number before the dot: 4 for task 4.2.</summary>
-    public int Module => int.Parse(Id[..Id.IndexOf('.')], System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The module, the number before the dot: 4 for task 4.2 (and for question Q4.1).</summary>
+    public int Module => int.Parse(Id.TrimStart('Q').Split('.')[0], System.Globalization.CultureInfo.InvariantCulture);
 
     public string Where => $"{File}:{Line}";
 

@@ -14,7 +14,7 @@ namespace Scratch.Tests.Course;
 /// </summary>
 public class Module6Tests
 {
-    sealed class LinearCritic(double[] w) : Module
+    internal sealed class LinearCritic(double[] w) : Module
     {
         public readonly T W = new(NDArray.From(w, [w.Length, 1], DType.Float64), requiresGrad: true);
         public override T Forward(T x) => x.Reshape(x.Shape[0], -1).MatMul(W);
