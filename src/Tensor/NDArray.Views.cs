@@ -56,7 +56,6 @@ public sealed partial class NDArray
     }
 
     /// <summary>Broadcasts size-1 dims to larger sizes with stride 0: no memory is copied.</summary>
-    // TASK 0.2: broadcast, no copy: new leading dims and size-1 dims grown to n get stride 0; −1 keeps a size; else sizes match
     public NDArray Expand(params int[] shape)
     {
         if (shape.Length < Rank) throw new ArgumentException($"expand: cannot expand {ShapeStr} to fewer dims {Tensors.Shape.Str(shape)}");
@@ -95,6 +94,7 @@ public sealed partial class NDArray
     }
 
     /// <summary>Elements start..start+length-1 along axis (PyTorch's narrow).</summary>
+    // TASK 0.2: elements start … start+length−1 along axis, as a view: that dim's size becomes length, the offset moves start strides
     public NDArray Narrow(int axis, int start, int length)
     {
         int a = Tensors.Shape.Axis("narrow", axis, Rank);

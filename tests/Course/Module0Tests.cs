@@ -43,26 +43,28 @@ public class Module0Tests
     }
 
     [Fact, Trait("Task", "0.2")]
-    public void Expand_gives_broadcast_dims_stride_zero()
+    public void Narrow_keeps_the_strides_and_moves_the_offset()
     {
-        var col = NDArray.From([1.0, 2.0, 3.0], [3, 1], DType.Float64);
-        var e = col.Expand(2, 3, 4);
-        Assert.Equal([2, 3, 4], e.Shape);
-        Assert.Equal([0, 1, 0], e.Strides);    // a new leading dim and a grown size-1 dim read the same element again
-        var values = e.Contiguous().ToDoubles();
-        for (int i = 0; i < 2; i++) for (int j = 0; j < 3; j++) for (int k = 0; k < 4; k++)
-            Assert.Equal(j + 1, values[(i * 3 + j) * 4 + k]);
+        var x = Counting();
+        var n = x.Narrow(1, 1, 2);   // rows 1 and 2 of each [3, 4] matrix
+        Assert.Equal([2, 2, 4], n.Shape);
+        Assert.Equal(x.Strides, n.Strides);
+        Assert.Equal(x.Offset + 4, n.Offset);
+        Assert.Equal([4.0, 5, 6, 7, 8, 9, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23], n.Contiguous().ToDoubles());
+        var last = x.Narrow(-1, 3, 1);   // the last column, by a negative axis
+        Assert.Equal([2, 3, 1], last.Shape);
+        Assert.Equal([3.0, 7, 11, 15, 19, 23], last.Contiguous().ToDoubles());
     }
 
     [Fact, Trait("Task", "0.2")]
-    public void Expand_keeps_sizes_given_as_minus_one_and_refuses_a_dim_that_is_not_1()
+    public void Narrow_of_a_narrow_adds_offsets_and_a_range_outside_the_dim_is_refused()
     {
-        var x = NDArray.Arange(6, DType.Float64).Reshape(2, 1, 3);
-        var e = x.Expand(-1, 5, -1);
-        Assert.Equal([2, 5, 3], e.Shape);
-        Assert.Equal([3, 0, 1], e.Strides);
-        Assert.Throws<ArgumentException>(() => x.Expand(4, 5, 3));
-        Assert.Throws<ArgumentException>(() => x.Expand(5, 3));
+        var x = NDArray.Arange(10, DType.Float64);
+        var inner = x.Narrow(0, 2, 6).Narrow(0, 3, 2);
+        Assert.Equal(x.Offset + 5, inner.Offset);
+        Assert.Equal([5.0, 6], inner.ToDoubles());
+        Assert.Throws<ArgumentException>(() => x.Narrow(0, 8, 3));
+        Assert.Throws<ArgumentException>(() => x.Narrow(0, -1, 2));
     }
 
     [Fact, Trait("Task", "0.3")]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Scratch.Autograd;
+using Scratch.Course;
 using Scratch.Gan.Models;
 using Scratch.Layers;
 using Scratch.Tensors;
@@ -16,17 +17,10 @@ namespace Scratch.Tests.Course;
 /// </summary>
 public class QuestionTests
 {
-    static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Scratch.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("no Scratch.sln above the test's folder");
-    }
-
     /// <summary>The learner's numbers: <paramref name="rows"/> lines of <paramref name="columns"/> numbers each.</summary>
     static double[][] Answer(string id, int rows, int columns)
     {
-        var path = Path.Combine(Root(), "questions", "answers", id + ".txt");
+        var path = Path.Combine(Clone.RequireRoot(AppContext.BaseDirectory), Clone.Answers, id + ".txt");
         // Not answered yet: the same exception a blank task throws, so `course list --check` says "todo".
         if (!File.Exists(path)) throw new NotImplementedException($"Task {id}: no answer yet: write it into questions/answers/{id}.txt");
         var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToArray();
