@@ -55,7 +55,7 @@ public static partial class TaskRewriter
             var m = Marker().Match(trivia.ToString());
             if (!m.Success) throw new CourseException($"{where}: a task marker reads `// TASK 4.2: what to write, a hint`, not `{trivia}`");
             var task = new CourseTask(m.Groups[1].Value, m.Groups[2].Value, path, line);
-            var node = Region(trivia) ?? throw new CourseException(
+            var node = Region(trivia, where) ?? throw new CourseException(
                 $"{where}: TASK {task.Id} marks nothing: put it on the line before a method, operator, property, local function or lambda");
             marks.Add(new Mark(task, node));
         }
@@ -73,14 +73,13 @@ public static partial class TaskRewriter
     /// begins with the token the comment is attached to. Null if the comment trails code or precedes
     /// anything else (a statement, a field).
     /// </summary>
-    static SyntaxNode? Region(SyntaxTrivia marker)
+    static SyntaxNode? Region(SyntaxTrivia marker, string where)
     {
         var token = marker.Token;
         if (!token.LeadingTrivia.Contains(marker)) return null;
         var node = token.Parent?.AncestorsAndSelf().TakeWhile(n => n.GetFirstToken() == token).FirstOrDefault(IsRegion);
         if (node != null && !HasBody(node))
-            throw new CourseException($"{marker.GetLocation().GetLineSpan().Path}:{marker.GetLocation().GetLineSpan().StartLinePosition.Line + 1}: "
-                + "the marked member has no body to blank (abstract, extern or an auto-property)");
+            throw new CourseException($"{where}: the marked member has no body to blank (abstract, extern or an auto-property)");
         return node;
     }
 

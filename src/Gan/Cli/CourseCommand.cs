@@ -53,10 +53,14 @@ public static class CourseCommand
         {
             Console.WriteLine($"scratch course init: wrote {dest}, a copy of {root} with {tasks.Count} tasks blanked "
                 + $"(modules {tasks.Min(t => t.Module)} to {tasks.Max(t => t.Module)}{(from > 0 ? $"; modules before {from} keep their solutions" : "")})");
+            // Grade from here (or with the installed tool), pointing --dir at the copy: the grader builds the
+            // copy, and a `dotnet run` inside it would rebuild the very program that is running.
             var first = tasks[0];
-            Console.WriteLine($"start: cd {dest} && dotnet run --project src/Gan -c Release -- course list");
-            Console.WriteLine($"       then write task {first.Id} at {first.Where} ({first.Hint})");
-            Console.WriteLine($"       and check it: dotnet run --project src/Gan -c Release -- course grade {first.Id}");
+            var full = Path.GetFullPath(dest);
+            Console.WriteLine($"next, from {root} (or with the installed tool, `scratch course …`):");
+            Console.WriteLine($"  dotnet run --project src/Gan -c Release -- course list --dir {full}");
+            Console.WriteLine($"  write task {first.Id} in {Path.Combine(full, first.File)}:{first.Line} ({first.Hint})");
+            Console.WriteLine($"  dotnet run --project src/Gan -c Release -- course grade {first.Id} --dir {full}");
             Console.WriteLine("the path, module by module: docs/course.md");
         }
         return 0;
