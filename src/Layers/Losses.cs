@@ -45,7 +45,9 @@ public static class Losses
     {
         SameShape("bce_with_logits", x, y);
         var elem = NDArray.Zip<Op.BceWithLogits>("bce_with_logits", x.Data, y.Data);   // one pass (one GPU launch), not nine
-        var per = Tensor.Function("bce_with_logits", elem, [x, y], (g, _, needs) => [
+        var per = Tensor.Function("bce_with_logits", elem, [x, y],
+            // TASK 5.1: BCE with logits' backward: ∂/∂x = σ(x) − y, ∂/∂y = −x, each times g (null where needs[i] is false)
+            (g, _, needs) => [
             needs[0] ? g * (x.Sigmoid() - y) : null,
             needs[1] ? g * -x : null]);
         return Reduce(per, r);

@@ -160,6 +160,7 @@ public sealed class Adam : Optimizer
         /// <summary>−lr/c₁ = −lr/(1−β₁ᵗ).</summary>
         public readonly T MinusLrOverCorrection1 = T.CreateTruncating(-lr / (1 - Math.Pow(beta1, step)));
 
+        // TASK 4.1: Adam's step for one element: m, v ← running means of g and g²; return p − (lr/c₁)·m/(√(v/c₂) + ε)
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Apply(T p, T g, ref T m, ref T v)
         {
@@ -169,6 +170,7 @@ public sealed class Adam : Optimizer
             return p + MinusLrOverCorrection1 * dir;            // p ← p − (lr/c₁)·dir
         }
 
+        // TASK 4.2: the same step on a Vector<T> of lanes (new Vector<T>(scalar) broadcasts a constant; Vector.SquareRoot)
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector<T> Apply(Vector<T> p, Vector<T> g, ref Vector<T> m, ref Vector<T> v)
         {

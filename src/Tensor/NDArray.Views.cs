@@ -38,6 +38,7 @@ public sealed partial class NDArray
     }
 
     /// <summary>Reorders dimensions: result dim i is this array's dim order[i].</summary>
+    // TASK 0.1: a view, no copy: result dim i takes the size and stride of dim order[i] (−1 = last); refuse a non-permutation
     public NDArray Permute(params int[] order)
     {
         if (order.Length != Rank || order.Distinct().Count() != Rank || order.Any(o => o < -Rank || o >= Rank))
@@ -93,6 +94,7 @@ public sealed partial class NDArray
     }
 
     /// <summary>Elements start..start+length-1 along axis (PyTorch's narrow).</summary>
+    // TASK 0.2: elements start … start+length−1 along axis, as a view: that dim's size becomes length, the offset moves start strides
     public NDArray Narrow(int axis, int start, int length)
     {
         int a = Tensors.Shape.Axis("narrow", axis, Rank);
@@ -103,6 +105,7 @@ public sealed partial class NDArray
     }
 
     /// <summary>Python's x[start:stop:step] along one axis.</summary>
+    // TASK 0.3: x[start:stop:step] as a view: clamp like Python (−1 = last), size ⌈(stop−start)/step⌉, stride·step, offset at start
     public NDArray Slice(int axis, int start, int stop, int step = 1)
     {
         int a = Tensors.Shape.Axis("slice", axis, Rank);

@@ -66,6 +66,7 @@ public static class Methods
     }
 
     /// <summary>y ascends first, using the current x; then x descends using the new y.</summary>
+    // TASK 5.4: one alternating step: y ascends with ∂f/∂y at p, then x descends with ∂f/∂x at (x, the new y)
     public static Point Alternating(Game g, Point p, double eta)
     {
         double y = p.Y + eta * g.Gradient(p).Dy;
@@ -81,6 +82,7 @@ public static class Methods
     }
 
     /// <summary>Korpelevich's extragradient: look ahead one step, then step from p with the look-ahead's gradient.</summary>
+    // TASK 5.5: extragradient: a simultaneous look-ahead step, then step from p with the gradient at the look-ahead point
     public static Point Extragradient(Game g, Point p, double eta)
     {
         var half = Simultaneous(g, p, eta);
@@ -89,6 +91,7 @@ public static class Methods
     }
 
     /// <summary>Optimistic GDA: step with 2·(this gradient) − (the previous one), a cheap look-ahead.</summary>
+    // TASK 5.6: optimistic GDA: step from p with 2·(gradient at p) − (gradient at prev), x down and y up
     public static Point Optimistic(Game g, Point p, Point prev, double eta)
     {
         var (dx, dy) = g.Gradient(p);

@@ -18,6 +18,7 @@ public sealed partial class Tensor
     public static Tensor operator +(Tensor a, Tensor b) => a.Binary("add", b, a.Data + b.Data, g => g, g => g);
     public static Tensor operator -(Tensor a, Tensor b) => a.Binary("sub", b, a.Data - b.Data, g => g, g => -g);
     public static Tensor operator *(Tensor a, Tensor b) => a.Binary("mul", b, a.Data * b.Data, g => g * b, g => g * a);
+    // TASK 2.3: division through Binary: forward a.Data / b.Data; gradients ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b², times g
     public static Tensor operator /(Tensor a, Tensor b) => a.Binary("div", b, a.Data / b.Data, g => g / b, g => -g * a / (b * b));
 
     /// <summary>aᵇ elementwise (a &gt; 0 where b is not a whole number).</summary>

@@ -21,9 +21,13 @@ public sealed partial class Tensor
 
     public Tensor Abs() => Unary("abs", Data.Abs(), (g, x, _) => g * Const(x.Data.Sign()));
 
-    public Tensor Tanh() => Unary("tanh", Data.Tanh(), (g, x, y) => g * (1 - y * y));   // d tanh = 1 − tanh²
+    public Tensor Tanh() => Unary("tanh", Data.Tanh(),
+        // TASK 2.1: tanh's backward from the incoming gradient g and the output y: d tanh x/dx = 1 − tanh² x
+        (g, x, y) => g * (1 - y * y));
 
-    public Tensor Sigmoid() => Unary("sigmoid", Data.Sigmoid(), (g, x, y) => g * y * (1 - y));   // σ' = σ(1 − σ)
+    public Tensor Sigmoid() => Unary("sigmoid", Data.Sigmoid(),
+        // TASK 2.2: sigmoid's backward from g and the output y: σ'(x) = σ(x)(1 − σ(x)); written with Tensor ops, so it is differentiable too
+        (g, x, y) => g * y * (1 - y));
 
     public Tensor Relu() => Unary("relu", Data.Relu(), (g, x, _) => SlopeMask(g, x.Data, 0));
 

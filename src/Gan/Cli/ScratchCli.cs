@@ -29,6 +29,7 @@ public static class ScratchCli
             DevicesCommand.Define(),
             Bench.Define(),
             GraphCommand.Define(),
+            CourseCommand.Define(),
             HelpVerb(),
         };
         return root;

@@ -13,6 +13,7 @@ public static class GanLosses
     static Tensor Ones(Tensor like) => like.OnesLike();
     static Tensor Zeros(Tensor like) => like.ZerosLike();
 
+    // TASK 5.2: D's loss for each LossKind: BCE with logits vs 1 (real), 0 (fake); ½(D(x)−1)² + ½D(G(z))²; E[D(G(z))] − E[D(x)]
     public static Tensor D(LossKind loss, Tensor real, Tensor fake) => loss switch
     {
         // −log D(x) − log(1 − D(G(z))), with D = σ(logit): the classifier's cross-entropy.
@@ -23,6 +24,7 @@ public static class GanLosses
         LossKind.Wasserstein or LossKind.WassersteinGp => fake.Mean() - real.Mean(),
     };
 
+    // TASK 5.3: G's loss for each LossKind: BCE(fake, 1); minimax −BCE(fake, 0); ½(D(G(z))−1)²; the critic's −E[D(G(z))]
     public static Tensor G(LossKind loss, Tensor fake) => loss switch
     {
         // Non-saturating: maximise log D(G(z)) — strong gradients while D still wins easily.
@@ -38,6 +40,7 @@ public static class GanLosses
     /// ∇ₓ̂ D is computed with createGraph, so the penalty's own gradient (a second derivative)
     /// reaches the critic's weights.
     /// </summary>
+    // TASK 6.1: x̂ = αx + (1−α)x̃, α ~ U(0,1) per sample; ∇ₓ̂ D(x̂) by Engine.Grad with createGraph; mean of (‖∇‖₂ − 1)²
     public static Tensor GradientPenalty(Module critic, Tensor real, Tensor fake, Scratch.Tensors.RandomStream g)
     {
         int n = real.Shape[0];

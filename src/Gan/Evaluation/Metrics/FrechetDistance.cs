@@ -24,6 +24,7 @@ public static class FrechetDistance
         return new Gaussian(mean, cov);
     }
 
+    // TASK 7.2: |μ₁−μ₂|² + tr Σ₁ + tr Σ₂ − 2·tr((Σ₁^½ Σ₂ Σ₁^½)^½), the last trace the sum of √λ (λ < 0 is round-off)
     public static double Compute(Gaussian a, Gaussian b)
     {
         if (a.Mean.Count != b.Mean.Count) throw new ArgumentException($"Fréchet distance: {a.Mean.Count} vs {b.Mean.Count} features");
@@ -38,6 +39,7 @@ public static class FrechetDistance
     public static double Compute(double[] a, int na, double[] b, int nb, int d) => Compute(Fit(a, na, d), Fit(b, nb, d));
 
     /// <summary>The symmetric square root of a covariance: V·diag(√max(λ, 0))·Vᵀ (negative λ are round-off).</summary>
+    // TASK 7.3: the symmetric square root V·diag(√max(λ, 0))·Vᵀ from the symmetric eigen-decomposition of (m + mᵀ)/2
     public static Matrix<double> SqrtPsd(Matrix<double> m)
     {
         var evd = ((m + m.Transpose()) / 2).Evd(Symmetricity.Symmetric);

@@ -9,6 +9,7 @@ namespace Scratch.Gan.Evaluation.Metrics;
 public static class InceptionScore
 {
     /// <summary>probs: n rows of k class probabilities.</summary>
+    // TASK 7.1: exp of the mean over images of KL(p(y|x) ‖ p(y)), p(y) the mean of the rows; 0·log 0 counts as 0
     public static double Compute(double[] probs, int n, int k)
     {
         if (n < 1 || probs.Length != n * k) throw new ArgumentException($"inception score: {probs.Length} probabilities are not {n}×{k}");
