@@ -8,7 +8,7 @@ namespace Scratch.Gan.Sweeps;
 /// train-then-eval as a local sweep (and skipping or resuming exactly as it does), so that
 /// `scratch sweep --aggregate DIR` can build the same table from the run folders afterwards.
 /// </summary>
-public static partial class SlurmScript
+public static class SlurmScript
 {
     /// <summary>
     /// What each array task asks Slurm for. The defaults fit the smallest node: a task asking for more CPUs
@@ -20,10 +20,10 @@ public static partial class SlurmScript
     public const string DefaultTime = "02:00:00";
 
     /// <summary>Slurm's --time forms: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S.</summary>
-    public static bool IsSlurmTime(string time) => TimeFormat().IsMatch(time);
+    public static bool IsSlurmTime(string time) => TimeFormat.IsMatch(time);
 
-    [GeneratedRegex(@"^(\d+(:\d{1,2}){0,2}|\d+-\d{1,2}(:\d{1,2}){0,2})\z")]
-    private static partial Regex TimeFormat();
+    // \z, not $: a time ending in a newline would end the #SBATCH line and start another.
+    static readonly Regex TimeFormat = new(@"^(\d+(:\d{1,2}){0,2}|\d+-\d{1,2}(:\d{1,2}){0,2})\z");
 
     public static string Make(string model, IReadOnlyList<SweepPoint> points, int epochs, int n, IReadOnlyList<string> extra, string outDir,
         IReadOnlyList<string>? budget = null, Resources? resources = null)
