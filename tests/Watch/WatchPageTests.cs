@@ -44,6 +44,10 @@ public class WatchPageTests(ITestOutputHelper output)
         using var live = Run(Path.Combine(root, "run-a"), 30, gridsAsEvents: true);
         using (Run(Path.Combine(root, "run-b"), 20, gridsAsEvents: false, offset: 0.5)) { }
         File.WriteAllText(Path.Combine(root, "run-b", "warnings.txt"), "120\td-too-strong\tD loss < 1e-3 for 200 iterations\tlower D's lr\n");
+        File.WriteAllText(Path.Combine(root, "run-a", "eval.json"), EvalJson(7.123));
+        Directory.CreateDirectory(Path.Combine(root, "run-a", "traverse"));   // where `scratch traverse --out RUN/traverse` puts InfoGAN's pictures
+        File.WriteAllBytes(Path.Combine(root, "run-a", "traverse", "categorical.png"), Png(200));
+        File.WriteAllText(Path.Combine(root, "run-b", "eval.json"), "{ \"checkpoint\": ");   // cut off mid-write by hand
         Directory.CreateDirectory(Path.Combine(root, "broken"));
         File.WriteAllBytes(Path.Combine(root, "broken", "events.out.tfevents.1.host.1"), [.. Enumerable.Repeat((byte)0x5A, 64)]);
         var before = Snapshot(root);
@@ -80,10 +84,18 @@ public class WatchPageTests(ITestOutputHelper output)
 
         // The grids load: run-a's from its event file, run-b's from fixed/epoch-NNN.png; the slider steps through epochs.
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.gallery img')].every(i => i.complete && i.naturalWidth > 0)", wait);
-        Assert.Equal(2, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('.gallery img').length"));
+        Assert.Equal(3, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('.gallery img').length"));   // two grids and the traversal
+        Assert.Contains("categorical.png", await page.EvaluateExpressionAsync<string>("document.querySelector('.gallery.traversal figcaption').textContent"));
         Assert.Equal(56, await page.EvaluateExpressionAsync<int>("document.querySelector('.gallery[data-run=\"run-b\"] img').naturalWidth"));
         await page.EvaluateExpressionAsync("(s => { s.value = 0; s.dispatchEvent(new Event('input')); })(document.querySelector('.gallery[data-run=\"run-b\"] input'))");
         Assert.EndsWith("epoch-001.png", await page.EvaluateExpressionAsync<string>("document.querySelector('.gallery[data-run=\"run-b\"] img').src"));
+
+        // The eval numbers as a table: one row per run (an unreadable eval.json says so), then the real digits' row.
+        Assert.Equal(["run", "inception score", "classes covered (>= 2 %)"],
+            (await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('#eval tr:first-child th')].map(t => t.textContent)")).Take(3));
+        Assert.Equal(["run-a", "7.123", "10/10"], (await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('#eval tr[data-run=\"run-a\"] td')].map(t => t.textContent)")).Take(3));
+        Assert.Contains("eval.json cannot be read", await page.EvaluateExpressionAsync<string>("document.querySelector('#eval tr[data-run=\"run-b\"]').textContent"));
+        Assert.Equal("9.590", await page.EvaluateExpressionAsync<string>("document.querySelector('#eval tr.reference td:nth-child(2)').textContent"));
 
         // The smoothing slider redraws every curve; warnings.txt is shown.
         await page.EvaluateExpressionAsync("(s => { s.value = 0; s.dispatchEvent(new Event('input')); })(document.getElementById('smoothing'))");
