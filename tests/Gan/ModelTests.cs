@@ -101,10 +101,14 @@ public class ModelTests
         var g0 = gan.G.Parameters().Select(p => p.ToDoubles()).ToList();
         var d0 = gan.D.Parameters().Select(p => p.ToDoubles()).ToList();
         var real = new T(NDArray.Uniform([4, 1, c.ImageSize, c.ImageSize], -1, 1, device: gan.Device, g: new RandomStream(9)));
-        var (dl, _) = gan.DStep(real);
-        var (gl, info) = gan.GStep(4);
-        Assert.True(double.IsFinite(dl) && double.IsFinite(gl), $"losses D {dl}, G {gl}");
-        if (model == ModelKind.InfoGan) Assert.True(double.IsFinite(info));
+        var d = gan.DStep(real);
+        var g = gan.GStep(4);
+        Assert.True(double.IsFinite(d.Loss) && double.IsFinite(g.Loss), $"losses D {d.Loss}, G {g.Loss}");
+        if (model == ModelKind.InfoGan) Assert.True(double.IsFinite(g.Info));
+        // The signals every model records (metrics.csv, the event file): D(x), D(G(z)) and both gradients' norms.
+        Assert.True(double.IsFinite(d.Real) && double.IsFinite(d.Fake) && d.GradNorm > 0 && g.GradNorm > 0,
+            $"D(x) {d.Real}, D(G(z)) {d.Fake}, |grad D| {d.GradNorm}, |grad G| {g.GradNorm}");
+        Assert.Equal(loss == LossKind.WassersteinGp, double.IsFinite(d.Penalty));
         Assert.Contains(gan.G.Parameters().Select(p => p.ToDoubles()).Zip(g0), p => !p.First.SequenceEqual(p.Second));
         Assert.Contains(gan.D.Parameters().Select(p => p.ToDoubles()).Zip(d0), p => !p.First.SequenceEqual(p.Second));
         if (loss == LossKind.Wasserstein) Assert.All(gan.D.Parameters().SelectMany(p => p.ToDoubles()), v => Assert.InRange(v, -c.Clip - 1e-7, c.Clip + 1e-7));

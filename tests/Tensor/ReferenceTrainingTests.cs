@@ -20,9 +20,9 @@ public class ReferenceTrainingTests
             var c = Zoo.Defaults(ModelKind.Vanilla) with { BatchSize = 4, Seed = 3 };
             var gan = new GanModel(c, device);   // the same initial weights: they are drawn on the CPU, then moved
             var real = new T(NDArray.Uniform([4, 1, 28, 28], -1, 1, device: device, g: new RandomStream(9)));
-            var (d, _) = gan.DStep(real);
-            var (g, _) = gan.GStep(4);
-            var (d2, _) = gan.DStep(real);       // after one Adam step of each network
+            var d = gan.DStep(real).Loss;
+            var g = gan.GStep(4).Loss;
+            var d2 = gan.DStep(real).Loss;       // after one Adam step of each network
             return (d, g, d2);
         }
         var fast = Step(Device.Cpu);

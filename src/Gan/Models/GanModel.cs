@@ -4,8 +4,30 @@ using Scratch.Tensors;
 
 namespace Scratch.Gan.Models;
 
-/// <summary>Losses of one training iteration; Info is InfoGAN's, Wasserstein the critic's estimate.</summary>
-public record struct StepLosses(double D, double G, double Wasserstein, double Info);
+/// <summary>
+/// Losses of one training iteration; Info is InfoGAN's, Wasserstein the critic's estimate. The rest say
+/// who is winning: DReal and DFake are D(x) and D(G(z)) (<see cref="DStepResult"/>), GradNormD and
+/// GradNormG the gradients' L2 norms, Penalty WGAN-GP's gradient penalty. NaN: not measured.
+/// </summary>
+public record struct StepLosses(double D, double G, double Wasserstein, double Info)
+{
+    public double DReal { get; init; } = double.NaN;
+    public double DFake { get; init; } = double.NaN;
+    public double GradNormD { get; init; } = double.NaN;
+    public double GradNormG { get; init; } = double.NaN;
+    public double Penalty { get; init; } = double.NaN;
+}
+
+/// <summary>
+/// What one D (critic) step read: its loss and Wasserstein estimate, D(x) and D(G(z)) — the mean
+/// probability D gives the real and the fake batch (σ of its logits), or for the least-squares and
+/// critic losses, whose scores are not logits, the mean raw score — the L2 norm of D's whole gradient
+/// before the optimizer used it, and WGAN-GP's penalty E[(‖∇D‖ − 1)²] before λ. NaN when not read.
+/// </summary>
+public readonly record struct DStepResult(double Loss, double Wasserstein, double Real, double Fake, double GradNorm, double Penalty);
+
+/// <summary>What one G step read: its loss, InfoGAN's information loss, and the L2 norm of G's gradient. NaN when not read.</summary>
+public readonly record struct GStepResult(double Loss, double Info, double GradNorm);
 
 /// <summary>
 /// A generator and a discriminator with their optimizers, built from a <see cref="GanConfig"/>, and
@@ -92,19 +114,57 @@ public sealed class GanModel
     }
 
     /// <summary>
+    /// InfoGAN's categorical traversal (its Figure 2a): one row per category, one column per noise vector
+    /// drawn from g, the continuous codes at 0 — so a row shows what one category means to G.
+    /// </summary>
+    public Tensor CategoricalTraversal(int columns, RandomStream g)
+    {
+        if (Info == null) throw new InvalidOperationException("a categorical traversal needs InfoGAN's codes");
+        int k = InfoGanD.Categories;
+        var noise = Noise(columns, g);
+        var rows = Enumerable.Range(0, k).Select(cat =>
+            Tensor.Cat([noise, Tensor.Full([columns], cat, device: Device).OneHot(k), Tensor.Zeros([columns, InfoGanD.Continuous], device: Device)], 1));
+        return Tensor.Cat([.. rows], 0);
+    }
+
+    /// <summary>
     /// One discriminator (critic) update on a real batch and a fresh, detached fake batch. Reading a
     /// loss makes the host wait for the device; with readLosses false (the benchmark) nothing waits
     /// and NaN is returned.
     /// </summary>
-    public (double Loss, double Wasserstein) DStep(Tensor real, bool readLosses = true)
+    public DStepResult DStep(Tensor real, bool readLosses = true)
     {
         var step = DLoss(real);
-        double w = readLosses && Zoo.IsCritic(Config.Loss) ? -step.Adversarial.Item() : double.NaN;
         OptD.ZeroGrad();
         step.Loss.Backward();
+        // Queued before the optimizer step (which must not see them change) and read after it, in one download.
+        NDArray? signals = readLosses ? Signals([step.Loss.Data, step.Adversarial.Data, MeanScore(step.RealScores), MeanScore(step.FakeScores),
+            step.Penalty?.Data ?? NaNLike(step.Loss.Data), GradSquares(OptD)]) : null;
         OptD.Step();
         if (Config.Loss == LossKind.Wasserstein) OptD.ClampParameters(-Config.Clip, Config.Clip);
-        return (readLosses ? step.Loss.Item() : double.NaN, w);
+        if (signals == null) return new DStepResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        var v = signals.ToDoubles();
+        double w = Zoo.IsCritic(Config.Loss) ? -v[1] : double.NaN;
+        return new DStepResult(v[0], w, v[2], v[3], Math.Sqrt(v[5]), v[4]);
+    }
+
+    /// <summary>Scalars stacked into one array, so the host waits for the device once to read them all.</summary>
+    static NDArray Signals(NDArray[] scalars) => NDArray.Cat(scalars.Select(a => a.Reshape(1)).ToList());
+
+    static NDArray NaNLike(NDArray scalar) => scalar * double.NaN;
+
+    /// <summary>D(x) or D(G(z)) over a batch: the mean probability for logits, the mean score otherwise (see <see cref="DStepResult"/>).</summary>
+    NDArray MeanScore(Tensor scores) => Config.Loss switch
+    {
+        LossKind.NonSaturating or LossKind.Minimax => scores.Data.Sigmoid().Mean(),
+        LossKind.LeastSquares or LossKind.Wasserstein or LossKind.WassersteinGp => scores.Data.Mean(),
+    };
+
+    /// <summary>Σ g² over every gradient an optimizer holds: the squared L2 norm of the network's whole gradient.</summary>
+    static NDArray GradSquares(Optimizer opt)
+    {
+        var parts = opt.Parameters.Where(p => p.Grad != null).Select(p => (p.Grad!.Data * p.Grad.Data).Sum().Reshape(1)).ToList();
+        return NDArray.Cat(parts).Sum();
     }
 
     /// <summary>
@@ -112,7 +172,7 @@ public sealed class GanModel
     /// batch and a fake one made without a graph (D's step must not train G), plus WGAN-GP's penalty,
     /// or InfoGAN's information loss on the fake batch when it trains D too (info-trains both).
     /// </summary>
-    public (Tensor Loss, Tensor Adversarial, Tensor Fake) DLoss(Tensor real)
+    public (Tensor Loss, Tensor Adversarial, Tensor Fake, Tensor RealScores, Tensor FakeScores, Tensor? Penalty) DLoss(Tensor real)
     {
         int n = real.Shape[0];
         Tensor fake;
@@ -123,12 +183,13 @@ public sealed class GanModel
             var sRealInfo = D.Call(real);
             var (sFakeInfo, q) = Info.Both(fake);
             var adversarialInfo = GanLosses.D(Config.Loss, sRealInfo, sFakeInfo);
-            return (adversarialInfo + InfoLoss(q, cat!, con!), adversarialInfo, fake);
+            return (adversarialInfo + InfoLoss(q, cat!, con!), adversarialInfo, fake, sRealInfo, sFakeInfo, null);
         }
         var (sReal, sFake) = Scores(real, fake);
         var adversarial = GanLosses.D(Config.Loss, sReal, sFake);
-        var loss = Config.Loss == LossKind.WassersteinGp ? adversarial + GanLosses.GradientPenalty(D, real, fake, Rng) * Config.GpLambda : adversarial;
-        return (loss, adversarial, fake);
+        if (Config.Loss != LossKind.WassersteinGp) return (adversarial, adversarial, fake, sReal, sFake, null);
+        var penalty = GanLosses.GradientPenalty(D, real, fake, Rng);
+        return (adversarial + penalty * Config.GpLambda, adversarial, fake, sReal, sFake, penalty);
     }
 
     /// <summary>D's scores of a real and a fake batch: one pass over both when <see cref="_jointD"/>.</summary>
@@ -141,16 +202,18 @@ public sealed class GanModel
     }
 
     /// <summary>One generator update (for InfoGAN with info-trains g-and-q also Q's head's); readLosses as in DStep.</summary>
-    public (double Loss, double Info) GStep(int n, bool readLosses = true)
+    public GStepResult GStep(int n, bool readLosses = true)
     {
         using (FreezeD())
         {
             var step = GLoss(n);
-            double info = readLosses && step.Info != null ? step.Info.Item() : double.NaN;
             OptG.ZeroGrad();
             step.Loss.Backward();
+            NDArray? signals = readLosses ? Signals([step.Loss.Data, step.Info?.Data ?? NaNLike(step.Loss.Data), GradSquares(OptG)]) : null;
             OptG.Step();
-            return (readLosses ? step.Loss.Item() : double.NaN, info);
+            if (signals == null) return new GStepResult(double.NaN, double.NaN, double.NaN);
+            var v = signals.ToDoubles();
+            return new GStepResult(v[0], v[1], Math.Sqrt(v[2]));
         }
     }
 

@@ -6,8 +6,8 @@ using Scratch.Tensors;
 namespace Scratch.Gan.Training;
 
 /// <summary>
-/// A run's folder: config.json, metrics.csv, curves.png, samples/, fixed/ (+ progress.gif) and
-/// checkpoints/. A checkpoint is one safetensors file holding G, D, both optimizers and, in its
+/// A run's folder: config.json, metrics.csv, curves.png, samples/, fixed/ (+ progress.gif),
+/// checkpoints/ and TensorBoard event files (events.out.tfevents.*, one per training session). A checkpoint is one safetensors file holding G, D, both optimizers and, in its
 /// metadata, the counters and random-stream positions needed to resume exactly.
 /// </summary>
 public sealed class RunFolder
@@ -24,11 +24,15 @@ public sealed class RunFolder
     public string Samples(long iter) => Path.Combine(Dir, "samples", $"iter-{iter:D6}.png");
     public string Fixed(int epoch) => Path.Combine(Dir, "fixed", $"epoch-{epoch:D3}.png");
 
-    public const string MetricsHeader = "iteration,epoch,d_loss,g_loss,wasserstein,info_loss";
+    /// <summary>
+    /// metrics.csv's columns: the losses, then D(x) and D(G(z)) (d_real, d_fake), the L2 norms of D's and
+    /// G's gradients, and WGAN-GP's penalty before λ (<see cref="StepLosses"/>; docs/watching.md). An empty cell: not measured.
+    /// </summary>
+    public const string MetricsHeader = "iteration,epoch,d_loss,g_loss,wasserstein,info_loss,d_real,d_fake,grad_norm_d,grad_norm_g,penalty";
 
     public static string MetricsRow(long iter, int epoch, StepLosses l) =>
         string.Join(",", iter.ToString(CultureInfo.InvariantCulture), epoch.ToString(CultureInfo.InvariantCulture),
-            F(l.D), F(l.G), F(l.Wasserstein), F(l.Info));
+            F(l.D), F(l.G), F(l.Wasserstein), F(l.Info), F(l.DReal), F(l.DFake), F(l.GradNormD), F(l.GradNormG), F(l.Penalty));
 
     static string F(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
 

@@ -5,6 +5,7 @@ using Scratch.Autograd;
 using Scratch.Gan.Data;
 using Scratch.Gan.Images;
 using Scratch.Gan.Models;
+using Scratch.Gan.Training.Events;
 using Scratch.Tensors;
 
 namespace Scratch.Gan.Training;
@@ -49,6 +50,7 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
     bool BudgetSpent => (Now() - _started - _evaluating).TotalMinutes >= BudgetMinutes;
     TextWriter Log => progress.Log;
     MetricsLog _metrics = null!;               // opened by Train
+    TrainingEvents _events = null!;            // a new TensorBoard event file, opened by Train
 
     public TrainingEnd Train(RunFolder.Progress? from)
     {
@@ -64,8 +66,11 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
         _metrics = new MetricsLog(run.MetricsPath, header, iter);   // keeps the rows up to the checkpoint: a resumed run rewrites what came after it
         progress.Started(c.Epochs, perEpoch, iter);
         _started = Now();
-        try { return Epochs(from, perEpoch, fixedZ, iter, last); }
-        finally { _metrics.Save(); }   // whatever ends training, the rows read so far are on disk
+        using (_events = new TrainingEvents(run.Dir, model, iter))   // closed, so flushed, whatever ends training
+        {
+            try { return Epochs(from, perEpoch, fixedZ, iter, last); }
+            finally { _metrics.Save(); }   // whatever ends training, the rows read so far are on disk
+        }
     }
 
     TrainingEnd Epochs(RunFolder.Progress? from, int perEpoch, Tensor fixedZ, long iter, StepLosses last)
@@ -91,12 +96,12 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                 {
                     var real = new Tensor(NDArray.From(next.Result, [c.BatchSize, data.Channels, c.ImageSize, c.ImageSize], model.Device));
                     next = NextBatch(order, b + 1);   // gathered while the device runs this step
-                    var (dl, w) = model.DStep(real, read);
-                    if (read) last = last with { D = dl, Wasserstein = w };
+                    var d = model.DStep(real, read);
+                    if (read) last = last with { D = d.Loss, Wasserstein = d.Wasserstein, DReal = d.Real, DFake = d.Fake, GradNormD = d.GradNorm, Penalty = d.Penalty };
                     if (_cadence.EndsWithGStep(iter))
                     {
-                        var (gl, info) = model.GStep(c.BatchSize, read);
-                        if (read) last = last with { G = gl, Info = info };
+                        var g = model.GStep(c.BatchSize, read);
+                        if (read) last = last with { G = g.Loss, Info = g.Info, GradNormG = g.GradNorm };
                     }
                 }
                 if (read)
@@ -106,6 +111,7 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                     _metrics.Add(RunFolder.MetricsRow(iter, epoch + 1, last) + EvalColumns(iter, b + 1 == perEpoch && (epoch + 1) % Math.Max(1, c.EvalEvery) == 0));
                 }
                 progress.Step(epoch, b + 1, last);
+                _events.Iteration(iter, last, read);
                 var here = new RunFolder.Progress(iter, b + 1 == perEpoch ? epoch + 1 : epoch, (b + 1) % perEpoch, model.Rng.Offset, last.G, last.Info);
                 if (sample) SaveGrid(run.Samples(iter), fixedZ);
                 if (keep)
@@ -135,8 +141,10 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                 if (outOfTime) break;   // the epoch's last batch: its end, below, saves everything
             }
             progress.EpochDone(epoch, clock.Elapsed, last);
-            if (firstBatch == 0) AtomicFile.AppendText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)},{MemoryStats.For(model.Device).TakePeakMb().ToString("F1", CultureInfo.InvariantCulture)}\n");
+            double peakMb = MemoryStats.For(model.Device).TakePeakMb();
+            if (firstBatch == 0) AtomicFile.AppendText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)},{peakMb.ToString("F1", CultureInfo.InvariantCulture)}\n");
             SaveGrid(run.Fixed(epoch + 1), fixedZ);
+            _events.EpochDone(iter, firstBatch == 0 ? clock.Elapsed.TotalSeconds : double.NaN, peakMb, run.Fixed(epoch + 1));
             SaveGif(c.Epochs);
             SaveCurves();
             _metrics.Save();
@@ -181,6 +189,7 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
         _evaluating += Now() - began;
         _epochClock.Start();
         Log.WriteLine(m.Describe(iter));
+        _events.Eval(iter, m);
         Warn(_diagnostics.ObserveEval(iter, m.ClassesCovered, m.HistogramKl));
         return "," + string.Join(",", m.Cells);
     }
