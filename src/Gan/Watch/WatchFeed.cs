@@ -23,8 +23,8 @@ public sealed class WatchFeed(RunCatalog catalog)
 
     /// <summary>A series as uPlot takes it: steps, then values (null where a value is not finite: JSON has no NaN).</summary>
     public sealed record Series(long[] Steps, double?[] Values);
-    /// <summary>Pictures of one tag, one per step, for the page's slider.</summary>
-    public sealed record Gallery(string Label, long[] Steps, string[] Urls);
+    /// <summary>Pictures of one tag, one per step, for the page's slider; StepName says what a step counts (iteration, epoch).</summary>
+    public sealed record Gallery(string Label, string StepName, long[] Steps, string[] Urls);
     public sealed record EvalRow(string Metric, string Generated, string Reference);
     /// <summary>A run's parts other than its scalars; sent whole when any of them changed.</summary>
     public sealed record RunParts(string? Error, string? Warnings, EvalRow[]? Eval, string? EvalError, Gallery[] Galleries, string[] Traversal);
@@ -73,11 +73,11 @@ public sealed class WatchFeed(RunCatalog catalog)
         var (rows, evalError) = run.Eval();
         var galleries = new List<Gallery>();
         foreach (var (tag, pictures) in run.Images)
-            galleries.Add(new Gallery(tag, [.. pictures.Select(p => p.Step)],
+            galleries.Add(new Gallery(tag, "iteration", [.. pictures.Select(p => p.Step)],
                 [.. pictures.Select((_, i) => $"/image?run={Uri.EscapeDataString(run.Name)}&tag={Uri.EscapeDataString(tag)}&index={i}")]));
         // The trainer's grid files: the same pictures, for runs whose event files hold none.
         if (galleries.Count == 0 && run.FixedGrids() is { Count: > 0 } grids)
-            galleries.Add(new Gallery("fixed-latent grid", [.. grids.Select(g => (long)g.Epoch)], [.. grids.Select(g => FileUrl(run, g.RelativePath))]));
+            galleries.Add(new Gallery("fixed-latent grid", "epoch", [.. grids.Select(g => (long)g.Epoch)], [.. grids.Select(g => FileUrl(run, g.RelativePath))]));
         return new RunParts(run.Error, run.Warnings(), rows?.Select(r => new EvalRow(r.Metric, r.Generated, r.Reference)).ToArray(), evalError,
             [.. galleries], [.. run.Traversals().Select(t => FileUrl(run, t))]);
     }

@@ -127,13 +127,13 @@ function drawPictures() {
       figure.className = "gallery";
       figure.dataset.run = run.name;
       figure.innerHTML = `<img alt="${escapeHtml(gallery.label)}" src="${gallery.urls[at]}">` +
-        `<input type="range" min="0" max="${last}" value="${at}" aria-label="epoch">` +
-        `<figcaption>${escapeHtml(run.name)} — ${escapeHtml(gallery.label)}, <span class="step">epoch ${gallery.steps[at]}</span></figcaption>`;
+        `<input type="range" min="0" max="${last}" value="${at}" aria-label="${gallery.stepName}">` +
+        `<figcaption>${escapeHtml(run.name)} — ${escapeHtml(gallery.label)}, <span class="step">${gallery.stepName} ${gallery.steps[at]}</span></figcaption>`;
       figure.querySelector("input").addEventListener("input", e => {
         const i = Number(e.target.value);
         if (i === last) pictureAt.delete(key); else pictureAt.set(key, i);   // at the end: keep following new epochs
         figure.querySelector("img").src = gallery.urls[i];
-        figure.querySelector(".step").textContent = `epoch ${gallery.steps[i]}`;
+        figure.querySelector(".step").textContent = `${gallery.stepName} ${gallery.steps[i]}`;
       });
       box.appendChild(figure);
     }
