@@ -65,7 +65,7 @@ function drawChart(tag) {
     scales: { x: { time: false } },
     legend: { show: false },
     series: [{ label: "step" }, ...names.map(name => ({
-      label: name, stroke: runs.get(name).color, width: 1.5, spanGaps: true, show: !hidden.has(name), points: { show: false },
+      label: name, stroke: runs.get(name).color, width: 1.5, spanGaps: true, show: !hidden.has(name),
     }))],
   };
   chart.plot = new uPlot(opts, data, chart.box.querySelector(".plot"));
