@@ -35,13 +35,15 @@ command -v dotnet >/dev/null || skip_lane "no dotnet on PATH"
 if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v munged >/dev/null; then
   command -v apt-get >/dev/null || skip_lane "Slurm is not installed and there is no apt-get"
   echo "installing slurm-wlm and munge"
-  timeout 300 bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge' >/tmp/scratch-ci-slurm-apt.log 2>&1 \
+  timeout 300 bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge' \
+    >/tmp/scratch-ci-slurm-apt.log 2>&1 \
     || skip_lane "apt-get could not install slurm-wlm and munge ($(tail -n 1 /tmp/scratch-ci-slurm-apt.log))"
 fi
 if [[ ! -f $dll ]]; then
   echo "building scratch (Release)"
   dotnet build "$repo/src/Gan" -c Release --nologo -v q >/tmp/scratch-ci-slurm-build.log 2>&1 \
-    || { tail -n 20 /tmp/scratch-ci-slurm-build.log; echo "Slurm lane failed: the Release build of scratch failed"; echo "0 passed, 3 failed, 0 skipped"; exit 0; }
+    || { tail -n 20 /tmp/scratch-ci-slurm-build.log; echo "Slurm lane failed: the Release build of scratch failed"
+         echo "0 passed, 3 failed, 0 skipped"; exit 0; }
 fi
 
 rm -rf --one-file-system "$work"; mkdir -p "$work"/{state,spool,log,munge,munge-key,sweep} || skip_lane "cannot create $work"
@@ -50,9 +52,10 @@ rm -rf --one-file-system "$work"; mkdir -p "$work"/{state,spool,log,munge,munge-
 # folder it owns (munged wants the socket's folder open to all, and the key's closed to all but it).
 chown munge: "$work/munge" "$work/munge-key" && chmod 755 "$work/munge" && chmod 700 "$work/munge-key" \
   || skip_lane "no munge user (the munge package is incomplete)"
-dd if=/dev/urandom of="$work/munge-key/munge.key" bs=1024 count=1 status=none && chown munge: "$work/munge-key/munge.key" && chmod 400 "$work/munge-key/munge.key"
+key=$work/munge-key/munge.key
+dd if=/dev/urandom of="$key" bs=1024 count=1 status=none && chown munge: "$key" && chmod 400 "$key"
 socket=$work/munge/munge.socket
-runuser -u munge -- munged --foreground --key-file="$work/munge-key/munge.key" --socket="$socket" \
+runuser -u munge -- munged --foreground --key-file="$key" --socket="$socket" \
   --pid-file="$work/munge/munged.pid" --log-file="$work/munge/munged.log" --seed-file="$work/munge/seed" >/dev/null 2>&1 &
 pids+=($!)
 
@@ -94,7 +97,8 @@ for ((i = 0; i < 60; i++)); do
   sleep 0.5
 done
 state=$(sinfo -h -N -o %T 2>/dev/null)
-[[ $state == idle ]] || skip_lane "the node did not come up idle within 30 s (sinfo: '${state:-no answer}'; $(grep -h -m1 -E 'error|fatal' "$work"/log/slurm*.log 2>/dev/null | head -n 1))"
+first_error=$(grep -h -m1 -E 'error|fatal' "$work"/log/slurm*.log 2>/dev/null | head -n 1)
+[[ $state == idle ]] || skip_lane "the node did not come up idle within 30 s (sinfo: '${state:-no answer}'; $first_error)"
 echo "single-node Slurm up in $((SECONDS - start)) s: $(sinfo --version), node $host, 2 CPUs"
 
 passed=0 failed=0

@@ -24,7 +24,8 @@ public class WatchPageTests(ITestOutputHelper output)
     {
         public ChromiumFactAttribute([System.Runtime.CompilerServices.CallerMemberName] string test = "")
         {
-            if (Chromium() == null) Skipping.Because(this, test, "no Chromium at /usr/bin/chromium or $SCRATCH_CHROMIUM (apt-get install chromium; .ci/run installs it in CI)");
+            if (Chromium() == null)
+                Skipping.Because(this, test, "no Chromium at /usr/bin/chromium or $SCRATCH_CHROMIUM (apt-get install chromium; .ci/run installs it)");
         }
     }
 
@@ -36,6 +37,18 @@ public class WatchPageTests(ITestOutputHelper output)
         Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         Timeout = 60_000,
     });
+
+    /// <summary>The text of every element a CSS selector finds, in document order.</summary>
+    static Task<string[]> Texts(IPage page, string selector) =>
+        page.EvaluateFunctionAsync<string[]>("s => [...document.querySelectorAll(s)].map(e => e.textContent)", selector);
+
+    static Task<string> Text(IPage page, string selector) =>
+        page.EvaluateFunctionAsync<string>("s => document.querySelector(s).textContent", selector);
+
+    /// <summary>Moves a slider as a hand would: sets its value and fires the input event the page listens to.</summary>
+    static Task Slide(IPage page, string selector, int value) =>
+        page.EvaluateFunctionAsync("(s, v) => { const e = document.querySelector(s); e.value = v; e.dispatchEvent(new Event('input')); }",
+            selector, value);
 
     [ChromiumFact]
     public async Task The_page_overlays_every_run_per_tag_and_shows_a_new_record_and_the_grids()
@@ -63,12 +76,12 @@ public class WatchPageTests(ITestOutputHelper output)
 
         // One chart per scalar tag, each with both runs' curves.
         await page.WaitForFunctionAsync("() => document.querySelectorAll('.chart').length === 2", wait);
-        Assert.Equal(["loss/d", "loss/g"], await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('.chart')].map(c => c.dataset.tag)"));
+        Assert.Equal(["loss/d", "loss/g"], await Texts(page, ".chart h3"));
         Assert.Equal(["run-a", "run-b"], await page.EvaluateExpressionAsync<string[]>("charts.get('loss/d').plot.series.slice(1).map(s => s.label)"));
 
         // The legend names every run (the broken one with its error) and switches a run off in every chart.
-        Assert.Equal(["broken", "run-a", "run-b"], await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('.run .run-name')].map(e => e.textContent)"));
-        Assert.Contains("damaged", await page.EvaluateExpressionAsync<string>("document.querySelector('.run[data-run=\"broken\"] .run-error').textContent"));
+        Assert.Equal(["broken", "run-a", "run-b"], await Texts(page, ".run .run-name"));
+        Assert.Contains("damaged", await Text(page, ".run[data-run='broken'] .run-error"));
         await page.ClickAsync(".run[data-run=\"run-b\"] input");
         var shown = await page.EvaluateExpressionAsync<bool[]>("[...charts.values()].map(c => c.plot.series[2].show)");
         Assert.Equal(new[] { false, false }, shown);
@@ -85,26 +98,29 @@ public class WatchPageTests(ITestOutputHelper output)
         // The grids load: run-a's from its event file, run-b's from fixed/epoch-NNN.png; the slider steps through epochs.
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.gallery img')].every(i => i.complete && i.naturalWidth > 0)", wait);
         Assert.Equal(3, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('.gallery img').length"));   // two grids and the traversal
-        Assert.Contains("categorical.png", await page.EvaluateExpressionAsync<string>("document.querySelector('.gallery.traversal figcaption').textContent"));
+        Assert.Contains("categorical.png", await Text(page, ".gallery.traversal figcaption"));
         Assert.Equal(56, await page.EvaluateExpressionAsync<int>("document.querySelector('.gallery[data-run=\"run-b\"] img').naturalWidth"));
-        await page.EvaluateExpressionAsync("(s => { s.value = 0; s.dispatchEvent(new Event('input')); })(document.querySelector('.gallery[data-run=\"run-b\"] input'))");
-        Assert.EndsWith("epoch-001.png", await page.EvaluateExpressionAsync<string>("document.querySelector('.gallery[data-run=\"run-b\"] img').src"));
+        await Slide(page, ".gallery[data-run='run-b'] input", 0);
+        var src = await page.EvaluateFunctionAsync<string>("s => document.querySelector(s).src", ".gallery[data-run='run-b'] img");
+        Assert.EndsWith("epoch-001.png", src);
+        Assert.Equal("epoch 1", await Text(page, ".gallery[data-run='run-b'] .step"));
 
         // The eval numbers as a table: one row per run (an unreadable eval.json says so), then the real digits' row.
         Assert.Equal(["run", "inception score", "classes covered (>= 2 %)"],
-            (await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('#eval tr:first-child th')].map(t => t.textContent)")).Take(3));
-        Assert.Equal(["run-a", "7.123", "10/10"], (await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('#eval tr[data-run=\"run-a\"] td')].map(t => t.textContent)")).Take(3));
-        Assert.Contains("eval.json cannot be read", await page.EvaluateExpressionAsync<string>("document.querySelector('#eval tr[data-run=\"run-b\"]').textContent"));
+            (await Texts(page, "#eval tr:first-child th")).Take(3));
+        Assert.Equal(["run-a", "7.123", "10/10"], (await Texts(page, "#eval tr[data-run='run-a'] td")).Take(3));
+        Assert.Contains("eval.json cannot be read", await Text(page, "#eval tr[data-run='run-b']"));
         Assert.Equal("9.590", await page.EvaluateExpressionAsync<string>("document.querySelector('#eval tr.reference td:nth-child(2)').textContent"));
 
         // The smoothing slider redraws every curve; warnings.txt is shown.
-        await page.EvaluateExpressionAsync("(s => { s.value = 0; s.dispatchEvent(new Event('input')); })(document.getElementById('smoothing'))");
+        await Slide(page, "#smoothing", 0);
         Assert.Equal(1.0, await page.EvaluateExpressionAsync<double>("charts.get('loss/d').plot.data[1][0]"), 5);   // run-a's step 1, unsmoothed
-        Assert.Contains("d-too-strong", await page.EvaluateExpressionAsync<string>("document.getElementById('warnings').textContent"));
+        Assert.Contains("d-too-strong", await Text(page, "#warnings"));
 
         Assert.Empty(errors);
         var after = Snapshot(root);
         Assert.Equal(before.Keys.Order(), after.Keys.Order());                                        // the page made no file…
-        Assert.All(before.Where(f => f.Key != live.Path), f => Assert.Equal(f.Value, after[f.Key]));  // …and changed none (but the one the test appended to)
+        // …and changed none (but the event file the test appended to).
+        Assert.All(before.Where(f => f.Key != live.Path), f => Assert.Equal(f.Value, after[f.Key]));
     }
 }

@@ -38,7 +38,8 @@ static class WatchRuns
     /// <summary>An eval.json as `scratch eval --out` writes it, with an Inception score to find on the page.</summary>
     public static string EvalJson(double inceptionScore)
     {
-        var protocol = new EvalProtocol(100, 1, 8000, 2000, 100, 100, 3, "the classifier's 128 penultimate activations", "embedded MNIST", "embedded");
+        var protocol = new EvalProtocol(100, 1, 8000, 2000, 100, 100, 3, "the classifier's 128 penultimate activations",
+            "embedded MNIST", "embedded");
         SetMetrics Set(double score) => new(100, score, [10, 10, 10, 10, 10, 10, 10, 10, 10, 10], 10, 0.01, 12.5, 0.5, 0.1, 0.9, 0.8);
         return new EvalReport("run/checkpoints/latest.safetensors", "dcgan", 1, 469, protocol, Set(inceptionScore), Set(9.59), null).ToJson();
     }

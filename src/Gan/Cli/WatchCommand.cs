@@ -17,7 +17,7 @@ public static class WatchCommand
         Arity = ArgumentArity.ZeroOrOne,
         DefaultValueFactory = _ => "runs",
     };
-    static readonly Option<int> Port = Opt.Int("--port", "the port on 127.0.0.1 the page is served at (the page is never served to other machines)", DefaultPort);
+    static readonly Option<int> Port = Opt.Int("--port", "the port on 127.0.0.1 the page is served at (never to other machines)", DefaultPort);
 
     public static Command Define()
     {
@@ -33,7 +33,8 @@ public static class WatchCommand
     {
         var dir = parse.GetValue(Dir)!;
         if (File.Exists(dir)) throw new UsageException($"{dir} is a file; scratch watch takes a run folder or a folder of runs");
-        if (!Directory.Exists(dir)) throw new UsageException($"{dir}: no such folder (train a run first, or name the folder of runs: scratch watch DIR)");
+        if (!Directory.Exists(dir))
+            throw new UsageException($"{dir}: no such folder (train a run first, or name the folder of runs: scratch watch DIR)");
         int port = parse.GetValue(Port);
         if (port > 65535) throw new UsageException($"--port: {port} is not a port (1-65535)");
 

@@ -33,7 +33,8 @@ public static class PathGuard
         if (path.Contains('\0') || path.Contains('\\')) return (null, null, "a path with a backslash or NUL");
         if (path.StartsWith('/') || Path.IsPathRooted(path)) return (null, null, "an absolute path");
         if (path.Split('/').Any(segment => segment == "..")) return (null, null, "a path with '..'");
-        if (!Served.TryGetValue(Path.GetExtension(path), out var contentType)) return (null, null, $"not a kind of file the page shows ({Path.GetExtension(path)})");
+        if (!Served.TryGetValue(Path.GetExtension(path), out var contentType))
+            return (null, null, $"not a kind of file the page shows ({Path.GetExtension(path)})");
 
         var fullRoot = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
         var full = Path.GetFullPath(Path.Combine(fullRoot, path));
@@ -47,7 +48,8 @@ public static class PathGuard
             FileSystemInfo entry = Directory.Exists(at) ? new DirectoryInfo(at) : new FileInfo(at);
             if (entry.LinkTarget == null) continue;
             var target = entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
-            bool inside = target != null && (target.StartsWith(realRoot, StringComparison.Ordinal) || target.StartsWith(fullRoot, StringComparison.Ordinal));
+            bool inside = target != null
+                && (target.StartsWith(realRoot, StringComparison.Ordinal) || target.StartsWith(fullRoot, StringComparison.Ordinal));
             if (!inside) return (null, null, "a link to outside the watched folder");
         }
         return (full, contentType, null);

@@ -33,7 +33,9 @@ public sealed class RunCatalog(string root)
             if (DateTime.UtcNow - _lastRefresh < MinInterval) return;
             foreach (var dir in Discover())
             {
-                var name = dir == Root ? Path.GetFileName(Root.TrimEnd(Path.DirectorySeparatorChar)) : Path.GetRelativePath(Root, dir).Replace('\\', '/');
+                var name = dir == Root
+                    ? Path.GetFileName(Root.TrimEnd(Path.DirectorySeparatorChar))
+                    : Path.GetRelativePath(Root, dir).Replace('\\', '/');
                 if (!_runs.ContainsKey(name)) _runs[name] = new RunLog(dir, name);
             }
             foreach (var run in _runs.Values) run.Refresh();

@@ -89,7 +89,8 @@ public sealed class RunLog(string dir, string name)
         if (!Directory.Exists(fixedDir)) return [];
         var grids = new List<(int, string)>();
         foreach (var file in Directory.EnumerateFiles(fixedDir, "epoch-*.png"))
-            if (int.TryParse(Path.GetFileNameWithoutExtension(file)["epoch-".Length..], out int epoch)) grids.Add((epoch, "fixed/" + Path.GetFileName(file)));
+            if (int.TryParse(Path.GetFileNameWithoutExtension(file)["epoch-".Length..], out int epoch))
+                grids.Add((epoch, "fixed/" + Path.GetFileName(file)));
         return [.. grids.OrderBy(g => g.Item1)];
     }
 

@@ -77,7 +77,8 @@ public sealed class WatchFeed(RunCatalog catalog)
                 [.. pictures.Select((_, i) => $"/image?run={Uri.EscapeDataString(run.Name)}&tag={Uri.EscapeDataString(tag)}&index={i}")]));
         // The trainer's grid files: the same pictures, for runs whose event files hold none.
         if (galleries.Count == 0 && run.FixedGrids() is { Count: > 0 } grids)
-            galleries.Add(new Gallery("fixed-latent grid", "epoch", [.. grids.Select(g => (long)g.Epoch)], [.. grids.Select(g => FileUrl(run, g.RelativePath))]));
+            galleries.Add(new Gallery("fixed-latent grid", "epoch",
+                [.. grids.Select(g => (long)g.Epoch)], [.. grids.Select(g => FileUrl(run, g.RelativePath))]));
         return new RunParts(run.Error, run.Warnings(), rows?.Select(r => new EvalRow(r.Metric, r.Generated, r.Reference)).ToArray(), evalError,
             [.. galleries], [.. run.Traversals().Select(t => FileUrl(run, t))]);
     }

@@ -111,7 +111,10 @@ function drawEval() {
     html += `<tr data-run="${escapeHtml(run.name)}"><td>${escapeHtml(run.name)}</td>${cells}</tr>`;
   }
   const reference = rows.find(r => r.parts.eval);
-  if (reference) html += `<tr class="reference"><td>real held-out</td>${reference.parts.eval.map(m => `<td>${escapeHtml(m.reference)}</td>`).join("")}</tr>`;
+  if (reference) {
+    const cells = reference.parts.eval.map(m => `<td>${escapeHtml(m.reference)}</td>`).join("");
+    html += `<tr class="reference"><td>real held-out</td>${cells}</tr>`;
+  }
   $("eval").innerHTML = html;
 }
 
@@ -128,7 +131,8 @@ function drawPictures() {
       figure.dataset.run = run.name;
       figure.innerHTML = `<img alt="${escapeHtml(gallery.label)}" src="${gallery.urls[at]}">` +
         `<input type="range" min="0" max="${last}" value="${at}" aria-label="${gallery.stepName}">` +
-        `<figcaption>${escapeHtml(run.name)} — ${escapeHtml(gallery.label)}, <span class="step">${gallery.stepName} ${gallery.steps[at]}</span></figcaption>`;
+        `<figcaption>${escapeHtml(run.name)} — ${escapeHtml(gallery.label)}, ` +
+        `<span class="step">${gallery.stepName} ${gallery.steps[at]}</span></figcaption>`;
       figure.querySelector("input").addEventListener("input", e => {
         const i = Number(e.target.value);
         if (i === last) pictureAt.delete(key); else pictureAt.set(key, i);   // at the end: keep following new epochs
@@ -141,7 +145,8 @@ function drawPictures() {
       const figure = document.createElement("figure");
       figure.className = "gallery traversal";
       const name = decodeURIComponent(url.split("/").pop());
-      figure.innerHTML = `<img alt="${escapeHtml(name)}" src="${url}"><figcaption>${escapeHtml(run.name)} — InfoGAN traversal, ${escapeHtml(name)}</figcaption>`;
+      figure.innerHTML = `<img alt="${escapeHtml(name)}" src="${url}">` +
+        `<figcaption>${escapeHtml(run.name)} — InfoGAN traversal, ${escapeHtml(name)}</figcaption>`;
       box.appendChild(figure);
     }
   }
