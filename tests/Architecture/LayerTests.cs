@@ -34,7 +34,7 @@ public class LayerTests
         ["Scratch.Gan.Models"],                          // settings, the zoo, networks, losses, one step
         ["Scratch.Gan.Training"],                        // the loop, the run folder, diagnostics
         ["Scratch.Gan.Evaluation", "Scratch.Gan.Graph"], // judging samples; the picture of one step
-        ["Scratch.Gan.Sweeps"],                          // grids of training runs, their tables
+        ["Scratch.Gan.Sweeps", "Scratch.Gan.Watch"],     // grids of training runs, their tables; the live page of runs
         ["Scratch.Gan.Cli"],                             // every verb, the terminal, Program.Main
     ];
 

@@ -172,4 +172,53 @@ public class EvalCliTests
         Assert.Contains("'lr=2e-4_batch-size=64'", script);
         Assert.Contains("scratch sweep --aggregate", slurm.Out);
     }
+
+    [Fact]
+    public void Slurm_script_asks_for_what_fits_a_small_node_unless_told_more()
+    {
+        var dir = Path.Combine(Tmp(), "slurm");
+        string[] emit = ["sweep", "--model", "vanilla", "--grid", "seed=1,2", "--epochs", "1", "--emit", "slurm"];
+        var plain = Run([.. emit, "--out", Path.Combine(dir, "a")]);
+        Assert.True(plain.Code == 0, plain.Err);
+        var script = File.ReadAllText(Path.Combine(dir, "a", "sweep.slurm"));
+        // One CPU: a task asking for more CPUs than any node has stays pending for ever (PartitionConfig).
+        Assert.Contains("#SBATCH --cpus-per-task=1\n", script.ReplaceLineEndings("\n"));
+        Assert.Contains("#SBATCH --time=02:00:00\n", script.ReplaceLineEndings("\n"));
+
+        var big = Run([.. emit, "--out", Path.Combine(dir, "b"), "--cpus-per-task", "8", "--time", "1-12:00:00"]);
+        Assert.True(big.Code == 0, big.Err);
+        var bigScript = File.ReadAllText(Path.Combine(dir, "b", "sweep.slurm"));
+        Assert.Contains("#SBATCH --cpus-per-task=8\n", bigScript.ReplaceLineEndings("\n"));
+        Assert.Contains("#SBATCH --time=1-12:00:00\n", bigScript.ReplaceLineEndings("\n"));
+        Assert.Single(bigScript.Split('\n'), l => l.StartsWith("#SBATCH --cpus-per-task"));
+
+        var help = Run("sweep", "--help").Out;
+        Assert.Matches(@"--cpus-per-task <N>.*\[default: 1\]", help.ReplaceLineEndings(" "));
+        Assert.Matches(@"--time <TIME>.*\[default: 02:00:00\]", help.ReplaceLineEndings(" "));
+    }
+
+    [Theory]
+    [InlineData("45", true)]
+    [InlineData("30:00", true)]
+    [InlineData("2:00:00", true)]
+    [InlineData("1-12", true)]
+    [InlineData("1-12:30:00", true)]
+    [InlineData("two hours", false)]
+    [InlineData("1:00:00\n#SBATCH --mem=1T", false)]
+    [InlineData("", false)]
+    [InlineData("45\n", false)]
+    [InlineData("1:2:3:4", false)]
+    public void Slurm_times_are_checked_before_they_reach_the_script(string time, bool ok) =>
+        Assert.Equal(ok, Scratch.Gan.Sweeps.SlurmScript.IsSlurmTime(time));
+
+    [Fact]
+    public void Slurm_resources_without_emit_slurm_or_a_bad_time_are_one_line_errors()
+    {
+        var dir = Path.Combine(Tmp(), "slurm-bad");
+        string[] sweep = ["sweep", "--model", "vanilla", "--grid", "seed=1,2", "--out", dir];
+        OneLineFailure(Run([.. sweep, "--cpus-per-task", "2"]), "--cpus-per-task is for the Slurm script: add --emit slurm");
+        OneLineFailure(Run([.. sweep, "--emit", "slurm", "--time", "soon"]), "--time: 'soon' is not a Slurm time");
+        OneLineFailure(Run([.. sweep, "--emit", "slurm", "--cpus-per-task", "0"]), "--cpus-per-task: must be at least 1");
+        Assert.False(File.Exists(Path.Combine(dir, "sweep.slurm")));
+    }
 }

@@ -14,14 +14,15 @@ ROOT_RECIPE_VERSION=1
 root_recipe() { printf 'suite=%s variant=minbase recipe=%s\npackages=%s\n' "$ROOT_SUITE" "$ROOT_RECIPE_VERSION" "$ROOT_PACKAGES"; }
 
 # The Debian archive the host's apt already uses (deb822 .sources or one-line lists), so the root
-# comes from the same place; the first URI ending in /debian, else the public redirector.
-# SCRATCH_CI_DEBIAN_MIRROR overrides it.
+# comes from the same place: the first URI ending in /debian. SCRATCH_CI_DEBIAN_MIRROR overrides it.
+# None found: prints nothing and fails, and the lane says so (no archive is guessed: the machine's
+# own sources are the ones known to be reachable from it).
 debian_mirror() {
   if [[ -n ${SCRATCH_CI_DEBIAN_MIRROR:-} ]]; then echo "$SCRATCH_CI_DEBIAN_MIRROR"; return; fi
   local uri
   uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
     | grep -v '^\s*#' | grep -oE '(https?|file)://[^ ]*/debian/?( |$)' | head -n 1 | tr -d ' ')
-  echo "${uri:-http://deb.debian.org/debian}"
+  [[ -n $uri ]] && echo "$uri"
 }
 
 # True when the root can run what the lane needs: made by this recipe, a shell runs in it, and the
@@ -58,7 +59,8 @@ ensure_root() {
       || { timeout 120 apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive timeout 180 apt-get install -y -qq debootstrap >/dev/null 2>&1; } \
       || { echo "debootstrap is not installed and apt-get could not install it"; return 1; }
   fi
-  local mirror; mirror=$(debian_mirror)
+  local mirror
+  mirror=$(debian_mirror) || { echo "no Debian archive in the host's apt sources (set SCRATCH_CI_DEBIAN_MIRROR)"; return 1; }
   echo "making a Debian $ROOT_SUITE minbase root at $root from $mirror (first time only)"
   local start=$SECONDS
   # In a private mount namespace: debootstrap mounts /proc and /sys inside the new root while it

@@ -26,6 +26,7 @@ public static class ScratchCli
             EvalCommand.Define(),
             ClassifierCommand.Define(),
             SweepCommand.Define(),
+            WatchCommand.Define(),
             DevicesCommand.Define(),
             Bench.Define(),
             GraphCommand.Define(),

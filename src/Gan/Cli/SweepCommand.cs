@@ -23,6 +23,10 @@ public static class SweepCommand
     static readonly Option<int> Jobs = Opt.Int("--jobs", "points trained at once (child processes)", 1);
     static readonly Option<int> N = Opt.Int("--n", "samples each point's eval measures", 10000, min: 10);
     static readonly Option<string?> Emit = Opt.OptionalChoice("--emit", "write a Slurm array script instead of training here", "slurm");
+    static readonly Option<int> CpusPerTask = Opt.Int("--cpus-per-task", "with --emit slurm: CPUs each array task asks for (more than a node has never starts)",
+        SlurmScript.DefaultCpus);
+    static readonly Option<string> Time = Opt.Text("--time", "with --emit slurm: each array task's time limit, in Slurm's form (MM, HH:MM:SS, D-HH:MM:SS)",
+        "TIME", SlurmScript.DefaultTime);
     static readonly Option<string?> Out = Opt.Text("--out", "the sweep folder, one run folder per point [default: runs/sweep-MODEL-DATE-TIME]", "DIR");
     static readonly Option<string?> Data = Opt.Text("--data", "passed to every point's train", "DIR");
     static readonly Option<string?> Device = Opt.Device();
@@ -32,7 +36,7 @@ public static class SweepCommand
     {
         var command = new Command("sweep", "train + eval each grid point; sweep.md, sweep.csv, contact-sheet.png")
         {
-            Model, Grid, Epochs, Minutes, Jobs, N, Emit, Out, Data, Device, Aggregate, EvalReal,
+            Model, Grid, Epochs, Minutes, Jobs, N, Emit, CpusPerTask, Time, Out, Data, Device, Aggregate, EvalReal,
         };
         Minutes.HelpName = "N";
         command.SetAction(Run);
@@ -64,12 +68,17 @@ public static class SweepCommand
         // Passed on a resume too: a point stopped by Ctrl-C or a crash gets up to this many minutes more.
         string[] budget = parse.GetValue(Minutes) is { } minutes ? ["--minutes", minutes.ToString("R", CultureInfo.InvariantCulture)] : [];
         int evalReal = parse.GetValue(EvalReal);
+        var resources = new SlurmScript.Resources(parse.GetValue(CpusPerTask), parse.GetValue(Time)!);
+        if (emit != "slurm" && (Opt.Given(parse, CpusPerTask) || Opt.Given(parse, Time)))
+            throw new UsageException($"{(Opt.Given(parse, CpusPerTask) ? "--cpus-per-task" : "--time")} is for the Slurm script: add --emit slurm");
+        if (!SlurmScript.IsSlurmTime(resources.Time))
+            throw new UsageException($"--time: '{resources.Time}' is not a Slurm time (MM, HH:MM:SS or D-HH:MM:SS, e.g. 30 or 2:00:00)");
         Directory.CreateDirectory(outDir);
 
         if (emit == "slurm")
         {
             var script = Path.Combine(outDir, "sweep.slurm");
-            AtomicFile.WriteText(script, SlurmScript.Make(model, points, epochs, n, extra, outDir, budget), "sweep.slurm");
+            AtomicFile.WriteText(script, SlurmScript.Make(model, points, epochs, n, extra, outDir, budget, resources), "sweep.slurm");
             Console.WriteLine($"wrote {script} ({points.Count} array tasks). Submit it, then aggregate the run folders with:");
             Console.WriteLine($"  sbatch {script}");
             Console.WriteLine($"  scratch sweep --aggregate {outDir}");

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Scratch.Gan.Sweeps;
 
@@ -9,9 +10,26 @@ namespace Scratch.Gan.Sweeps;
 /// </summary>
 public static class SlurmScript
 {
+    /// <summary>
+    /// What each array task asks Slurm for. The defaults fit the smallest node: a task asking for more CPUs
+    /// than any node has stays pending for ever (reason PartitionConfig), so the user asks for more, not less.
+    /// </summary>
+    public sealed record Resources(int CpusPerTask = DefaultCpus, string Time = DefaultTime);
+
+    public const int DefaultCpus = 1;
+    public const string DefaultTime = "02:00:00";
+
+    /// <summary>Slurm's --time forms: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S.</summary>
+    public static bool IsSlurmTime(string time) => TimeFormat.IsMatch(time);
+
+    // \z, not $: a time ending in a newline would end the #SBATCH line and start another.
+    static readonly Regex TimeFormat = new(@"^(\d+(:\d{1,2}){0,2}|\d+-\d{1,2}(:\d{1,2}){0,2})\z");
+
     public static string Make(string model, IReadOnlyList<SweepPoint> points, int epochs, int n, IReadOnlyList<string> extra, string outDir,
-        IReadOnlyList<string>? budget = null)
+        IReadOnlyList<string>? budget = null, Resources? resources = null)
     {
+        resources ??= new Resources();
+        if (!IsSlurmTime(resources.Time)) throw new ArgumentException($"not a Slurm time: '{resources.Time}'", nameof(resources));
         static string Q(string s) => "'" + s.Replace("'", "'\\''") + "'";
         // --minutes, when given: on the fresh run and the resume alike, as a local sweep passes it.
         var limit = budget is { Count: > 0 } ? " " + string.Join(" ", budget) : "";
@@ -19,8 +37,8 @@ public static class SlurmScript
         sb.AppendLine("#!/bin/bash");
         sb.AppendLine($"#SBATCH --job-name=scratch-sweep-{model}");
         sb.AppendLine($"#SBATCH --array=0-{points.Count - 1}");
-        sb.AppendLine("#SBATCH --cpus-per-task=4");
-        sb.AppendLine("#SBATCH --time=24:00:00");
+        sb.AppendLine($"#SBATCH --cpus-per-task={resources.CpusPerTask}");
+        sb.AppendLine($"#SBATCH --time={resources.Time}");
         sb.AppendLine($"#SBATCH --output={outDir}/slurm-%A_%a.log");
         sb.AppendLine("# Written by `scratch sweep --emit slurm`. After every task has finished:");
         sb.AppendLine($"#   scratch sweep --aggregate {Q(outDir)}");
