@@ -20,6 +20,25 @@ public class TrainingEventsTests
     }
 
     [Fact]
+    public void A_slow_run_reaches_its_file_within_a_second_not_only_every_fifty_iterations()
+    {
+        var dir = Directory.CreateTempSubdirectory("scratch-events-slow").FullName;
+        try
+        {
+            var model = new GanModel(Zoo.Defaults(ModelKind.Vanilla) with { BatchSize = 2 }, Device.Cpu);
+            using var events = new TrainingEvents(dir, model, startIteration: 0);
+            var file = Assert.Single(EventFileReader.FilesIn(dir));
+            long[] DSteps() => [.. EventFileReader.ReadAll(file).Where(e => e.Tag == "loss/d").Select(e => e.Step)];
+            events.Iteration(1, new StepLosses(0.5, 0.6, double.NaN, double.NaN), read: true);
+            Assert.Empty(DSteps());   // a fast step waits in the buffer for the next flush
+            Thread.Sleep(TrainingEvents.FlushAfter + TimeSpan.FromMilliseconds(100));
+            events.Iteration(2, new StepLosses(0.4, 0.7, double.NaN, double.NaN), read: true);
+            Assert.Equal([1L, 2L], DSteps());   // a second later both are in the file, far from iteration 50
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void A_run_writes_every_signal_each_epochs_pictures_and_histograms_and_its_config()
     {
         var run = new RunFolder(Directory.CreateTempSubdirectory("scratch-events-run").FullName);

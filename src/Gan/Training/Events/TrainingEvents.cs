@@ -20,6 +20,12 @@ public sealed class TrainingEvents : IDisposable
 {
     /// <summary>Iterations between flushes: a reader (TensorBoard, `scratch watch`) sees the run at most this far behind.</summary>
     public const int FlushEvery = 50;
+    /// <summary>
+    /// And at least this often: a slow run (a big model, a busy machine) still shows each record within about
+    /// a second plus one step, as `scratch watch` promises. A flush is one write call: once a second costs nothing.
+    /// </summary>
+    public static readonly TimeSpan FlushAfter = TimeSpan.FromSeconds(1);
+    readonly Stopwatch _sinceFlush = Stopwatch.StartNew();
     readonly EventFileWriter _writer;
     readonly GanModel _model;
     readonly Stopwatch _window = Stopwatch.StartNew();
@@ -34,10 +40,13 @@ public sealed class TrainingEvents : IDisposable
         _windowStart = startIteration;
         // Markdown: a code block keeps the JSON's layout in TensorBoard's text tab.
         _writer.Text("config", startIteration, "```json\n" + model.Config.ToJson() + "\n```");
-        _writer.Flush();
+        Flush();
     }
 
-    /// <summary>The iteration's signals (only the ones measured: NaN is left out); flushes every <see cref="FlushEvery"/> iterations.</summary>
+    /// <summary>
+    /// The iteration's signals (only the ones measured: NaN is left out); flushes every <see cref="FlushEvery"/> iterations
+    /// or <see cref="FlushAfter"/>, whichever comes first.
+    /// </summary>
     public void Iteration(long iter, StepLosses l, bool read)
     {
         if (read)
@@ -47,10 +56,17 @@ public sealed class TrainingEvents : IDisposable
         if (iter % FlushEvery == 0)
         {
             _writer.Scalar("speed/it_per_s", iter, (iter - _windowStart) / Math.Max(1e-9, _window.Elapsed.TotalSeconds));
-            _writer.Flush();
+            Flush();
             _windowStart = iter;
             _window.Restart();
         }
+        else if (_sinceFlush.Elapsed >= FlushAfter) Flush();
+    }
+
+    void Flush()
+    {
+        _writer.Flush();
+        _sinceFlush.Restart();
     }
 
     /// <summary>The evaluation metrics measured at this iteration.</summary>
@@ -76,7 +92,7 @@ public sealed class TrainingEvents : IDisposable
             }
         Histograms("G", _model.G, iter);
         Histograms("D", _model.D, iter);
-        _writer.Flush();
+        Flush();
         // Epoch-end work (pictures, checkpoint, evaluation) is not training speed: the next window starts after it.
         _windowStart = iter;
         _window.Restart();
