@@ -102,7 +102,8 @@ public interface IBinaryLanes<TSelf> : IBinaryOp where TSelf : struct, IBinaryLa
     }
 }
 
-public static class Op
+/// <summary>The math functors. The fused ops a layer's backward or an optimizer uses are in FusedOps.cs.</summary>
+public static partial class Op
 {
     // ---- unary ----
     public struct Neg : IUnaryOp
@@ -190,8 +191,6 @@ public static class Op
             return true;
         }
     }
-    /// <summary>1/√(a·x + b): BatchNorm's 1/σ from a sum of squares (a = 1/n, b = ε) in one pass.</summary>
-    public struct RsqrtScaleShift : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.One / T.Sqrt(a * x + b); }
     /// <summary>1 where x &gt; a, else 0: the mask behind relu's and max's gradients.</summary>
     public struct Above : IUnaryLanes<Above>
     {
@@ -237,37 +236,6 @@ public static class Op
     public struct Le : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x <= y ? T.One : T.Zero; }
     public struct Gt : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > y ? T.One : T.Zero; }
     public struct Ge : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x >= y ? T.One : T.Zero; }
-    /// <summary>a·x + b·y: a running average in one pass (SGD without momentum).</summary>
-    public struct Axpby : IBinaryLanes<Axpby>
-    {
-        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y;
-        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> y, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y;
-    }
-    /// <summary>Binary cross-entropy of logit x against target y, max(x, 0) − x·y + log(1 + e^(−|x|)): finite for any x.</summary>
-    public struct BceWithLogits : IBinaryOp
-    {
-        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> =>
-            (x > T.Zero ? x : T.Zero) - x * y + T.Log(T.Exp(-T.Abs(x)) + T.One);
-    }
-    /// <summary>x &gt; 0 ? y : a·y: (leaky) ReLU's gradient y masked by its input x in one pass.</summary>
-    public struct SlopeMask : IBinaryLanes<SlopeMask>
-    {
-        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? y : a * y;
-        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> y, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
-            Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), y, a * y);
-    }
-    /// <summary>(Leaky) ReLU of x + y, slope a: a layer's bias and its activation in one pass.</summary>
-    public struct AddLeakyRelu : IBinaryLanes<AddLeakyRelu>
-    {
-        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { var s = x + y; return s > T.Zero ? s : a * s; }
-        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> y, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            var s = x + y;
-            return Vector.ConditionalSelect(Vector.GreaterThan(s, Vector<T>.Zero), s, a * s);
-        }
-    }
-    /// <summary>a &lt; x &lt; b ? y : 0: hardtanh's gradient y, passed only where its input x was inside (a, b).</summary>
-    public struct HardtanhBackward : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > a && x < b ? y : T.Zero; }
 
     // ---- reductions ----
     public struct Sum : IReduceOp
