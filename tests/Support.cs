@@ -64,24 +64,32 @@ public static class Skipping
 
 public static class Check
 {
-    /// <summary>|e - a| ≤ rel·max(|e|, 1e-1·…) elementwise; reports the worst element with its index.</summary>
-    public static void Close(double[] expected, double[] actual, double rel, double abs = 1e-6, string what = "")
+    /// <summary>
+    /// |e − a| ≤ abs + rel·|e| elementwise; reports the first element that is not. NaN must meet NaN and an
+    /// infinity the same infinity (no tolerance makes ∞ close to a number); with <paramref name="zeroSign"/>,
+    /// a zero must also have the expected sign (−0 = +0 as numbers, not as bits).
+    /// </summary>
+    public static void Close(double[] expected, double[] actual, double rel, double abs = 1e-6, string what = "", bool zeroSign = false)
     {
         Assert.True(expected.Length == actual.Length, $"{what}: lengths differ ({expected.Length} vs {actual.Length})");
         for (int i = 0; i < expected.Length; i++)
         {
             double e = expected[i], a = actual[i];
             if (double.IsNaN(e) && double.IsNaN(a)) continue;
-            if (e == a) continue;
-            if (!(Math.Abs(e - a) <= abs + rel * Math.Abs(e)))
-                Assert.Fail($"{what}: element {i}: expected {e:R}, got {a:R} (|diff| {Math.Abs(e - a):E2})");
+            bool close = e == a
+                ? !zeroSign || e != 0 || double.IsNegative(e) == double.IsNegative(a)
+                : double.IsFinite(e) && double.IsFinite(a) && Math.Abs(e - a) <= abs + rel * Math.Abs(e);
+            if (!close) Assert.Fail($"{what}: element {i}: expected {Show(e)}, got {Show(a)} (|diff| {Math.Abs(e - a):E2})");
         }
     }
 
-    public static void Close(NDArray expected, NDArray actual, double rel, double abs = 1e-6, string what = "")
+    /// <summary>A number as "R" shows it, but −0 as −0 (which "R" prints as "-0" only for doubles, not once converted).</summary>
+    static string Show(double v) => v == 0 && double.IsNegative(v) ? "-0" : v.ToString("R");
+
+    public static void Close(NDArray expected, NDArray actual, double rel, double abs = 1e-6, string what = "", bool zeroSign = false)
     {
         Assert.True(Shape.Same(expected.Shape, actual.Shape), $"{what}: shapes differ {expected.ShapeStr} vs {actual.ShapeStr}");
-        Close(expected.ToDoubles(), actual.ToDoubles(), rel, abs, what);
+        Close(expected.ToDoubles(), actual.ToDoubles(), rel, abs, what, zeroSign);
     }
 
     public static double Tol(DType d) => d == DType.Float32 ? 1e-5 : 1e-12;
@@ -100,10 +108,21 @@ public static class Check
 /// <summary>
 /// A random array recipe: shape, dtype, how it is laid out (contiguous, a permuted view, a sliced
 /// view) and a seed. <see cref="Make"/> builds the same values and layout on any device, so one
-/// recipe gives the two backends identical inputs.
+/// recipe gives the two backends identical inputs. Values are uniform in [low, high]; with
+/// <paramref name="Specials"/>, about a third of them are IEEE special values instead (<see cref="SpecialValues"/>).
 /// </summary>
-public sealed record ArrayCase(int[] Shape, DType DType, int Layout, int Seed)
+public sealed record ArrayCase(int[] Shape, DType DType, int Layout, int Seed, bool Specials = false)
 {
+    /// <summary>
+    /// What a diverging network produces and the finite-value properties never do: NaN, ±∞, both zeros,
+    /// and subnormals (of the array's own dtype: 1e-40 is subnormal in float32, normal in float64).
+    /// </summary>
+    public static double[] SpecialValues(DType d)
+    {
+        double sub = d == DType.Float32 ? 1e-40 : 1e-310;
+        return [double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.0, 0.0, sub, -sub];
+    }
+
     public NDArray Make(Device d, double low = -2, double high = 2)
     {
         var rng = new Random(Seed);
@@ -128,27 +147,40 @@ public sealed record ArrayCase(int[] Shape, DType DType, int Layout, int Seed)
         }
     }
 
-    static double[] Values(Random rng, int n, double low, double high) =>
-        Enumerable.Range(0, n).Select(_ => low + (high - low) * rng.NextDouble()).ToArray();
+    double[] Values(Random rng, int n, double low, double high)
+    {
+        var special = SpecialValues(DType);
+        return Enumerable.Range(0, n).Select(_ =>
+        {
+            double uniform = low + (high - low) * rng.NextDouble();
+            if (!Specials) return uniform;   // the finite recipes draw exactly what they always drew
+            int pick = rng.Next(3 * special.Length);
+            return pick < special.Length ? special[pick] : uniform;
+        }).ToArray();
+    }
 
-    public override string ToString() => $"{Tensors.Shape.Str(Shape)} {DType.Name()} layout={(Layout == 1 ? "permuted" : Layout == 2 ? "sliced" : "contiguous")} seed={Seed}";
+    public override string ToString() =>
+        $"{Tensors.Shape.Str(Shape)} {DType.Name()} layout={(Layout == 1 ? "permuted" : Layout == 2 ? "sliced" : "contiguous")} seed={Seed}{(Specials ? " with specials" : "")}";
 }
 
-/// <summary>FsCheck generators for shapes and array recipes (1–4 dims, sizes 1–6).</summary>
+/// <summary>
+/// FsCheck generators for shapes and array recipes (1–4 dims, sizes 1–6), with finite values or, with
+/// specials, IEEE special values mixed in (<see cref="ArrayCase.SpecialValues"/>).
+/// </summary>
 public static class Gens
 {
     public static Gen<int[]> Shape(int minRank = 1, int maxRank = 4) =>
         Gen.Choose(minRank, maxRank).SelectMany(r => Gen.Choose(1, 6).ArrayOf(r));
 
-    public static Gen<ArrayCase> Case(Gen<int[]> shape) =>
+    public static Gen<ArrayCase> Case(Gen<int[]> shape, bool specials = false) =>
         from s in shape
         from f64 in Gen.Elements(false, true)
         from layout in Gen.Choose(0, 2)
         from seed in Gen.Choose(0, 1_000_000)
-        select new ArrayCase(s, f64 ? DType.Float64 : DType.Float32, layout, seed);
+        select new ArrayCase(s, f64 ? DType.Float64 : DType.Float32, layout, seed, specials);
 
     /// <summary>Two shapes that broadcast: start from one shape, then set some dims to 1 or drop leading dims.</summary>
-    public static Gen<(ArrayCase, ArrayCase)> BroadcastPair() =>
+    public static Gen<(ArrayCase, ArrayCase)> BroadcastPair(bool specials = false) =>
         from s in Shape()
         from maskA in Gen.Choose(0, 15)
         from maskB in Gen.Choose(0, 15)
@@ -160,13 +192,21 @@ public static class Gens
         let dt = f64 ? DType.Float64 : DType.Float32
         let a = s.Skip(dropA).Select((d, i) => (maskA >> i & 1) == 1 ? 1 : d).ToArray()
         let b = s.Select((d, i) => (maskB >> i & 1) == 1 ? 1 : d).ToArray()
-        select (new ArrayCase(a, dt, la, seed), new ArrayCase(b, dt, lb, seed + 1));
+        select (new ArrayCase(a, dt, la, seed, specials), new ArrayCase(b, dt, lb, seed + 1, specials));
 }
 
+/// <summary>Array recipes with finite values, uniform in [−2, 2]: for the properties that need finite numbers (a tolerance, a gradient).</summary>
 public static class Arbitraries
 {
     public static Arbitrary<ArrayCase> ArrayCase() => Arb.From(Gens.Case(Gens.Shape()));
     public static Arbitrary<(ArrayCase, ArrayCase)> Pair() => Arb.From(Gens.BroadcastPair());
+}
+
+/// <summary>The same recipes with NaN, ±∞, ±0 and subnormals mixed in.</summary>
+public static class SpecialArbitraries
+{
+    public static Arbitrary<ArrayCase> ArrayCase() => Arb.From(Gens.Case(Gens.Shape(), specials: true));
+    public static Arbitrary<(ArrayCase, ArrayCase)> Pair() => Arb.From(Gens.BroadcastPair(specials: true));
 }
 
 /// <summary>Tests that measure a device's allocations run alone: parallel tests would allocate too.</summary>

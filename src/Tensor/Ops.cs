@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Scratch.Tensors;
 
@@ -102,18 +103,49 @@ public interface IBinaryLanes<TSelf> : IBinaryOp where TSelf : struct, IBinaryLa
     }
 }
 
-public static class Op
+/// <summary>
+/// The math functors. Each one's results on NaN, ±∞ and −0 are PyTorch's (the table in docs/backends.md);
+/// where a formula alone would not give them (relu, max, min), the functor says how. The fused ops a
+/// layer's backward or an optimizer uses are in FusedOps.cs.
+/// </summary>
+public static partial class Op
 {
+    /// <summary>
+    /// IEEE 754-2019 maximum, PyTorch's maximum: NaN if either is NaN, and +0 above −0 (they compare equal,
+    /// so a plain x &gt; y would keep whichever came first). Commutative and associative, so every order of a
+    /// reduction gives the same result. Zeros of both signs meet in x + y, which is −0 only when both are.
+    /// </summary>
+    public static T MaxOf<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        T.IsNaN(x) || x > y ? x : y > x || T.IsNaN(y) ? y : x == T.Zero ? x + y : x;
+
+    /// <summary>IEEE 754-2019 minimum: <see cref="MaxOf"/> mirrored, so NaN wins and −0 is below +0.</summary>
+    public static T MinOf<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => -MaxOf(-x, -y);
+
+    /// <summary>
+    /// Whether v displaces the best so far in an argmax scan: it is larger, or it is the first NaN. PyTorch's
+    /// argmax: NaN counts as the largest value, and of equal values the first wins.
+    /// </summary>
+    public static bool ArgMaxTakes<T>(T v, T best) where T : unmanaged, IFloatingPointIeee754<T> => v > best || (T.IsNaN(v) && !T.IsNaN(best));
+
+    /// <summary>The same for a max-pool window, as PyTorch's max_pool2d: larger, or any NaN, so the window's last NaN wins.</summary>
+    public static bool PoolTakes<T>(T v, T best) where T : unmanaged, IFloatingPointIeee754<T> => v > best || T.IsNaN(v);
+
     // ---- unary ----
     public struct Neg : IUnaryOp
     {
         public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => -x;
         public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Negate(x, y); return true; }
     }
+    /// <summary>Its float32 rows use <see cref="VectorExp"/>: TensorPrimitives.Exp gives 1.0000001 for e⁰.</summary>
     public struct Exp : IUnaryOp
     {
         public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Exp(x, y); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (typeof(T) == typeof(float)) VectorExp.Row(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+            else TensorPrimitives.Exp(x, y);
+            return true;
+        }
     }
     public struct Log : IUnaryOp
     {
@@ -130,14 +162,17 @@ public static class Op
         public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Abs(x);
         public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Abs(x, y); return true; }
     }
-    /// <summary>Its float32 rows use <see cref="VectorTanh"/>, a rational approximation a few ulp from T.Tanh.</summary>
+    /// <summary>
+    /// Its float32 rows use <see cref="VectorTanh"/>, a rational approximation a few ulp from T.Tanh. float64 rows
+    /// run the scalar loop: TensorPrimitives.Tanh (10.0.0) gives tanh(±0) the wrong sign, in both widths.
+    /// </summary>
     public struct Tanh : IUnaryOp
     {
         public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
         public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (typeof(T) == typeof(float)) VectorTanh.Row(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(y));
-            else TensorPrimitives.Tanh(x, y);
+            if (typeof(T) != typeof(float)) return false;
+            VectorTanh.Row(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
             return true;
         }
     }
@@ -152,12 +187,17 @@ public static class Op
         }
         public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sigmoid(x, y); return true; }
     }
-    public struct Relu : IUnaryOp
+    /// <summary>
+    /// PyTorch's relu, clamp_min(x, 0): only a negative x becomes 0, so NaN stays NaN and −0 stays −0.
+    /// (x &gt; 0 ? x : 0 would turn NaN into 0; TensorPrimitives.Max(x, 0) turns −0 into +0.)
+    /// </summary>
+    public struct Relu : IUnaryLanes<Relu>
     {
-        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.Zero;
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Max(x, T.Zero, y); return true; }
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x < T.Zero ? T.Zero : x;
+        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Vector.ConditionalSelect(Vector.LessThan(x, Vector<T>.Zero), Vector<T>.Zero, x);
     }
-    /// <summary>a = negative slope.</summary>
+    /// <summary>a = negative slope. PyTorch's formula: NaN·a stays NaN, −0·a is −0.</summary>
     public struct LeakyRelu : IUnaryLanes<LeakyRelu>
     {
         public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : x * a;
@@ -176,23 +216,25 @@ public static class Op
             return true;
         }
     }
-    /// <summary>min(max(x, a), b).</summary>
+    /// <summary>min(max(x, a), b); NaN stays NaN (neither comparison holds), as in PyTorch.</summary>
     public struct Clamp : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x < a ? a : (x > b ? b : x); }
+    /// <summary>−1, 0 or 1; NaN gives 0 and −0 gives +0, as PyTorch's sign does (its comparisons are false for NaN).</summary>
     public struct Sign : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : (x < T.Zero ? -T.One : T.Zero); }
-    /// <summary>a*x + b: scalar scale and shift in one pass.</summary>
+    /// <summary>
+    /// a·x + b: scalar scale and shift in one pass. b = 0 is x * a alone (NDArray's x * s), so −0·a stays −0
+    /// as in PyTorch, where adding +0 would make it +0.
+    /// </summary>
     public struct ScaleShift : IUnaryOp
     {
-        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b;
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => b == T.Zero ? a * x : a * x + b;
         public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
         {
             TensorPrimitives.Multiply(x, a, y);
-            if (b != T.Zero) TensorPrimitives.Add(y, b, y);   // b = 0 skips a pass; a·x = −0 then stays −0 where Apply gives +0
+            if (b != T.Zero) TensorPrimitives.Add(y, b, y);
             return true;
         }
     }
-    /// <summary>1/√(a·x + b): BatchNorm's 1/σ from a sum of squares (a = 1/n, b = ε) in one pass.</summary>
-    public struct RsqrtScaleShift : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.One / T.Sqrt(a * x + b); }
-    /// <summary>1 where x &gt; a, else 0: the mask behind relu's and max's gradients.</summary>
+    /// <summary>1 where x &gt; a, else 0 (so 0 for NaN): the mask behind relu's and max's gradients.</summary>
     public struct Above : IUnaryLanes<Above>
     {
         public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > a ? T.One : T.Zero;
@@ -230,46 +272,22 @@ public static class Op
         public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Divide(x, y, d); return true; }
     }
     public struct PowTensor : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Pow(x, y); }
-    public struct Maximum : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x >= y ? x : y; }
-    public struct Minimum : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x <= y ? x : y; }
+    /// <summary>PyTorch's maximum: NaN propagates, +0 is above −0 (<see cref="MaxOf"/>).</summary>
+    public struct Maximum : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => MaxOf(x, y); }
+    /// <summary>PyTorch's minimum: NaN propagates, −0 is below +0 (<see cref="MinOf"/>).</summary>
+    public struct Minimum : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => MinOf(x, y); }
+    // Comparisons with NaN are false (Eq too), as in PyTorch; −0 equals +0.
     public struct Eq : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x == y ? T.One : T.Zero; }
     public struct Lt : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x < y ? T.One : T.Zero; }
     public struct Le : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x <= y ? T.One : T.Zero; }
     public struct Gt : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > y ? T.One : T.Zero; }
     public struct Ge : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x >= y ? T.One : T.Zero; }
-    /// <summary>a·x + b·y: a running average in one pass (SGD without momentum).</summary>
-    public struct Axpby : IBinaryLanes<Axpby>
-    {
-        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y;
-        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> y, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y;
-    }
-    /// <summary>Binary cross-entropy of logit x against target y, max(x, 0) − x·y + log(1 + e^(−|x|)): finite for any x.</summary>
-    public struct BceWithLogits : IBinaryOp
-    {
-        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> =>
-            (x > T.Zero ? x : T.Zero) - x * y + T.Log(T.Exp(-T.Abs(x)) + T.One);
-    }
-    /// <summary>x &gt; 0 ? y : a·y: (leaky) ReLU's gradient y masked by its input x in one pass.</summary>
-    public struct SlopeMask : IBinaryLanes<SlopeMask>
-    {
-        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? y : a * y;
-        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> y, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
-            Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), y, a * y);
-    }
-    /// <summary>(Leaky) ReLU of x + y, slope a: a layer's bias and its activation in one pass.</summary>
-    public struct AddLeakyRelu : IBinaryLanes<AddLeakyRelu>
-    {
-        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { var s = x + y; return s > T.Zero ? s : a * s; }
-        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> y, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            var s = x + y;
-            return Vector.ConditionalSelect(Vector.GreaterThan(s, Vector<T>.Zero), s, a * s);
-        }
-    }
-    /// <summary>a &lt; x &lt; b ? y : 0: hardtanh's gradient y, passed only where its input x was inside (a, b).</summary>
-    public struct HardtanhBackward : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > a && x < b ? y : T.Zero; }
 
     // ---- reductions ----
+    /// <summary>
+    /// IEEE addition: ∞ + (−∞) is NaN, in any order. The sign of a sum of zeros is not specified: the fold
+    /// starts at +0, the CPU's row accumulation at the first row.
+    /// </summary>
     public struct Sum : IReduceOp
     {
         public T Identity<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.Zero;
@@ -277,10 +295,14 @@ public static class Op
         public static bool ReduceRow<T>(ReadOnlySpan<T> x, out T result) where T : unmanaged, IFloatingPointIeee754<T> { result = TensorPrimitives.Sum(x); return true; }
         public static bool AccumulateRow<T>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Add(acc, x, acc); return true; }
     }
+    /// <summary>
+    /// PyTorch's max: a NaN anywhere makes the result NaN, and +0 is above −0 (<see cref="MaxOf"/>), which
+    /// is also what TensorPrimitives.Max does, so the rows and the fold agree in every order.
+    /// </summary>
     public struct Max : IReduceOp
     {
         public T Identity<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.NegativeInfinity;
-        public T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T> => x > acc ? x : acc;
+        public T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T> => MaxOf(acc, x);
         /// <summary>TensorPrimitives.Max has no identity for an empty row; Combine's fold gives −∞ there.</summary>
         public static bool ReduceRow<T>(ReadOnlySpan<T> x, out T result) where T : unmanaged, IFloatingPointIeee754<T>
         {

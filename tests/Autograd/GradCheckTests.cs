@@ -37,7 +37,7 @@ public static class OpCatalog
         ("softmax", x => x.Softmax(-1), x => x),
         ("log_softmax", x => x.LogSoftmax(0), x => x),
         ("logsumexp", x => x.LogSumExp(-1), x => x),
-        ("reshape", x => x.Reshape(-1) * T.Scalar(1, DType.Float64), x => x),
+        ("reshape", x => x.Reshape(-1) * T.Scalar(1, DType.Float64, x.Device), x => x),
         ("permute_reverse", x => x.Permute(Enumerable.Range(0, x.Rank).Reverse().ToArray()).Contiguous(), x => x),
         ("narrow", x => x.Narrow(0, x.Shape[0] / 2, (x.Shape[0] + 1) / 2), x => x),
         ("expand", x => x.Unsqueeze(0).Expand([3, .. x.Shape]), x => x),
@@ -56,9 +56,17 @@ public static class OpCatalog
     ];
 }
 
-[Properties(Arbitrary = [typeof(Arbitraries)], MaxTest = 12)]
-public class GradCheckTests
+/// <summary>
+/// Gradients checked against central differences, as FsCheck properties over the op catalogue, on every
+/// backend the suite targets: a backward is composed of primitives, so a backend that computes one of
+/// them wrongly gives wrong gradients there only. One subclass per device, below; the CPU backend runs
+/// the most cases, the slower reference and ILGPU fewer.
+/// </summary>
+public abstract class GradCheckTests
 {
+    /// <summary>The device every input is made on, so the forward and both backward passes run there.</summary>
+    protected abstract Device D { get; }
+
     static ArrayCase F64(ArrayCase c) => c with { DType = DType.Float64 };
 
     static void Ok(GradCheckResult r, string op, params ArrayCase[] cases) =>
@@ -70,7 +78,7 @@ public class GradCheckTests
         c = F64(c);
         foreach (var (name, f, domain) in OpCatalog.Unary)
         {
-            var x = new T(domain(c.Make(Device.Cpu)));
+            var x = new T(domain(c.Make(D)));
             Ok(GradCheck.Run(xs => f(xs[0]), [x]), name, c);
         }
     }
@@ -81,10 +89,10 @@ public class GradCheckTests
         var (ca, cb) = (F64(p.A), F64(p.B));
         foreach (var (name, f, domainB) in OpCatalog.Binary)
         {
-            var a = new T(ca.Make(Device.Cpu)); var b = new T(domainB(cb.Make(Device.Cpu)));
+            var a = new T(ca.Make(D)); var b = new T(domainB(cb.Make(D)));
             Ok(GradCheck.Run(xs => f(xs[0], xs[1]), [a, b]), name, ca, cb);
         }
-        var pa = new T(ca.Make(Device.Cpu, 0.3, 2)); var pb = new T(cb.Make(Device.Cpu));
+        var pa = new T(ca.Make(D, 0.3, 2)); var pb = new T(cb.Make(D));
         Ok(GradCheck.Run(xs => xs[0].Pow(xs[1]), [pa, pb]), "pow", ca, cb);
     }
 
@@ -94,16 +102,16 @@ public class GradCheckTests
         int M = m % 4 + 1, K = k % 4 + 1, N = n % 4 + 1;
         var a = new ArrayCase(batched ? [2, M, K] : [M, K], DType.Float64, transposed ? 1 : 0, seed);
         var b = new ArrayCase([K, N], DType.Float64, 2, seed + 1);
-        T[] In() => [new T(a.Make(Device.Cpu)), new T(b.Make(Device.Cpu))];
+        T[] In() => [new T(a.Make(D)), new T(b.Make(D))];
         Ok(GradCheck.Run(xs => xs[0].MatMul(xs[1]), In()), "matmul", a, b);
         Ok(GradCheck.RunSecondOrder(xs => xs[0].MatMul(xs[1]).Tanh(), In()), "matmul∘tanh (2nd)", a, b);
         var w = new ArrayCase([N, K], DType.Float64, 0, seed + 2); var bias = new ArrayCase([N], DType.Float64, 0, seed + 3);
-        T[] Lin() => [new T(a.Make(Device.Cpu)), new T(w.Make(Device.Cpu)), new T(bias.Make(Device.Cpu))];
+        T[] Lin() => [new T(a.Make(D)), new T(w.Make(D)), new T(bias.Make(D))];
         Ok(GradCheck.Run(xs => xs[0].Linear(xs[1], xs[2]), Lin()), "linear", a, w);
         Ok(GradCheck.RunSecondOrder(xs => xs[0].Linear(xs[1], xs[2]).Sigmoid(), Lin()), "linear∘sigmoid (2nd)", a, w);
         var a3 = new ArrayCase([3, M, K], DType.Float64, 0, seed + 4); var b3 = new ArrayCase([3, K, N], DType.Float64, 2, seed + 5);
-        Ok(GradCheck.Run(xs => xs[0].MatMulSumBatch(xs[1]), [new T(a3.Make(Device.Cpu)), new T(b3.Make(Device.Cpu))]), "matmul_sum_batch", a3, b3);
-        Ok(GradCheck.RunSecondOrder(xs => xs[0].MatMulSumBatch(xs[1]).Tanh(), [new T(a3.Make(Device.Cpu)), new T(b3.Make(Device.Cpu))]), "matmul_sum_batch∘tanh (2nd)", a3, b3);
+        Ok(GradCheck.Run(xs => xs[0].MatMulSumBatch(xs[1]), [new T(a3.Make(D)), new T(b3.Make(D))]), "matmul_sum_batch", a3, b3);
+        Ok(GradCheck.RunSecondOrder(xs => xs[0].MatMulSumBatch(xs[1]).Tanh(), [new T(a3.Make(D)), new T(b3.Make(D))]), "matmul_sum_batch∘tanh (2nd)", a3, b3);
     }
 
     [Property]
@@ -114,7 +122,7 @@ public class GradCheckTests
         var wc = new ArrayCase([O, C, K, K], DType.Float64, 0, seed + 1);
         var wtc = new ArrayCase([C, O, K, K], DType.Float64, 0, seed + 2);
         var bc = new ArrayCase([O], DType.Float64, 0, seed + 3);
-        T X() => new(xc.Make(Device.Cpu)); T W() => new(wc.Make(Device.Cpu)); T Wt() => new(wtc.Make(Device.Cpu)); T B() => new(bc.Make(Device.Cpu));
+        T X() => new(xc.Make(D)); T W() => new(wc.Make(D)); T Wt() => new(wtc.Make(D)); T B() => new(bc.Make(D));
         Ok(GradCheck.Run(xs => xs[0].Conv2d(xs[1], xs[2], S, P), [X(), W(), B()]), $"conv2d s={S} p={P}", xc, wc);
         Ok(GradCheck.Run(xs => xs[0].ConvTranspose2d(xs[1], xs[2], S, P, S - 1), [X(), Wt(), B()]), $"conv_transpose2d s={S} p={P}", xc, wtc);
         Ok(GradCheck.Run(xs => xs[0].MaxPool2d(2), [X()]), "max_pool2d", xc);
@@ -130,13 +138,13 @@ public class GradCheckTests
     public void Second_order_elementwise_and_reductions((ArrayCase A, ArrayCase B) p)
     {
         var (ca, cb) = (F64(p.A), F64(p.B));
-        T A() => new(ca.Make(Device.Cpu)); T Bp() => new(cb.Make(Device.Cpu, 0.5, 2));
+        T A() => new(ca.Make(D)); T Bp() => new(cb.Make(D, 0.5, 2));
         var cases = new (string, Func<T[], T>, Func<T[]>)[]
         {
             ("tanh", xs => xs[0].Tanh(), () => [A()]),
             ("sigmoid", xs => xs[0].Sigmoid(), () => [A()]),
-            ("leaky_relu", xs => xs[0].LeakyRelu(0.2) * xs[0], () => [new T(OpCatalog.AwayFromZero(ca.Make(Device.Cpu)))]),
-            ("relu", xs => xs[0].Relu() * xs[0], () => [new T(OpCatalog.AwayFromZero(ca.Make(Device.Cpu)))]),
+            ("leaky_relu", xs => xs[0].LeakyRelu(0.2) * xs[0], () => [new T(OpCatalog.AwayFromZero(ca.Make(D)))]),
+            ("relu", xs => xs[0].Relu() * xs[0], () => [new T(OpCatalog.AwayFromZero(ca.Make(D)))]),
             ("add", xs => (xs[0] + xs[1]).Pow(2), () => [A(), Bp()]),
             ("sub", xs => (xs[0] - xs[1]).Pow(3), () => [A(), Bp()]),
             ("mul", xs => xs[0] * xs[1], () => [A(), Bp()]),
@@ -149,11 +157,26 @@ public class GradCheckTests
         foreach (var (name, f, inputs) in cases)
             Ok(GradCheck.RunSecondOrder(f, inputs()), name + " (2nd)", ca, cb);
     }
+}
 
-    // ---- the diagnostics: a failure says which input, which element, and what the Jacobian looks like ----
+[Properties(Arbitrary = [typeof(Arbitraries)], MaxTest = 12)]
+public sealed class GradCheckOnCpu : GradCheckTests { protected override Device D => Devices.Cpu; }
 
+[Properties(Arbitrary = [typeof(Arbitraries)], MaxTest = 4)]
+public sealed class GradCheckOnReference : GradCheckTests { protected override Device D => Devices.Reference; }
+
+// One case per property: on ILGPU's CPU emulator every launch costs about a millisecond, and gradcheck
+// launches the forward twice per input element (two cases took 1–2 minutes on ilgpu-cpu, over 10 on
+// ilgpu-cpu-nvidia, whose 32-thread warps are emulated, on the shared 2-core machine).
+[Trait("Category", "Ilgpu")]
+[Properties(Arbitrary = [typeof(Arbitraries)], MaxTest = 1)]
+public sealed class GradCheckOnIlgpu : GradCheckTests { protected override Device D => Devices.Ilgpu; }
+
+/// <summary>What a failing gradcheck reports: which input, which element, and what the Jacobian looks like there.</summary>
+public class GradCheckDiagnosticsTests
+{
     readonly Xunit.Abstractions.ITestOutputHelper _out;
-    public GradCheckTests(Xunit.Abstractions.ITestOutputHelper output) => _out = output;
+    public GradCheckDiagnosticsTests(Xunit.Abstractions.ITestOutputHelper output) => _out = output;
 
     /// <summary>x ⊙ w with a hand-written backward; <paramref name="wrongAt"/> adds 1·g to w's gradient at one flat index.</summary>
     static T MulWithBackward(T x, T w, int wrongAt = -1, bool ignoreGrad = false, bool detachGrad = false)

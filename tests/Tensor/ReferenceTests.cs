@@ -23,12 +23,16 @@ public abstract class ReferenceEquality
 
     // ---- what is compared, and how closely ----
 
-    /// <summary>Runs the same calls on both devices and compares the arrays each returns.</summary>
-    void Same(string what, Func<Device, NDArray[]> run, (double Rel, double Abs) tol)
+    /// <summary>
+    /// Runs the same calls on both devices and compares the arrays each returns: NaN where the reference has
+    /// NaN, the same infinities, and (unless <paramref name="zeroSign"/> is off, for sums in another order)
+    /// the same sign on every zero.
+    /// </summary>
+    void Same(string what, Func<Device, NDArray[]> run, (double Rel, double Abs) tol, bool zeroSign = true)
     {
         var expected = run(Ref); var actual = run(Fast);
         for (int i = 0; i < expected.Length; i++)
-            Check.Close(expected[i], actual[i], tol.Rel, tol.Abs, $"{Fast} vs cpu-ref, {what}" + (expected.Length > 1 ? $", output {i}" : ""));
+            Check.Close(expected[i], actual[i], tol.Rel, tol.Abs, $"{Fast} vs cpu-ref, {what}" + (expected.Length > 1 ? $", output {i}" : ""), zeroSign);
     }
 
     /// <summary>The whole storage under a view, as one flat array: elements outside the view must be untouched.</summary>
@@ -141,7 +145,7 @@ public abstract class ReferenceEquality
                 var dst = Dst(dstShape, c.DType, dstLayout, d);
                 Call(d.Backend, "Reduce", op, c.Make(d), dst);
                 return [Whole(dst)];
-            }, SumTol(c.DType, n));
+            }, SumTol(c.DType, n), zeroSign: op != typeof(Op.Sum));   // a zero sum's sign is not specified (Op.Sum)
     }
 
     [Property]
@@ -161,7 +165,8 @@ public abstract class ReferenceEquality
 
     // ---- matrix product ----
 
-    public sealed record MatMulCase(DType DType, int B, int M, int K, int N, bool TransA, bool TransB, bool BroadcastA, bool BroadcastB, bool SumBatch, int Seed)
+    public sealed record MatMulCase(DType DType, int B, int M, int K, int N, bool TransA, bool TransB, bool BroadcastA, bool BroadcastB, bool SumBatch, int Seed,
+        bool Specials = false)
     {
         /// <summary>a [B,M,K] and b [B,K,N] as the primitive receives them: transposed views, stride-0 batches.</summary>
         public (NDArray A, NDArray Bm) Make(Device d)
@@ -169,14 +174,15 @@ public abstract class ReferenceEquality
             NDArray Operand(int rows, int cols, bool trans, bool bcast, int seed)
             {
                 int batch = bcast ? 1 : B;
-                var x = new ArrayCase(trans ? [batch, cols, rows] : [batch, rows, cols], DType, 0, seed).Make(d);
+                var x = new ArrayCase(trans ? [batch, cols, rows] : [batch, rows, cols], DType, 0, seed, Specials).Make(d);
                 if (trans) x = x.Transpose();
                 return x.Expand(B, rows, cols);
             }
             return (Operand(M, K, TransA, BroadcastA, Seed), Operand(K, N, TransB, BroadcastB, Seed + 1));
         }
         public override string ToString() =>
-            $"{DType.Name()} B={B} M={M} K={K} N={N}{(TransA ? " aᵀ" : "")}{(TransB ? " bᵀ" : "")}{(BroadcastA ? " a broadcast" : "")}{(BroadcastB ? " b broadcast" : "")}{(SumBatch ? " → [1,M,N]" : "")}";
+            $"{DType.Name()} B={B} M={M} K={K} N={N}{(TransA ? " aᵀ" : "")}{(TransB ? " bᵀ" : "")}{(BroadcastA ? " a broadcast" : "")}{(BroadcastB ? " b broadcast" : "")}{(SumBatch ? " → [1,M,N]" : "")}" +
+            (Specials ? " with specials" : "");
     }
 
     [Property]
@@ -187,18 +193,18 @@ public abstract class ReferenceEquality
             var c = NDArray.Empty([m.SumBatch ? 1 : m.B, m.M, m.N], m.DType, d);
             d.Backend.MatMul(a, b, c);
             return [c];
-        }, SumTol(m.DType, m.K * (m.SumBatch ? m.B : 1)));
+        }, SumTol(m.DType, m.K * (m.SumBatch ? m.B : 1)), zeroSign: false);
 
     // ---- images ----
 
-    public sealed record ConvCase(DType DType, int N, ConvGeometry G, bool Ties, int Seed)
+    public sealed record ConvCase(DType DType, int N, ConvGeometry G, bool Ties, int Seed, bool Specials = false)
     {
         public NDArray Image(Device d)
         {
-            var x = new ArrayCase([N, G.C, G.H, G.W], DType, 0, Seed).Make(d);
+            var x = new ArrayCase([N, G.C, G.H, G.W], DType, 0, Seed, Specials).Make(d);
             return Ties ? x.Above(0) : x;   // 0/1 values: windows with several maxima
         }
-        public NDArray Columns(Device d) => new ArrayCase([N, G.Rows, G.Cols], DType, 0, Seed + 1).Make(d);
+        public NDArray Columns(Device d) => new ArrayCase([N, G.Rows, G.Cols], DType, 0, Seed + 1, Specials).Make(d);
         public int[] PooledShape => [N, G.C, G.OH, G.OW];
         /// <summary>Window-local indices 0..KH·KW−1, stored as numbers like MaxPool writes them.</summary>
         public NDArray Indices(Device d)
@@ -208,7 +214,7 @@ public abstract class ReferenceEquality
             for (int i = 0; i < v.Length; i++) v[i] = rng.Next(G.KH * G.KW);
             return NDArray.From(v, PooledShape, DType, d);
         }
-        public override string ToString() => $"{DType.Name()} N={N} {G}{(Ties ? " ties" : "")}";
+        public override string ToString() => $"{DType.Name()} N={N} {G}{(Ties ? " ties" : "")}{(Specials ? " with specials" : "")}";
     }
 
     [Property]
@@ -227,7 +233,7 @@ public abstract class ReferenceEquality
             var x = NDArray.Empty([c.N, c.G.C, c.G.H, c.G.W], c.DType, d);
             d.Backend.Col2Im(c.Columns(d), x, c.G);
             return [x];
-        }, SumTol(c.DType, c.G.KH * c.G.KW));
+        }, SumTol(c.DType, c.G.KH * c.G.KW), zeroSign: false);
 
     // Pools have no padding. A new geometry, not `g with { PH = 0 }`: OH and OW are computed once,
     // when a ConvGeometry is constructed, and `with` would copy the padded ones.
@@ -265,10 +271,10 @@ public abstract class ReferenceEquality
         Same($"pool scatter {p}", d =>
         {
             var dx = NDArray.Empty([p.N, p.G.C, p.G.H, p.G.W], c.DType, d);
-            var src = new ArrayCase(p.PooledShape, c.DType, 0, c.Seed + 3).Make(d);
+            var src = new ArrayCase(p.PooledShape, c.DType, 0, c.Seed + 3, c.Specials).Make(d);
             d.Backend.PoolScatter(src, p.Indices(d), dx, p.G);
             return [dx];
-        }, SumTol(c.DType, p.G.KH * p.G.KW));
+        }, SumTol(c.DType, p.G.KH * p.G.KW), zeroSign: false);
     }
 
     // ---- optimizer step ----
@@ -299,10 +305,13 @@ public abstract class ReferenceEquality
     }
 }
 
-/// <summary>FsCheck generators for the matmul and convolution cases above.</summary>
+/// <summary>FsCheck generators for the matmul and convolution cases above, with finite values.</summary>
 public static class ReferenceArbitraries
 {
-    public static Arbitrary<ReferenceEquality.MatMulCase> MatMul() => Arb.From(
+    public static Arbitrary<ReferenceEquality.MatMulCase> MatMul() => Arb.From(MatMulCases(specials: false));
+    public static Arbitrary<ReferenceEquality.ConvCase> Conv() => Arb.From(ConvCases(specials: false));
+
+    public static Gen<ReferenceEquality.MatMulCase> MatMulCases(bool specials) =>
         from f64 in Gen.Elements(false, true)
         from b in Gen.Choose(1, 3)
         from m in Gen.Choose(1, 6)
@@ -311,9 +320,9 @@ public static class ReferenceArbitraries
         from flags in Gen.Choose(0, 31)
         from seed in Gen.Choose(0, 1_000_000)
         select new ReferenceEquality.MatMulCase(f64 ? DType.Float64 : DType.Float32, b, m, k, n,
-            (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0, (flags & 16) != 0, seed));
+            (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0, (flags & 16) != 0, seed, specials);
 
-    public static Arbitrary<ReferenceEquality.ConvCase> Conv() => Arb.From(
+    public static Gen<ReferenceEquality.ConvCase> ConvCases(bool specials) =>
         from f64 in Gen.Elements(false, true)
         from n in Gen.Choose(1, 2)
         from c in Gen.Choose(1, 3)
@@ -328,7 +337,7 @@ public static class ReferenceArbitraries
         from ties in Gen.Elements(false, true)
         from seed in Gen.Choose(0, 1_000_000)
         where kh <= h && kw <= w   // the window fits without padding, so the pool tests can drop it
-        select new ReferenceEquality.ConvCase(f64 ? DType.Float64 : DType.Float32, n, new ConvGeometry(c, h, w, kh, kw, sh, sw, ph, pw), ties, seed));
+        select new ReferenceEquality.ConvCase(f64 ? DType.Float64 : DType.Float32, n, new ConvGeometry(c, h, w, kh, kw, sh, sw, ph, pw), ties, seed, specials);
 }
 
 [Properties(Arbitrary = [typeof(Arbitraries), typeof(ReferenceArbitraries)], MaxTest = 40)]

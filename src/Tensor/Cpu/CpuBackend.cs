@@ -315,7 +315,7 @@ public sealed class CpuBackend(Device device) : IBackend
             for (int c = c0; c < c1; c++)
             {
                 int at = vo + c * p.Inner[0], best = 0;
-                for (int k = 1; k < n; k++) if (s[at + k * step] > s[at + best * step]) best = k;
+                for (int k = 1; k < n; k++) if (Op.ArgMaxTakes(s[at + k * step], s[at + best * step])) best = k;
                 d[dO + c * p.Inner[1]] = T.CreateTruncating(best);
             }
         });

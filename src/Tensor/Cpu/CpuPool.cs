@@ -31,7 +31,7 @@ internal static class CpuPool
                             for (int j = 0; j < KW; j++)
                             {
                                 T e = top[i * W + j];
-                                if (e > m) { m = e; best = i * KW + j; }
+                                if (Op.PoolTakes(e, m)) { m = e; best = i * KW + j; }
                             }
                         dv[oh * OW + ow] = m;
                         di[oh * OW + ow] = T.CreateTruncating(best);
@@ -41,8 +41,9 @@ internal static class CpuPool
     }
 
     // The common 2×2, stride-2 window without data-dependent branches: on random data a branch per
-    // comparison is mispredicted half the time, which made this loop 3× slower. Ties keep the first
-    // element in scan order, as the general loop does.
+    // comparison is mispredicted half the time, which made this loop 3× slower. The same winner as the
+    // general loop: each pair's, then the two pairs' — ties keep the first in scan order, NaN the last.
+    // The maximum is the winner itself, not T.Max, which would turn a tie of −0 and +0 into +0.
     static unsafe void Window2x2<T>(T* src, int W, T* dv, T* di, int OH, int OW) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int oh = 0; oh < OH; oh++)
@@ -52,10 +53,10 @@ internal static class CpuPool
             for (int ow = 0; ow < OW; ow++)
             {
                 T a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
-                int top = b > a ? 1 : 0, bottom = d > c ? 3 : 2;
-                T mTop = T.Max(a, b), mBottom = T.Max(c, d);
-                int lower = mBottom > mTop ? 1 : 0;
-                dv[oh * OW + ow] = T.Max(mTop, mBottom);
+                int top = Op.PoolTakes(b, a) ? 1 : 0, bottom = Op.PoolTakes(d, c) ? 3 : 2;
+                T mTop = top == 1 ? b : a, mBottom = bottom == 3 ? d : c;
+                int lower = Op.PoolTakes(mBottom, mTop) ? 1 : 0;
+                dv[oh * OW + ow] = lower == 1 ? mBottom : mTop;
                 di[oh * OW + ow] = T.CreateTruncating(lower * bottom + (1 - lower) * top);
             }
         }

@@ -58,7 +58,7 @@ internal static partial class Kernels
                 for (int j = 0; j < g.KW; j++)
                 {
                     T val = x[top + i * g.W + j];
-                    if (val > m) { m = val; best = k; }
+                    if (Op.PoolTakes(val, m)) { m = val; best = k; }
                     k += T.One;
                 }
             v[g.Co + e] = m;

@@ -126,7 +126,7 @@ internal static partial class Kernels
             {
                 index += T.One;   // the index counted in T: ILGPU cannot convert int to a generic T
                 T v = s[at + k * stride];
-                if (v > best) { best = v; bestIndex = index; }
+                if (Op.ArgMaxTakes(v, best)) { best = v; bestIndex = index; }
             }
             d[dl.At(i)] = bestIndex;
         }

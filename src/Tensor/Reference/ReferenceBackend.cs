@@ -178,7 +178,7 @@ public sealed class ReferenceBackend(Device device) : IBackend
         }
     }
 
-    /// <summary>The first index of the maximum along one axis (a later equal value does not win).</summary>
+    /// <summary>The first index of the maximum along one axis (a later equal value does not win); a NaN is the maximum (<see cref="Op.ArgMaxTakes"/>).</summary>
     public void ArgMax(NDArray src, NDArray dst, int axis)
     {
         if (F32(dst)) ArgMaxT<float>(src, dst, axis); else ArgMaxT<double>(src, dst, axis);
@@ -191,7 +191,7 @@ public sealed class ReferenceBackend(Device device) : IBackend
         {
             int first = At(src, o), step = src.Strides[axis], best = 0;
             for (int k = 1; k < src.Shape[axis]; k++)
-                if (s[first + k * step] > s[first + best * step]) best = k;
+                if (Op.ArgMaxTakes(s[first + k * step], s[first + best * step])) best = k;
             d[At(dst, o)] = T.CreateTruncating(best);
         }
     }
@@ -279,7 +279,7 @@ public sealed class ReferenceBackend(Device device) : IBackend
     // oh·SH … oh·SH + KH − 1 and columns ow·SW … ow·SW + KW − 1, and its element number
     // idx = i·KW + j sits at (oh·SH + i, ow·SW + j).
 
-    /// <summary>Each window's maximum and its window-local index; on a tie the first in scan order wins.</summary>
+    /// <summary>Each window's maximum and its window-local index; on a tie the first in scan order wins, but the last NaN beats all (<see cref="Op.PoolTakes"/>).</summary>
     public void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g)
     {
         if (F32(x)) MaxPoolT<float>(x, values, indices, g); else MaxPoolT<double>(x, values, indices, g);
@@ -296,7 +296,7 @@ public sealed class ReferenceBackend(Device device) : IBackend
                 for (int j = 0; j < g.KW; j++)
                 {
                     T e = x[At(xa, n, c, top + i, left + j)];
-                    if (e > max) { max = e; best = i * g.KW + j; }
+                    if (Op.PoolTakes(e, max)) { max = e; best = i * g.KW + j; }
                 }
             v[At(va, o)] = max;
             idx[At(ia, o)] = T.CreateTruncating(best);
