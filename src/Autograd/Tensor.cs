@@ -7,8 +7,10 @@ namespace Scratch.Autograd;
 /// that require gradients, the <see cref="Node"/> that made it. Ops record those nodes as they run
 /// (define-by-run); <see cref="Backward"/> walks them in reverse. Each op's backward is written with
 /// these same Tensor ops, so with createGraph the gradient is itself differentiable.
+/// Disposing a tensor returns its memory to the pool at once (<c>using (pre) …</c>): for an
+/// intermediate that nothing reads any more — no backward, no view, no caller.
 /// </summary>
-public sealed partial class Tensor
+public sealed partial class Tensor : IDisposable
 {
     public NDArray Data { get; private set; }
     /// <summary>The op that produced this tensor, or null for a leaf (input, parameter, constant).</summary>
@@ -54,6 +56,9 @@ public sealed partial class Tensor
 
     /// <summary>Keeps this tensor's values alive past the innermost MemoryScope.</summary>
     public Tensor Keep() { Data.Keep(); return this; }
+
+    /// <summary>Returns the values' memory to the pool now, rather than when the MemoryScope ends.</summary>
+    public void Dispose() => Data.Dispose();
 
     public Tensor To(Device device) => device == Device ? this : new Tensor(Data.To(device), RequiresGrad && IsLeaf);
 
