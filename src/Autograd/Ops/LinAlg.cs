@@ -138,14 +138,15 @@ public sealed partial class Tensor
     {
         if (stride < 0) stride = k;
         var (values, idx) = Data.MaxPool2d(k, stride);
-        return PoolGather(idx, k, stride, values);
+        var inShape = Shape;
+        return Function("max_pool2d", values, [this], g => [g.PoolScatter(idx, inShape, k, stride)], saved: [idx]);
     }
 
-    Tensor PoolGather(NDArray idx, int k, int stride, NDArray? values = null)
+    // The same gather at indices found before: max-pool's backward of its backward.
+    Tensor PoolGather(NDArray idx, int k, int stride)
     {
-        var y = values ?? Data.PoolGather(idx, k, stride);
         var inShape = Shape;
-        return Function("max_pool2d", y, [this], g => [g.PoolScatter(idx, inShape, k, stride)]);
+        return Function("max_pool2d", Data.PoolGather(idx, k, stride), [this], g => [g.PoolScatter(idx, inShape, k, stride)]);
     }
 
     Tensor PoolScatter(NDArray idx, int[] inShape, int k, int stride) =>

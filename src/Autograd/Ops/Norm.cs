@@ -41,7 +41,7 @@ public sealed partial class Tensor
             var dGamma = (g * xh).Sum(m.Axes, keepDim: true);
             var dx = needs[0] ? BatchNormInputGrad(g, x, weight, dBeta, dGamma, m, xh.Data) : null;
             return weight == null ? [dx] : [dx, needs[1] ? dGamma.Reshape(-1) : null, needs[2] ? dBeta.Reshape(-1) : null];
-        });
+        }, saved: [m.Sum, m.Squares, m.InvStd]);
     }
 
     /// <summary>x̂ = (x − μ)/σ with the moments m of x; its gradient is batch norm's dx with γ = 1.</summary>
