@@ -76,9 +76,10 @@ public sealed partial class Tensor
     // The two convolutions are written alike: one op each, whose forward multiplies the weight with
     // patch columns that end with the forward, and whose backward is written with differentiable ops.
     // They are each other's adjoint: conv2d's input gradient is a transposed convolution of g with the
-    // same weight, and conv_transpose2d's is a convolution of g. So every derivative of one is made
-    // of the other, and double backward (WGAN-GP) needs nothing more. The weight gradient is g against
-    // the patches of the other side: those of x for conv2d, those of g for the transposed one.
+    // same weight, and conv_transpose2d's is a convolution of g (written out as W·im2col(g), as its
+    // weight gradient reads the same patches). Every derivative is made of differentiable ops, so
+    // double backward (WGAN-GP) needs nothing more. The weight gradient is g against the patches of
+    // the other side: those of x for conv2d, those of g for the transposed one.
     // The columns are about k²/s² times the image (4× for the GANs' 4×4, stride-2 layers), which is
     // why no backward keeps them: it forms them again from what the graph holds anyway (x, or g), as
     // PyTorch keeps x, not the columns.
@@ -124,10 +125,15 @@ public sealed partial class Tensor
         using (var cols = w.Data.Reshape(cin, cout * kh * kw).Transpose().MatMul(x.Data.Reshape(n, cin, hw)))   // [N, Cout·KH·KW, H·W]
             product = cols.Col2Im(cout, oh, ow, kh, kw, stride, padding);
         var y = PlusBias(product, bias, [1, cout, 1, 1]);
-        return Function("conv_transpose2d", y, bias == null ? [x, w] : [x, w, bias], (g, _, needs) => [
-            needs[0] ? g.Conv2d(w, null, stride, padding) : null,
-            needs[1] ? x.Reshape(n, cin, hw).MatMulSumBatch(g.Im2Col(kh, kw, stride, padding).Transpose()).Reshape(w.Shape) : null,
-            bias != null && needs[2] ? g.Sum([0, 2, 3]) : null]);
+        return Function("conv_transpose2d", y, bias == null ? [x, w] : [x, w, bias], (g, _, needs) =>
+        {
+            // dx = conv2d(g, W) = W·im2col(g), written out so that dW reads the same patches of g.
+            var gcols = needs[0] || needs[1] ? g.Im2Col(kh, kw, stride, padding) : null;    // [N, Cout·KH·KW, H·W]
+            return [
+                needs[0] ? w.Reshape(cin, -1).MatMul(gcols!).Reshape(x.Shape) : null,
+                needs[1] ? x.Reshape(n, cin, hw).MatMulSumBatch(gcols!.Transpose()).Reshape(w.Shape) : null,
+                bias != null && needs[2] ? g.Sum([0, 2, 3]) : null];
+        });
     }
 
     /// <summary>
