@@ -89,6 +89,7 @@ public static class Engine
                 throw new InvalidOperationException($"backward: the graph through '{node.Op}' was already freed by an earlier backward; pass retainGraph: true to the first call to go through it twice");
             var needs = Array.ConvertAll(node.Inputs, Needs);
             Tensor?[] inGrads;
+            if (GradMode.Enabled) node.Lent = true;
             using (var call = buffers == null ? null : StorageRecorder.Start())
             {
                 inGrads = node.Backward!(g, t, needs);
@@ -106,7 +107,7 @@ public static class Engine
                 else Accumulate(grads, input, gi);
             }
             buffers?.Consumed(t);
-            if (!retain) node.Free();
+            if (!retain) node.Free(release: buffers != null);   // its saved arrays too, when freeing as it goes
         }
         return buffers;
     }

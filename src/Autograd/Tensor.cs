@@ -7,8 +7,10 @@ namespace Scratch.Autograd;
 /// that require gradients, the <see cref="Node"/> that made it. Ops record those nodes as they run
 /// (define-by-run); <see cref="Backward"/> walks them in reverse. Each op's backward is written with
 /// these same Tensor ops, so with createGraph the gradient is itself differentiable.
+/// Disposing a tensor returns its memory to the pool at once (<c>using (pre) …</c>): for an
+/// intermediate that nothing reads any more — no backward, no view, no caller.
 /// </summary>
-public sealed partial class Tensor
+public sealed partial class Tensor : IDisposable
 {
     public NDArray Data { get; private set; }
     /// <summary>The op that produced this tensor, or null for a leaf (input, parameter, constant).</summary>
@@ -55,6 +57,9 @@ public sealed partial class Tensor
     /// <summary>Keeps this tensor's values alive past the innermost MemoryScope.</summary>
     public Tensor Keep() { Data.Keep(); return this; }
 
+    /// <summary>Returns the values' memory to the pool now, rather than when the MemoryScope ends.</summary>
+    public void Dispose() => Data.Dispose();
+
     public Tensor To(Device device) => device == Device ? this : new Tensor(Data.To(device), RequiresGrad && IsLeaf);
 
     /// <summary>Replaces a leaf's values in place (optimizers, loading a checkpoint). Not recorded.</summary>
@@ -82,22 +87,24 @@ public sealed partial class Tensor
     /// Every differentiable op, built in or yours, is one call to this (like torch.autograd.Function):
     /// the forward's result, the inputs and the backward. When grad mode is on and an input requires
     /// grad, the result remembers them in a <see cref="Node"/>; otherwise nothing is recorded, so a
-    /// tensor that needs no gradient costs nothing extra.
+    /// tensor that needs no gradient costs nothing extra. saved: arrays the forward made for the
+    /// backward alone (max-pool's argmax, BatchNorm's moments); the engine frees them once the
+    /// node's backward has run, as PyTorch frees a node's saved tensors.
     /// </summary>
-    public static Tensor Function(string op, NDArray result, Tensor[] inputs, BackwardFn backward)
+    public static Tensor Function(string op, NDArray result, Tensor[] inputs, BackwardFn backward, NDArray[]? saved = null)
     {
         var t = new Tensor(result);
         if (GradMode.Enabled && inputs.Any(i => i.RequiresGrad))
         {
             t._requiresGrad = true;
-            t.Node = new Node(op, inputs, backward);
+            t.Node = new Node(op, inputs, backward, saved ?? []);
         }
         return t;
     }
 
     /// <summary>Function with a backward of g alone: it may return a gradient for every input; the engine drops those not needed.</summary>
-    public static Tensor Function(string op, NDArray result, Tensor[] inputs, Func<Tensor, Tensor?[]> backward) =>
-        Function(op, result, inputs, (g, _, _) => backward(g));
+    public static Tensor Function(string op, NDArray result, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, NDArray[]? saved = null) =>
+        Function(op, result, inputs, (g, _, _) => backward(g), saved);
 
     /// <summary>Moves a leaf's values to another device in place (Module.To). Its gradient is dropped.</summary>
     public void MoveTo(Device device)
@@ -141,7 +148,7 @@ public sealed partial class Tensor
 public delegate Tensor?[] BackwardFn(Tensor g, Tensor y, bool[] needs);
 
 /// <summary>One recorded op: its inputs and how to turn the output's gradient into theirs.</summary>
-internal sealed class Node(string op, Tensor[] inputs, BackwardFn backward)
+internal sealed class Node(string op, Tensor[] inputs, BackwardFn backward, NDArray[] saved)
 {
     public string Op { get; } = op;
     public Tensor[] Inputs { get; private set; } = inputs;
@@ -154,8 +161,24 @@ internal sealed class Node(string op, Tensor[] inputs, BackwardFn backward)
     /// </summary>
     public bool FromBackward { get; internal set; }
 
-    /// <summary>Drops the saved tensors so their memory can go; a later backward through here is an error.</summary>
-    public void Free() { Backward = null; }
+    NDArray[] _saved = saved;
+
+    /// <summary>
+    /// Set when the backward ran while a gradient graph was recorded (createGraph): the nodes it
+    /// recorded may read this node's saved arrays, so those are left to the MemoryScope.
+    /// </summary>
+    public bool Lent { get; set; }
+
+    /// <summary>
+    /// Drops the saved tensors; a later backward through here is an error. The arrays this op made
+    /// for its backward alone go back to the pool now when release is set and none was lent.
+    /// </summary>
+    public void Free(bool release)
+    {
+        Backward = null;
+        if (release && !Lent) foreach (var a in _saved) a.Dispose();
+        _saved = [];
+    }
 }
 
 /// <summary>Whether ops record the graph. Off inside <c>using (GradMode.NoGrad())</c>.</summary>

@@ -20,7 +20,7 @@ public sealed class Conv2d : Module, IBiasActivation
     }
 
     public override Tensor Forward(Tensor x) => x.Conv2d(Weight, Bias, Stride, Padding);
-    public Tensor ForwardActivated(Tensor x, double slope) => Activation.Fuse(x.Conv2d(Weight, null, Stride, Padding), Bias!.Reshape(1, -1, 1, 1), slope);
+    public (Tensor Output, Tensor Bias) ForwardWithoutBias(Tensor x) => (x.Conv2d(Weight, null, Stride, Padding), Bias!.Reshape(1, -1, 1, 1));
 }
 
 /// <summary>
@@ -44,6 +44,6 @@ public sealed class ConvTranspose2d : Module, IBiasActivation
     }
 
     public override Tensor Forward(Tensor x) => x.ConvTranspose2d(Weight, Bias, Stride, Padding, OutputPadding);
-    public Tensor ForwardActivated(Tensor x, double slope) =>
-        Activation.Fuse(x.ConvTranspose2d(Weight, null, Stride, Padding, OutputPadding), Bias!.Reshape(1, -1, 1, 1), slope);
+    public (Tensor Output, Tensor Bias) ForwardWithoutBias(Tensor x) =>
+        (x.ConvTranspose2d(Weight, null, Stride, Padding, OutputPadding), Bias!.Reshape(1, -1, 1, 1));
 }

@@ -18,17 +18,12 @@ public sealed class Linear : Module, IBiasActivation
         if (bias) Bias = Parameter("bias", Init.PyTorchDefault([outFeatures], inFeatures, dtype, g));
     }
 
-    public override Tensor Forward(Tensor x)
-    {
-        if (x.Shape[^1] != In) throw new ArgumentException($"Linear({In}, {Out}): input {x.ShapeStr} has {x.Shape[^1]} features, expected {In}");
-        return x.Linear(Weight, Bias);
-    }
+    public override Tensor Forward(Tensor x) => Checked(x).Linear(Weight, Bias);
 
-    public Tensor ForwardActivated(Tensor x, double slope)
-    {
-        if (x.Shape[^1] != In) throw new ArgumentException($"Linear({In}, {Out}): input {x.ShapeStr} has {x.Shape[^1]} features, expected {In}");
-        return Activation.Fuse(x.Linear(Weight), Bias!, slope);
-    }
+    public (Tensor Output, Tensor Bias) ForwardWithoutBias(Tensor x) => (Checked(x).Linear(Weight), Bias!);
+
+    Tensor Checked(Tensor x) => x.Shape[^1] == In ? x
+        : throw new ArgumentException($"Linear({In}, {Out}): input {x.ShapeStr} has {x.Shape[^1]} features, expected {In}");
 
     public override string ToString() => $"Linear({In}, {Out})";
 }

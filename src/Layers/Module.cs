@@ -28,7 +28,7 @@ public abstract class Module
         return y;
     }
 
-    /// <summary>Notes an output of this module for <see cref="Summary"/> (Sequential calls it for fused layers).</summary>
+    /// <summary>Notes an output of this module for <see cref="Summary"/> (a fused step calls it for the layers it runs).</summary>
     internal void Recorded(Tensor y) => _recorder?.Add((this, y.Shape));
 
     protected Tensor Parameter(string name, NDArray value)

@@ -67,57 +67,26 @@ public sealed class Dropout2d(double p = 0.5, RandomStream? g = null) : Module
     public override Tensor Forward(Tensor x) => Dropout.Drop(x, [x.Shape[0], x.Shape[1], 1, 1], p, Training, Random);
 }
 
-/// <summary>Runs its layers in order; children are named "0", "1", … as in PyTorch.</summary>
+/// <summary>
+/// Runs its layers in order; children are named "0", "1", … as in PyTorch. What Forward runs are its
+/// <see cref="Steps"/>: the layers themselves, unless <see cref="Fusion.Apply"/> joined some of them.
+/// </summary>
 public sealed class Sequential : Module
 {
     readonly List<Module> _layers = new();
+    List<Module>? _steps;
     public Sequential(params Module[] layers) { foreach (var l in layers) Add(l); }
-    public Sequential Add(Module m) { Child(_layers.Count.ToString(), m); _layers.Add(m); return this; }
+    public Sequential Add(Module m) { Child(_layers.Count.ToString(), m); _layers.Add(m); _steps?.Add(m); return this; }
     public IReadOnlyList<Module> Layers => _layers;
+
+    /// <summary>What Forward runs, in order: the layers, or what <see cref="Fusion.Apply"/> made of them.</summary>
+    public IReadOnlyList<Module> Steps => _steps ?? _layers;
+    internal void SetSteps(List<Module> steps) => _steps = steps;
 
     public override Tensor Forward(Tensor x)
     {
-        // Without a graph (no_grad: sampling, D's fake batch) a layer's output is read only by the
-        // next layer, so it goes back to the pool once that one has run — if this call made it.
-        using var made = GradMode.Enabled ? null : StorageRecorder.Start();
-        for (int i = 0; i < _layers.Count; i++)
-        {
-            var previous = x;
-            // A peephole fusion: a layer ending in a bias add, then a (leaky) ReLU, run as one pass.
-            if (i + 1 < _layers.Count && _layers[i] is IBiasActivation { Bias: not null } layer && Slope(_layers[i + 1]) is double slope)
-            {
-                x = layer.ForwardActivated(x, slope);
-                _layers[i].Recorded(x); _layers[++i].Recorded(x);
-            }
-            else x = _layers[i].Call(x);
-            if (made != null && !ReferenceEquals(previous.Data.Storage, x.Data.Storage) && made.Storages.Contains(previous.Data.Storage))
-                previous.Data.Storage.Release();
-        }
+        using var chain = ChainScope.Begin();   // without a graph, each output is freed once the next step has read it
+        foreach (var step in Steps) x = chain.Next(x, step.Call(x));
         return x;
-    }
-
-    static double? Slope(Module m) => m switch { ReLU => 0, LeakyReLU l when l.Slope >= 0 => l.Slope, _ => null };
-}
-
-/// <summary>A layer whose last step adds a bias, so that a (leaky) ReLU after it can share that pass.</summary>
-public interface IBiasActivation
-{
-    Tensor? Bias { get; }
-    /// <summary>leaky_relu(Forward(x), slope), with the bias added inside the activation's pass.</summary>
-    Tensor ForwardActivated(Tensor x, double slope);
-}
-
-/// <summary>The fused bias + (leaky) ReLU that <see cref="IBiasActivation"/> layers end in.</summary>
-public static class Activation
-{
-    /// <summary>
-    /// leaky_relu(pre + bias). pre is the layer's own intermediate and the activation's backward reads
-    /// its output, not pre, so pre's buffer goes back to the pool at once.
-    /// </summary>
-    public static Tensor Fuse(Tensor pre, Tensor bias, double slope)
-    {
-        var y = pre.AddLeakyRelu(bias, slope);
-        pre.Data.Storage.Release();
-        return y;
     }
 }

@@ -6,9 +6,10 @@ namespace Scratch.Tensors;
 /// A raw N-dimensional array: a <see cref="Storage"/> plus shape, strides and offset that say where
 /// each element lives. Element (i0, i1, …) is at Offset + Σ i_k·Strides[k]. Views (reshape, permute,
 /// expand, slice) share the storage and only change these numbers. Not differentiable: the
-/// autograd Tensor wraps this type.
+/// autograd Tensor wraps this type. Disposing an array returns its storage to the pool at once
+/// (<c>using var cols = x.Im2Col(…)</c>): for a temporary its maker alone reads — views share it.
 /// </summary>
-public sealed partial class NDArray
+public sealed partial class NDArray : IDisposable
 {
     public Storage Storage { get; }
     public int[] Shape { get; }
@@ -135,4 +136,7 @@ public sealed partial class NDArray
 
     /// <summary>Keeps this array's memory alive past the innermost <see cref="MemoryScope"/>.</summary>
     public NDArray Keep() { MemoryScope.Keep(Storage); return this; }
+
+    /// <summary>Returns the storage to the pool now, rather than when its MemoryScope ends (idempotent).</summary>
+    public void Dispose() => Storage.Release();
 }

@@ -26,23 +26,23 @@ public class FusionTests
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.01)]
-    public void Sequential_fuses_bias_and_activation_without_changing_results(double slope)
+    public void Fusion_changes_no_output_and_no_gradient(double slope)
     {
-        var g = new RandomStream(5);
         Module Act() => slope == 0 ? new ReLU() : new LeakyReLU(slope);
-        var fused = new Sequential(new Conv2d(2, 3, 3, g: g), Act(), new Flatten(), new Linear(3 * 4 * 4, 4, g: g), Act(), new Linear(4, 1, g: g));
-        var x = T.Normal([2, 2, 6, 6], g: g);
-        var y = fused.Call(x);
-        y.Sum().Backward();
-        // The same layers called one by one: the unfused path.
-        var plain = x;
-        foreach (var l in fused.Layers) plain = l.Forward(plain);
-        var gradsFused = fused.Parameters().Select(p => p.Grad!.ToDoubles()).ToList();
-        fused.ZeroGrad();
-        plain.Sum().Backward();
-        AssertClose(plain.ToDoubles(), y.ToDoubles());
-        foreach (var (p, gf) in fused.Parameters().Zip(gradsFused)) AssertClose(p.Grad!.ToDoubles(), gf);
-        Assert.Contains("LeakyReLU-1", new Sequential(new Linear(3, 2), new LeakyReLU(0.1)).Summary(1, 3));
+        Sequential Model() => new(new Conv2d(2, 3, 3, g: new RandomStream(5)), Act(), new ConvTranspose2d(3, 2, 2, stride: 2, g: new RandomStream(6)), Act(),
+            new Flatten(), new Linear(2 * 8 * 8, 4, g: new RandomStream(7)), Act(), new Linear(4, 1, g: new RandomStream(8)));
+        var plain = Model();
+        var fused = Fusion.Apply(Model());
+        Assert.Equal(8, plain.Steps.Count);
+        Assert.Equal(5, fused.Steps.Count);   // three layer-and-activation pairs, each one step
+        Assert.Equal(plain.StateDict().Select(p => p.Name), fused.StateDict().Select(p => p.Name));
+        var x = T.Normal([2, 2, 6, 6], g: new RandomStream(9));
+        var (yPlain, yFused) = (plain.Call(x), fused.Call(x));
+        AssertClose(yPlain.ToDoubles(), yFused.ToDoubles());
+        yPlain.Sum().Backward();
+        yFused.Sum().Backward();
+        foreach (var (p, f) in plain.Parameters().Zip(fused.Parameters())) AssertClose(p.Grad!.ToDoubles(), f.Grad!.ToDoubles());
+        Assert.Contains("LeakyReLU-1", Fusion.Apply(new Sequential(new Linear(3, 2), new LeakyReLU(0.1))).Summary(1, 3));
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public class ReleaseOnceTests
             using (MemoryScope.Begin())
             {
                 var pool = new List<T> { a };
-                for (int k = rng.Next(3, 9); k > 0; k--) pool.Add(Op(rng.Next(12), Pick(rng, pool), Pick(rng, pool), b, c, img, w, wt, bias, norm));
+                for (int k = rng.Next(3, 9); k > 0; k--) pool.Add(Op(rng.Next(13), Pick(rng, pool), Pick(rng, pool), b, c, img, w, wt, bias, norm));
                 var loss = pool.Skip(1).Aggregate(pool[^1].Sum(), (s, t) => s + t.Square().Sum() * 0.1);
                 switch (mode)
                 {
@@ -89,7 +89,7 @@ public class ReleaseOnceTests
 
     static T Pick(Random rng, List<T> pool) => pool[rng.Next(pool.Count)];
 
-    // Every result is [2, 3]; together they cover views, broadcasts, the convolutions, BatchNorm and
+    // Every result is [2, 3]; together they cover views, broadcasts, the convolutions, max-pooling, BatchNorm and
     // ops whose backward reads their input, their output or neither.
     static T Op(int which, T p, T q, T b, T c, T img, T w, T wt, T bias, Module norm) => which switch
     {
@@ -104,6 +104,7 @@ public class ReleaseOnceTests
         8 => p.Reshape(2, 3, 1, 1).ConvTranspose2d(wt, bias, 2).Sum([1, 2, 3]).Reshape(2, 1).Expand(2, 3) + q,
         9 => norm.Call(p * q),
         10 => img.Conv2d(w, c, 2, 1).Sum([2, 3]) * p,
+        11 => (img * q.Sum()).MaxPool2d(2).Sum([1, 2, 3]).Reshape(2, 1).Expand(2, 3) * p,   // saves its argmax alone
         _ => p.Exp() / (q.Square() + 1),
     };
 }

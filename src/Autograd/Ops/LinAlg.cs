@@ -2,8 +2,8 @@ using Scratch.Tensors;
 
 namespace Scratch.Autograd;
 
-// Matrix products and image ops. Convolutions are composed from Im2Col, MatMul and Col2Im, each of
-// which has a backward made of the others — so conv's second derivative comes for free.
+// Matrix products and image ops. Each backward is written with these same differentiable ops, so
+// second derivatives (double backward) come for free.
 public sealed partial class Tensor
 {
     /// <summary>C = A·B: dA = dC·Bᵀ, dB = Aᵀ·dC (summed over broadcast batch dims).</summary>
@@ -45,19 +45,21 @@ public sealed partial class Tensor
         var x = this;
         if (w.Rank != 2 || x.Shape[^1] != w.Shape[1])
             throw new ArgumentException($"linear: input {x.ShapeStr} and weight {w.ShapeStr} do not match (want [..., in] and [out, in])");
-        var y = x.Data.MatMul(w.Data.Transpose());
-        if (bias != null)
-        {
-            var product = y;
-            y = product + bias.Data;
-            product.Storage.Release();   // read by nothing: the backward needs x, W and g
-        }
+        var y = PlusBias(x.Data.MatMul(w.Data.Transpose()), bias, bias?.Shape);
         int inF = w.Shape[1], outF = w.Shape[0];
         Tensor?[] Backward(Tensor g, Tensor _, bool[] needs) => [
             needs[0] ? g.MatMul(w) : null,
             needs[1] ? g.Reshape(-1, outF).Transpose().MatMul(x.Reshape(-1, inF)) : null,
             bias != null && needs[2] ? g.SumTo(bias.Shape) : null];
         return Function("linear", y, bias == null ? [x, w] : [x, w, bias], Backward);
+    }
+
+    // product + bias (broadcast as biasShape). The sum replaces the product, which no backward reads
+    // (the gradient of a sum needs only shapes), so the product's buffer ends here.
+    static NDArray PlusBias(NDArray product, Tensor? bias, int[]? biasShape)
+    {
+        if (bias == null) return product;
+        using (product) return product + bias.Data.Reshape(biasShape!);
     }
 
     /// <summary>[N,C,H,W] → patches [N, C·K·K, L]; the backward is Col2Im.</summary>
@@ -71,58 +73,33 @@ public sealed partial class Tensor
     public Tensor Col2Im(int c, int h, int w, int kh, int kw, int stride, int padding) =>
         Function("col2im", Data.Col2Im(c, h, w, kh, kw, stride, padding), [this], g => [g.Im2Col(kh, kw, stride, padding)]);
 
-    /// <summary>
-    /// 2-D convolution (cross-correlation): x [N,C,H,W], w [O,C,KH,KW], optional bias [O].
-    /// y = W·im2col(x). The patch columns are about k²/s² times the input (4× for the GANs' 4×4,
-    /// stride-2 layers) and dW is their only reader, so they are not kept for the backward: it forms
-    /// them again from x, which the graph holds anyway (PyTorch keeps x, not the columns, too).
-    /// The backward is written with the differentiable ops, so double backward works as before.
-    /// </summary>
+    // The two convolutions are written alike: one op each, whose forward multiplies the weight with
+    // patch columns that end with the forward, and whose backward is written with differentiable ops.
+    // They are each other's adjoint: conv2d's input gradient is a transposed convolution of g with the
+    // same weight, and conv_transpose2d's is a convolution of g (written out as W·im2col(g), as its
+    // weight gradient reads the same patches). Every derivative is made of differentiable ops, so
+    // double backward (WGAN-GP) needs nothing more. The weight gradient is g against the patches of
+    // the other side: those of x for conv2d, those of g for the transposed one.
+    // The columns are about k²/s² times the image (4× for the GANs' 4×4, stride-2 layers), which is
+    // why no backward keeps them: it forms them again from what the graph holds anyway (x, or g), as
+    // PyTorch keeps x, not the columns.
+
+    /// <summary>2-D convolution (cross-correlation): x [N,C,H,W], w [O,C,KH,KW], optional bias [O] → [N,O,OH,OW].</summary>
     public Tensor Conv2d(Tensor w, Tensor? bias = null, int stride = 1, int padding = 0)
     {
         if (w.Rank != 4 || Rank != 4 || w.Shape[1] != Shape[1])
             throw new ArgumentException($"conv2d: input {ShapeStr} and weight {w.ShapeStr} do not match (want [N,C,H,W] and [O,C,KH,KW])");
         var x = this;
-        int n = Shape[0], c = Shape[1], h = Shape[2], wd = Shape[3], o = w.Shape[0], kh = w.Shape[2], kw = w.Shape[3];
-        var cols = x.Data.Im2Col(kh, kw, stride, padding);                        // [N, C·KH·KW, L]
+        int n = Shape[0], h = Shape[2], wd = Shape[3], o = w.Shape[0], kh = w.Shape[2], kw = w.Shape[3];
         int oh = (h + 2 * padding - kh) / stride + 1, ow = (wd + 2 * padding - kw) / stride + 1;
-        var product = w.Data.Reshape(o, -1).MatMul(cols);                           // [N, O, L]
-        cols.Storage.Release();
-        var y = Function("conv2d", product.Reshape(n, o, oh, ow), [x, w], (g, _, needs) =>
-        {
-            var g3 = g.Reshape(n, o, oh * ow);
-            Tensor? dx = null, dw = null;
-            if (needs[0])
-            {
-                var dcols = w.Reshape(o, -1).Transpose().MatMul(g3);
-                dx = dcols.Col2Im(c, h, wd, kh, kw, stride, padding);
-                Done(dcols);
-            }
-            if (needs[1])
-            {
-                var xcols = x.Im2Col(kh, kw, stride, padding);
-                dw = g3.MatMulSumBatch(xcols.Transpose()).Reshape(w.Shape);
-                Done(xcols);
-            }
-            return [dx, dw];
-        });
-        return bias == null ? y : AddThenFree(y, bias.Reshape(1, o, 1, 1));
-    }
-
-    // A backward's temporary, back to the pool at once (before the next one of the same call is
-    // made) unless it is part of a gradient's own graph (createGraph).
-    static void Done(Tensor t)
-    {
-        if (!GradMode.Enabled) t.Data.Storage.Release();
-    }
-
-    // x + bias, after which x — an op's internal — is read by nothing (an addition's backward needs
-    // only shapes), so its buffer goes back to the pool during the forward pass.
-    static Tensor AddThenFree(Tensor x, Tensor bias)
-    {
-        var y = x + bias;
-        x.Data.Storage.Release();
-        return y;
+        NDArray product;
+        using (var cols = x.Data.Im2Col(kh, kw, stride, padding))                       // [N, C·KH·KW, OH·OW]
+            product = w.Data.Reshape(o, -1).MatMul(cols).Reshape(n, o, oh, ow);
+        var y = PlusBias(product, bias, [1, o, 1, 1]);
+        return Function("conv2d", y, bias == null ? [x, w] : [x, w, bias], (g, _, needs) => [
+            needs[0] ? g.TransposedConv(w, null, stride, padding, h, wd) : null,
+            needs[1] ? g.Reshape(n, o, oh * ow).MatMulSumBatch(x.Im2Col(kh, kw, stride, padding).Transpose()).Reshape(w.Shape) : null,
+            bias != null && needs[2] ? g.Sum([0, 2, 3]) : null]);
     }
 
     /// <summary>Transposed convolution: x [N,Cin,H,W], w [Cin,Cout,KH,KW] → [N,Cout,OH,OW], optional bias [Cout].</summary>
@@ -132,13 +109,31 @@ public sealed partial class Tensor
             throw new ArgumentException($"conv_transpose2d: input {ShapeStr} and weight {w.ShapeStr} do not match (want [N,Cin,H,W] and [Cin,Cout,KH,KW])");
         if (outputPadding < 0 || outputPadding >= stride)
             throw new ArgumentException($"conv_transpose2d: output_padding {outputPadding} must be in [0, stride={stride})");
-        int n = Shape[0], cin = Shape[1], h = Shape[2], wd = Shape[3], cout = w.Shape[1], kh = w.Shape[2], kw = w.Shape[3];
-        int oh = NDArray.ConvTransposeSize(h, kh, stride, padding, outputPadding), ow = NDArray.ConvTransposeSize(wd, kw, stride, padding, outputPadding);
+        int kh = w.Shape[2], kw = w.Shape[3];
+        int oh = NDArray.ConvTransposeSize(Shape[2], kh, stride, padding, outputPadding), ow = NDArray.ConvTransposeSize(Shape[3], kw, stride, padding, outputPadding);
         if (oh <= 0 || ow <= 0) throw new ArgumentException($"conv_transpose2d: input {ShapeStr} with kernel {kh}x{kw} gives an empty output");
-        var cols = w.Reshape(cin, cout * kh * kw).Transpose().MatMul(Reshape(n, cin, h * wd));   // [N, Cout·KH·KW, H·W]
-        var y = cols.Col2Im(cout, oh, ow, kh, kw, stride, padding);
-        cols.Data.Storage.Release();   // no backward reads the columns: matmul's needs its inputs, col2im's none
-        return bias == null ? y : AddThenFree(y, bias.Reshape(1, cout, 1, 1));
+        return TransposedConv(w, bias, stride, padding, oh, ow);
+    }
+
+    // The transposed convolution with its output size given (PyTorch's output_size): conv2d's input
+    // gradient needs exactly the input's size, which a stride that does not divide it leaves open.
+    Tensor TransposedConv(Tensor w, Tensor? bias, int stride, int padding, int oh, int ow)
+    {
+        var x = this;
+        int n = Shape[0], cin = Shape[1], hw = Shape[2] * Shape[3], cout = w.Shape[1], kh = w.Shape[2], kw = w.Shape[3];
+        NDArray product;
+        using (var cols = w.Data.Reshape(cin, cout * kh * kw).Transpose().MatMul(x.Data.Reshape(n, cin, hw)))   // [N, Cout·KH·KW, H·W]
+            product = cols.Col2Im(cout, oh, ow, kh, kw, stride, padding);
+        var y = PlusBias(product, bias, [1, cout, 1, 1]);
+        return Function("conv_transpose2d", y, bias == null ? [x, w] : [x, w, bias], (g, _, needs) =>
+        {
+            // dx = conv2d(g, W) = W·im2col(g), written out so that dW reads the same patches of g.
+            var gcols = needs[0] || needs[1] ? g.Im2Col(kh, kw, stride, padding) : null;    // [N, Cout·KH·KW, H·W]
+            return [
+                needs[0] ? w.Reshape(cin, -1).MatMul(gcols!).Reshape(x.Shape) : null,
+                needs[1] ? x.Reshape(n, cin, hw).MatMulSumBatch(gcols!.Transpose()).Reshape(w.Shape) : null,
+                bias != null && needs[2] ? g.Sum([0, 2, 3]) : null];
+        });
     }
 
     /// <summary>
@@ -149,14 +144,15 @@ public sealed partial class Tensor
     {
         if (stride < 0) stride = k;
         var (values, idx) = Data.MaxPool2d(k, stride);
-        return PoolGather(idx, k, stride, values);
+        var inShape = Shape;
+        return Function("max_pool2d", values, [this], g => [g.PoolScatter(idx, inShape, k, stride)], saved: [idx]);
     }
 
-    Tensor PoolGather(NDArray idx, int k, int stride, NDArray? values = null)
+    // The same gather at indices found before: max-pool's backward of its backward.
+    Tensor PoolGather(NDArray idx, int k, int stride)
     {
-        var y = values ?? Data.PoolGather(idx, k, stride);
         var inShape = Shape;
-        return Function("max_pool2d", y, [this], g => [g.PoolScatter(idx, inShape, k, stride)]);
+        return Function("max_pool2d", Data.PoolGather(idx, k, stride), [this], g => [g.PoolScatter(idx, inShape, k, stride)]);
     }
 
     Tensor PoolScatter(NDArray idx, int[] inShape, int k, int stride) =>

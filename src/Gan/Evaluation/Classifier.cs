@@ -29,6 +29,7 @@ public sealed class Classifier : Module
             new Flatten(), new Linear(64 * 7 * 7, FeatureDim, g: g), new ReLU()));
         // Dropout only regularises training; in eval mode it is the identity, so features are deterministic.
         Head = Child("head", new Sequential(new Dropout(0.3, g), new Linear(FeatureDim, Classes, g: g)));
+        Fusion.Apply(this);   // each conv's or linear's bias add and the ReLU after it in one pass
     }
 
     public override Tensor Forward(Tensor x) => Head.Call(Features.Call(x));

@@ -65,6 +65,7 @@ public sealed class GanModel
             ArchitectureKind.InfoGan => (InfoGanD.MakeGenerator(nz, init), new InfoGanD(init, c.InfoLeak)),
             ArchitectureKind.WganGpMnist => (Architectures.WganGpMnistG(nz, c.Width!.Value, init), Architectures.WganGpMnistD(c.Width!.Value, init)),
         };
+        Fusion.Apply(G); Fusion.Apply(D);   // each bias add and the (leaky) ReLU after it in one pass (Layers/Fusion.cs)
         // Each reference's own initialiser; the MLP and the 28×28 DCGAN keep PyTorch's defaults.
         Action<Module, RandomStream?>? initialise = arch switch
         {
