@@ -161,4 +161,33 @@ public class WatchServerTests
         }
         finally { busy.Stop(); }
     }
+
+    [Fact]
+    public void Train_with_watch_serves_the_page_of_its_runs_folder_while_it_trains()
+    {
+        var runs = Tmp();
+        var run = Path.Combine(runs, "vanilla");
+        var (code, output, err) = Cli("train", "--model", "vanilla", "--batch-size", "8", "--epochs", "1", "--stop-after", "3",
+            "--out", run, "--device", "cpu", "--watch", "--watch-port", "0");
+        Assert.True(code == 0, err);
+        Assert.Matches(@"watch the run at http://127\.0\.0\.1:\d+/", output);
+        Assert.Contains($"scratch watch {runs}", output);   // the page watches the folder of runs, not only this one
+        Assert.Single(Scratch.Gan.Training.Events.EventFileReader.FilesIn(run));
+    }
+
+    [Fact]
+    public void Train_with_watch_on_a_port_in_use_is_one_line_and_makes_no_run_folder()
+    {
+        var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        try
+        {
+            int port = ((IPEndPoint)busy.LocalEndpoint).Port;
+            var run = Path.Combine(Tmp(), "vanilla");
+            Gan.CliTests.OneLineFailure(Cli("train", "--model", "vanilla", "--epochs", "1", "--out", run, "--device", "cpu",
+                "--watch", "--watch-port", port.ToString()), $"--watch: port {port} on 127.0.0.1 is in use");
+            Assert.False(Directory.Exists(run));
+        }
+        finally { busy.Stop(); }
+    }
 }

@@ -20,6 +20,8 @@ public static class TrainCommand
         string.Join(", ", TrainOptions.All.Where(s => s.ChangesOnResume).Select(s => "--" + s.Name)) + " and --minutes may change, nothing else)", "RUN_DIR");
     static readonly Option<double?> Minutes = Opt.OptionalDouble("--minutes", "stop after N minutes of training (fractions allowed), saving as at an epoch's end; with --epochs, whichever comes first; " +
         "counts this invocation only, so --resume trains up to N more minutes (evaluations not counted) [default: no limit]");
+    static readonly Option<bool> Watch = Opt.Flag("--watch", "serve `scratch watch`'s live page of the runs beside this one (127.0.0.1 only) while it trains");
+    static readonly Option<int> WatchPort = Opt.Int("--watch-port", "the port of --watch's page (0: any free port)", WatchCommand.DefaultPort, min: 0);
     // For tests: stop (with a checkpoint) after this iteration; fewer real reference images for --eval-every.
     static readonly Option<int> StopAfter = Opt.Hidden(Opt.Int("--stop-after", "stop after this iteration", int.MaxValue));
     static readonly Option<int> EvalReal = Opt.Hidden(Opt.Int("--eval-real", "real reference images for --eval-every", int.MaxValue, min: 10));
@@ -28,7 +30,7 @@ public static class TrainCommand
     {
         var command = new Command("train", "train a GAN into a run folder (config.json, metrics.csv, curves.png, samples, checkpoints)");
         foreach (var (_, option) in Settings) command.Options.Add(option);
-        foreach (var option in new Option[] { Out, Resume, Minutes, StopAfter, EvalReal }) command.Options.Add(option);
+        foreach (var option in new Option[] { Out, Resume, Minutes, Watch, WatchPort, StopAfter, EvalReal }) command.Options.Add(option);
         Minutes.HelpName = "N";
         command.SetAction(Run);
         return command;
@@ -81,6 +83,8 @@ public static class TrainCommand
         // Checked before the run folder is made, so a refused run leaves nothing behind.
         if (c.BatchSize > data.Count) throw new UsageException($"--batch-size {c.BatchSize} is larger than the data set ({data.Count} images)");
         var gan = new GanModel(c, device);
+        // Started before the run folder is made, so a port in use refuses the run and leaves nothing behind.
+        using var page = p.GetValue(Watch) ? WatchCommand.ServeWhileTraining(run.Dir, p.GetValue(WatchPort)) : null;
         if (resume != null) from = RunFolder.LoadCheckpoint(run.LatestCheckpoint, gan);
         else
         {

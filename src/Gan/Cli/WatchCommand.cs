@@ -43,6 +43,27 @@ public static class WatchCommand
         return Serve(dir, port, stop.Token).GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// `scratch train --watch`: the page of the folder that holds the run (so earlier runs beside it are
+    /// overlaid too), served while training runs; disposing it stops the page.
+    /// </summary>
+    public static IDisposable ServeWhileTraining(string runDir, int port)
+    {
+        if (port > 65535) throw new UsageException($"--watch-port: {port} is not a port (0-65535)");
+        var root = Path.GetDirectoryName(Path.GetFullPath(runDir))!;
+        Directory.CreateDirectory(root);
+        WatchServer server;
+        try { server = WatchServer.StartAsync(root, port).GetAwaiter().GetResult(); }
+        catch (IOException e) { throw new UsageException("--watch: " + e.Message.Replace("--port", "--watch-port")); }
+        Console.WriteLine($"watch the run at {server.Url}   (the page stops with training; `scratch watch {root}` keeps it)");
+        return new Stopper(server);
+    }
+
+    sealed class Stopper(WatchServer server) : IDisposable
+    {
+        public void Dispose() => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
     static async Task<int> Serve(string dir, int port, CancellationToken stop)
     {
         await using var server = await WatchServer.StartAsync(dir, port);
