@@ -61,7 +61,7 @@ public class RgbTrainingTests
     public void Colour_is_refused_by_the_grey_only_models_with_the_way_out()
     {
         OneLineFailure(Run("train", "--model", "dcgan", "--channels", "3", "--out", Path.Combine(Path.GetTempPath(), "never")), "makes grey images only; for colour use dcgan64");
-        OneLineFailure(Run("train", "--model", "dcgan64", "--channels", "2", "--out", Path.Combine(Path.GetTempPath(), "never")), "--channels 2: 1 (grey) or 3 (RGB)");
+        OneLineFailure(Run("train", "--model", "dcgan64", "--channels", "2", "--out", Path.Combine(Path.GetTempPath(), "never")), "--channels: 1 (grey) or 3 (RGB) (got 2)");
         OneLineFailure(Run("train", "--model", "wgan", "--image-size", "32", "--out", Path.Combine(Path.GetTempPath(), "never")), "makes 28×28 or 64×64 images");
     }
 }
