@@ -62,6 +62,11 @@ mkdir -p "$root/dotnet/shared/Microsoft.NETCore.App" "$root/dotnet/host/fxr"
 cp "$dotnet_root/dotnet" "$root/dotnet/"
 cp -r "$dotnet_root/host/fxr/$fxr" "$root/dotnet/host/fxr/"
 cp -r "$dotnet_root/shared/Microsoft.NETCore.App/$runtime" "$root/dotnet/shared/Microsoft.NETCore.App/"
+# scratch references ASP.NET Core (the watch page's Kestrel server), so its shared framework travels too.
+aspnet=$(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" 2>/dev/null | grep -Fx "$runtime" || true)
+[[ -n $aspnet ]] || die "no Microsoft.AspNetCore.App $runtime under $dotnet_root (scratch needs it beside Microsoft.NETCore.App)"
+mkdir -p "$root/dotnet/shared/Microsoft.AspNetCore.App"
+cp -r "$dotnet_root/shared/Microsoft.AspNetCore.App/$aspnet" "$root/dotnet/shared/Microsoft.AspNetCore.App/"
 # A debugger is never attached there: leave out the debugger's runtime access, crash dumps and LTTng tracing.
 rm -f "$root/dotnet/shared/Microsoft.NETCore.App/$runtime"/{libmscordbi.so,libmscordaccore.so,createdump,libcoreclrtraceptprovider.so}
 
