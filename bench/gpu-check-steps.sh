@@ -15,11 +15,11 @@ host_info() {
   say "host: $(uname -m), ${os:-unknown OS}, $(nproc) cores ($cpu); GPU: $gpu; driver ${driver:-—}, CUDA ${cuda_version:-—}"
 }
 
-# .gpu/scratch-gpu.tar.gz, checked against its sha256, unpacked once per content into /tmp.
+# .gpu/scratch-gpu.tar.xz, checked against its sha256, unpacked once per content into /tmp.
 unpack_bundle() {
-  local t0=$SECONDS tarball=$repo/.gpu/scratch-gpu.tar.gz sum
+  local t0=$SECONDS tarball=$repo/.gpu/scratch-gpu.tar.xz sum
   if [[ ! -f $tarball ]]; then
-    record bundle fail 0 "no .gpu/scratch-gpu.tar.gz: build it with 'bash bench/gpu-bundle.sh' where the .NET SDK is, then bring .gpu along"
+    record bundle fail 0 "no .gpu/scratch-gpu.tar.xz: build it with 'bash bench/gpu-bundle.sh' where the .NET SDK is, then bring .gpu along"
     return 1
   fi
   sum=$(sha256sum "$tarball" | cut -d' ' -f1)
@@ -30,7 +30,7 @@ unpack_bundle() {
   bundle=/tmp/scratch-gpu-${sum:0:12}/scratch-gpu
   if [[ ! -f $bundle/.unpacked ]]; then
     rm -rf "/tmp/scratch-gpu-${sum:0:12}" && mkdir -p "/tmp/scratch-gpu-${sum:0:12}" \
-      && tar -xzf "$tarball" -C "/tmp/scratch-gpu-${sum:0:12}" && touch "$bundle/.unpacked" \
+      && tar -xJf "$tarball" -C "/tmp/scratch-gpu-${sum:0:12}" && touch "$bundle/.unpacked" \
       || { record bundle fail $((SECONDS - t0)) "could not unpack $tarball into /tmp (disk full?)"; return 1; }
   fi
   bundle_commit=$(sed -n 's/^commit //p' "$bundle/BUNDLE")
