@@ -139,12 +139,14 @@ public class EngineTests
     }
 
     [Fact]
-    public void A_thousand_step_mlp_training_loop_does_not_grow_memory() => Train(Device.Cpu);
+    public void A_thousand_step_mlp_training_loop_does_not_grow_memory() => Train(Device.Cpu, 1000);
 
+    // A hundred steps on ILGPU's CPU accelerator, whose launches cost milliseconds each: the bytes may not
+    // move after step 10, so a block leaked per step shows at once.
     [Fact, Trait("Category", "Ilgpu")]
-    public void A_thousand_step_mlp_training_loop_on_the_ilgpu_device_does_not_grow_memory() => Train(Devices.Ilgpu);
+    public void A_hundred_step_mlp_training_loop_on_the_ilgpu_device_does_not_grow_memory() => Train(Devices.Ilgpu, 100);
 
-    static void Train(Device d)
+    static void Train(Device d, int steps)
     {
         var g = new RandomStream(3);
         var w1 = new T(NDArray.Normal([8, 16], 0, 0.3, device: d, g: g), requiresGrad: true);
@@ -152,7 +154,7 @@ public class EngineTests
         var x = new T(NDArray.Normal([32, 8], device: d, g: g));
         var y = new T(NDArray.Normal([32, 1], device: d, g: g));
         long warm = 0; double first = 0, last = 0;
-        for (int step = 0; step < 1000; step++)
+        for (int step = 0; step < steps; step++)
         {
             using (MemoryScope.Begin())
             {

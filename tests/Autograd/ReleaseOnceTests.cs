@@ -19,7 +19,7 @@ public class ReleaseOnceTests
 {
     [Property(MaxTest = 40)] public void On_cpu(int seed) => Holds(Device.Cpu, seed);
     [Property(MaxTest = 12)] public void On_the_reference_backend(int seed) => Holds(Device.Reference, seed);
-    [Property(MaxTest = 12)] public void On_ilgpu(int seed) => Holds(Devices.Ilgpu, seed);
+    [Property(MaxTest = 4)] public void On_ilgpu(int seed) => Holds(Devices.Ilgpu, seed);
 
     static void Holds(Device d, int seed)
     {
