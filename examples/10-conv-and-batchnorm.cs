@@ -27,7 +27,8 @@ var direct = new double[16];
 for (int oh = 0; oh < 4; oh++) for (int ow = 0; ow < 4; ow++)
     for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) direct[oh * 4 + ow] += kernel.ToDoubles()[i * 3 + j] * image[(oh + i) * 6 + ow + j];
 Claim(direct.SequenceEqual(out2d), "conv2d equals Σ w[i,j]·x[oh+i, ow+j], the sliding window written as loops");
-Claim(out2d.Select((v, k) => (v, col: k % 4)).All(p => p.v == (p.col is 1 or 2 ? 3 : 0)), "only the windows that straddle the edge respond (3 = three rows of 0 → 1)");
+Claim(out2d.Select((v, k) => (v, col: k % 4)).All(p => p.v == (p.col is 1 or 2 ? 3 : 0)),
+    "only the windows that straddle the edge respond (3 = three rows of 0 → 1)");
 
 // ---- 2. im2col: every window a column, the layer one matrix product ----
 var cols = x.Data.Im2Col(3, 3, 1, 0);
@@ -51,8 +52,10 @@ var up = new Tensor(NDArray.Uniform([1, 3, 3, 3], -1, 1, F64, g: g));   // an up
 (xs.Conv2d(w, stride: 2, padding: 1) * up).Sum().Backward();
 var transposed = up.ConvTranspose2d(w, stride: 2, padding: 1);
 Console.WriteLine($"x.grad {Shape.Str(xs.Grad!.Shape)}; conv_transpose2d(g, W) {Shape.Str(transposed.Shape)}");
-Claim(MaxDiff(xs.Grad.ToDoubles(), transposed.ToDoubles()) < 1e-12, "x.grad = conv_transpose2d(g, W): the backward of a conv is the layer a generator upsamples with");
-var check = GradCheck.Run(t => t[0].Conv2d(t[1], stride: 2, padding: 1), [new Tensor(xs.Data, requiresGrad: true), new Tensor(w.Data, requiresGrad: true)]);
+Claim(MaxDiff(xs.Grad.ToDoubles(), transposed.ToDoubles()) < 1e-12,
+    "x.grad = conv_transpose2d(g, W): the backward of a conv is the layer a generator upsamples with");
+var check = GradCheck.Run(t => t[0].Conv2d(t[1], stride: 2, padding: 1),
+    [new Tensor(xs.Data, requiresGrad: true), new Tensor(w.Data, requiresGrad: true)]);
 Claim(check.Ok, $"GradCheck of conv2d (x and W, stride 2, padding 1): {check}");
 
 // ---- 5. batch norm: each channel of the batch to mean 0, variance 1 ----
@@ -66,9 +69,11 @@ var (inMean, inVar) = ChannelStats(raw);
 var (outMean, outVar) = ChannelStats(normed.ToDoubles());
 for (int c = 0; c < 3; c++)
     Console.WriteLine($"  channel {c}: in mean {inMean[c],7:F3}, var {inVar[c],6:F3}  →  out mean {outMean[c],9:E1}, var {outVar[c]:F6}");
-Claim(outMean.All(m => Math.Abs(m) < 1e-12) && outVar.All(v => Math.Abs(v - 1) < 1e-4), "every channel comes out with mean 0 and variance 1 (ε = 1e-5 keeps it just under 1)");
+Claim(outMean.All(m => Math.Abs(m) < 1e-12) && outVar.All(v => Math.Abs(v - 1) < 1e-4),
+    "every channel comes out with mean 0 and variance 1 (ε = 1e-5 keeps it just under 1)");
 var running = bn.RunningMean.ToDoubles();
-Claim(Enumerable.Range(0, 3).All(c => Math.Abs(running[c] - 0.1 * inMean[c]) < 1e-12), $"running mean moved 10% (momentum 0.1) toward the batch's: {string.Join(", ", running.Select(v => v.ToString("F3")))}");
+Claim(Enumerable.Range(0, 3).All(c => Math.Abs(running[c] - 0.1 * inMean[c]) < 1e-12),
+    $"running mean moved 10% (momentum 0.1) toward the batch's: {string.Join(", ", running.Select(v => v.ToString("F3")))}");
 
 // ---- 6. its backward: what the normalisation cannot pass on is removed from g ----
 // Adding a constant to a channel leaves x̂ unchanged, so the loss cannot change: Σ dx over a channel is 0.
@@ -79,9 +84,11 @@ var dx = batch.Grad!.ToDoubles();
 var xhat = normed.ToDoubles();   // γ = 1, β = 0 at the start, so y is x̂
 double[] sums = new double[3], scaled = new double[3], size = new double[3];
 for (int k = 0; k < dx.Length; k++) { int c = k / 25 % 3; sums[c] += dx[k]; scaled[c] += dx[k] * xhat[k]; size[c] += Math.Abs(dx[k] * xhat[k]); }
-Console.WriteLine($"per channel, Σ dx = {string.Join(", ", sums.Select(v => v.ToString("E1")))};  Σ dx·x̂ = {string.Join(", ", scaled.Select(v => v.ToString("E1")))}");
+static string Row(double[] v) => string.Join(", ", v.Select(e => e.ToString("E1")));
+Console.WriteLine($"per channel, Σ dx = {Row(sums)};  Σ dx·x̂ = {Row(scaled)}");
 Claim(sums.All(v => Math.Abs(v) < 1e-12), "Σ dx = 0 in every channel: shifting a channel cannot change the loss");
-Claim(Enumerable.Range(0, 3).All(c => Math.Abs(scaled[c]) < 1e-3 * size[c]), "Σ dx·x̂ ≈ 0 (under 0.1% of Σ|dx·x̂|): scaling a channel changes the loss only through ε");
+Claim(Enumerable.Range(0, 3).All(c => Math.Abs(scaled[c]) < 1e-3 * size[c]),
+    "Σ dx·x̂ ≈ 0 (under 0.1% of Σ|dx·x̂|): scaling a channel changes the loss only through ε");
 var bnCheck = GradCheck.Run(t => t[0].BatchNorm(t[1], t[2], NDArray.Zeros([3], F64), NDArray.Ones([3], F64), 0.1, 1e-5),
     [new Tensor(NDArray.Uniform([4, 3, 2, 2], -2, 2, F64, g: g), requiresGrad: true),
      new Tensor(NDArray.Uniform([3], 0.5, 1.5, F64, g: g), requiresGrad: true), new Tensor(NDArray.Zeros([3], F64), requiresGrad: true)]);

@@ -21,7 +21,8 @@ var cases = new (string What, double[] Probs, double Expected)[]
     ("confident, only 5 classes", Probs((i, c) => c == i % 5 ? 1 : 0), 5),
     ("confident, all one class (collapse)", Probs((i, c) => c == 3 ? 1 : 0), 1),
     ("unsure: 1/10 each, every image", Probs((i, c) => 1.0 / K), 1),
-    ("0.9 on its class, 10 classes evenly", Probs((i, c) => c == i % K ? 0.9 : 0.1 / 9), Math.Exp(Math.Log(K) - Entropy([0.9, .. Enumerable.Repeat(0.1 / 9, 9)]))),
+    ("0.9 on its class, 10 classes evenly", Probs((i, c) => c == i % K ? 0.9 : 0.1 / 9),
+        Math.Exp(Math.Log(K) - Entropy([0.9, .. Enumerable.Repeat(0.1 / 9, 9)]))),
 };
 foreach (var (what, probs, expected) in cases)
 {
@@ -44,7 +45,8 @@ foreach (var (mean, std) in new[] { (0.0, 1.0), (0.5, 1.0), (0.0, 2.0), (1.0, 0.
     double fd = FrechetDistance.Compute(real, 20000, Sample(20000, mean, std), 20000, D);
     double exact = D * mean * mean + D * (1 - std) * (1 - std);
     Console.WriteLine($"  N(0, I) vs N({mean}, {std}²I) in {D} dims, 20,000 samples each: FD {fd,7:F4}   closed form {exact,5:F2}");
-    Claim(Math.Abs(fd - exact) < 0.1 + 0.02 * exact, $"FD ≈ {exact:F2} = d·μ² + d·(1 − σ)², up to sampling noise: shifting the mean and changing the spread both cost");
+    Claim(Math.Abs(fd - exact) < 0.1 + 0.02 * exact,
+        $"FD ≈ {exact:F2} = d·μ² + d·(1 − σ)², up to sampling noise: shifting the mean and changing the spread both cost");
 }
 Claim(FrechetDistance.Compute(real, 20000, real, 20000, D) < 1e-9, "a set against itself: FD 0");
 
@@ -57,7 +59,8 @@ foreach (int n in new[] { 50, 200, 1000, 5000 })
     Console.WriteLine($"  two sets of {n,5} drawn from the same N(0, I): FD {mean:F4} (mean of 4 pairs)");
     bias.Add(mean); last = mean;
 }
-Claim(bias.Zip(bias.Skip(1)).All(p => p.Second < p.First), "the same distribution scores FD > 0, less with every larger set: compare FDs only at the same n");
+Claim(bias.Zip(bias.Skip(1)).All(p => p.Second < p.First),
+    "the same distribution scores FD > 0, less with every larger set: compare FDs only at the same n");
 Claim(bias[0] > 20 * bias[^1], $"50 samples: FD {bias[0]:F3}; 5,000: {last:F4} — roughly 1/n, so a small set's FD is mostly sampling noise");
 Console.WriteLine("lesson 11: all claims hold");
 

@@ -52,5 +52,6 @@ public class Module2Tests
     }
 
     [Fact, Trait("Task", "2.4")]
-    public void Matmul_backward_passes_gradgradcheck() => GradCheck.AssertSecondOrder(xs => xs[0].MatMul(xs[1]), Input(12, [2, 3]), Input(13, [3, 2]));
+    public void Matmul_backward_passes_gradgradcheck() =>
+        GradCheck.AssertSecondOrder(xs => xs[0].MatMul(xs[1]), Input(12, [2, 3]), Input(13, [3, 2]));
 }

@@ -53,7 +53,7 @@ public class Module3Tests
                     }
                     var expected = On(Devices.Reference).ArgMax(axis).ToDoubles();
                     Assert.True(expected.SequenceEqual(On(device).ArgMax(axis).ToDoubles()),
-                        $"argmax along axis {axis} of a random {dtype} [4, 5, 6]{(strided ? " view with row stride 12" : "")}: not the reference's indices");
+                        $"argmax along axis {axis} of a random {dtype} [4, 5, 6]{(strided ? " view, row stride 12" : "")}: not the reference's");
                 }
         }
     }

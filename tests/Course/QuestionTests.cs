@@ -55,8 +55,8 @@ public class QuestionTests
         static double F(double x) => x * x * x;
         double x = 2, eps = 1e-3, slope = 3 * x * x;
         double oneSided = (F(x + eps) - F(x)) / eps - slope, central = (F(x + eps) - F(x - eps)) / (2 * eps) - slope;
-        Assert.True(Near(oneSided, answer[0][0], 5e-3), $"Q2.1 part 1: {answer[0][0]} is not the one-sided difference's error (to 3 significant digits)");
-        Assert.True(Near(central, answer[1][0], 5e-3), $"Q2.1 part 2: {answer[1][0]} is not the central difference's error (to 3 significant digits)");
+        Assert.True(Near(oneSided, answer[0][0], 5e-3), $"Q2.1 part 1: {answer[0][0]} is not the one-sided difference's error (3 digits)");
+        Assert.True(Near(central, answer[1][0], 5e-3), $"Q2.1 part 2: {answer[1][0]} is not the central difference's error (3 digits)");
     }
 
     [Fact, Trait("Task", "Q3.1")]
@@ -66,7 +66,7 @@ public class QuestionTests
         double[] values = [1, .. Enumerable.Repeat(Math.Pow(2, -24), 8)];
         double inOrder = NDArray.From(values, [9], DType.Float32, Devices.Reference).Sum().Item();
         double roundedOnce = NDArray.From(values, [9], DType.Float64).Sum().To(DType.Float32).Item();
-        Assert.True(Near(inOrder, answer[0][0], 5e-8), $"Q3.1 part 1: {answer[0][0]} is not what the reference's left-to-right float32 sum returns (8 digits)");
+        Assert.True(Near(inOrder, answer[0][0], 5e-8), $"Q3.1 part 1: {answer[0][0]} is not the reference's left-to-right float32 sum (8 digits)");
         Assert.True(Near(roundedOnce, answer[1][0], 5e-8), $"Q3.1 part 2: {answer[1][0]} is not the exact sum rounded to float32 (8 digits)");
     }
 
@@ -80,8 +80,8 @@ public class QuestionTests
         double[] ys = y.ToDoubles(), dx = x.Grad!.ToDoubles();
         for (int i = 0; i < 4; i++)
         {
-            Assert.True(Near(ys[i], answer[0][i], 5e-3), $"Q4.1 part 1: y{i + 1} = {answer[0][i]} is not batch norm's output (to 3 significant digits)");
-            Assert.True(Near(dx[i], answer[1][i], 5e-3), $"Q4.1 part 2: ∂L/∂x{i + 1} = {answer[1][i]} is not the gradient of L = y₁ (to 3 significant digits)");
+            Assert.True(Near(ys[i], answer[0][i], 5e-3), $"Q4.1 part 1: y{i + 1} = {answer[0][i]} is not batch norm's output (3 digits)");
+            Assert.True(Near(dx[i], answer[1][i], 5e-3), $"Q4.1 part 2: ∂L/∂x{i + 1} = {answer[1][i]} is not the gradient of L = y₁ (3 digits)");
         }
     }
 
@@ -118,16 +118,19 @@ public class QuestionTests
     public void Q5_3_the_predicted_marks_against_the_measured_sweep()
     {
         var marks = Marks("Q5.3", 4);
-        // The sweep as measured (docs/evaluation.md, "A small sweep"), in the question's order; the mark is the classifier's rule applied to its scores.
+        // The sweep as measured (docs/evaluation.md, "A small sweep"), in the question's order; the mark is the
+        // classifier's rule applied to its scores.
         var csv = File.ReadAllLines(Path.Combine(Clone.RequireRoot(AppContext.BaseDirectory), "questions/data/sweep-dcgan-1-epoch.csv"));
         var head = csv[0].Split(',');
         var rows = csv.Skip(1).Where(l => l.Trim().Length > 0).Select(l => l.Split(',')).ToArray();
         Assert.Equal(4, rows.Length);
-        int lr = Array.IndexOf(head, "lr"), batch = Array.IndexOf(head, "batch-size"), score = Array.IndexOf(head, "IS"), classes = Array.IndexOf(head, "classes_covered");
+        int lr = Array.IndexOf(head, "lr"), batch = Array.IndexOf(head, "batch-size");
+        int score = Array.IndexOf(head, "IS"), classes = Array.IndexOf(head, "classes_covered");
         for (int i = 0; i < 4; i++)
         {
-            var measured = DigitsRule.Mark(double.Parse(rows[i][score], CultureInfo.InvariantCulture), int.Parse(rows[i][classes], CultureInfo.InvariantCulture));
-            Assert.True(marks[i] == measured, $"Q5.3 line {i + 1}: your {marks[i]} for lr {rows[i][lr]}, batch {rows[i][batch]} is not what the sweep measured");
+            var ci = CultureInfo.InvariantCulture;
+            var measured = DigitsRule.Mark(double.Parse(rows[i][score], ci), int.Parse(rows[i][classes], ci));
+            Assert.True(marks[i] == measured, $"Q5.3 line {i + 1}: your {marks[i]} for lr {rows[i][lr]}, batch {rows[i][batch]} is not the measured mark");
         }
     }
 }
