@@ -42,4 +42,16 @@ public class Module2Tests
         Assert.Equal([0.5, -6.0, -3.0], (a / b).ToDoubles());
         GradCheck.AssertSecondOrder(xs => xs[0] / xs[1], a, b);
     }
+
+    [Fact, Trait("Task", "2.4")]
+    public void Matmul_backward_passes_gradcheck_for_both_inputs()
+    {
+        GradCheck.Assert(xs => xs[0].MatMul(xs[1]), Input(8, [3, 4]), Input(9, [4, 2]));
+        // A batch of matrices times one shared matrix: the shared side's gradient sums over the batch.
+        GradCheck.Assert(xs => xs[0].MatMul(xs[1]), Input(10, [2, 3, 4]), Input(11, [4, 2]));
+    }
+
+    [Fact, Trait("Task", "2.4")]
+    public void Matmul_backward_passes_gradgradcheck() =>
+        GradCheck.AssertSecondOrder(xs => xs[0].MatMul(xs[1]), Input(12, [2, 3]), Input(13, [3, 2]));
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Scratch.Autograd;
 using Scratch.Course;
 using Scratch.Gan.Models;
+using Scratch.Gan.Sweeps;
 using Scratch.Layers;
 using Scratch.Tensors;
 using Scratch.Toy;
@@ -34,7 +35,55 @@ public class QuestionTests
         }).ToArray();
     }
 
+    /// <summary>The learner's O/X marks, one a line.</summary>
+    static string[] Marks(string id, int count)
+    {
+        var path = Path.Combine(Clone.RequireRoot(AppContext.BaseDirectory), Clone.Answers, id + ".txt");
+        if (!File.Exists(path)) throw new NotImplementedException($"Task {id}: no answer yet: write it into questions/answers/{id}.txt");
+        var marks = File.ReadAllLines(path).Select(l => l.Trim().ToUpperInvariant()).Where(l => l.Length > 0).ToArray();
+        Assert.True(marks.Length == count, $"{id}.txt: expected {count} lines, found {marks.Length}");
+        for (int i = 0; i < count; i++) Assert.True(marks[i] is "O" or "X", $"{id}.txt line {i + 1}: '{marks[i]}' is not O or X");
+        return marks;
+    }
+
     static bool Near(double expected, double actual, double relative) => Math.Abs(expected - actual) <= relative * Math.Max(Math.Abs(expected), 1e-3);
+
+    [Fact, Trait("Task", "Q2.1")]
+    public void Q2_1_the_errors_of_one_sided_and_central_differences()
+    {
+        var answer = Answer("Q2.1", 2, 1);
+        static double F(double x) => x * x * x;
+        double x = 2, eps = 1e-3, slope = 3 * x * x;
+        double oneSided = (F(x + eps) - F(x)) / eps - slope, central = (F(x + eps) - F(x - eps)) / (2 * eps) - slope;
+        Assert.True(Near(oneSided, answer[0][0], 5e-3), $"Q2.1 part 1: {answer[0][0]} is not the one-sided difference's error (3 digits)");
+        Assert.True(Near(central, answer[1][0], 5e-3), $"Q2.1 part 2: {answer[1][0]} is not the central difference's error (3 digits)");
+    }
+
+    [Fact, Trait("Task", "Q3.1")]
+    public void Q3_1_a_float32_sum_left_to_right_and_rounded_once()
+    {
+        var answer = Answer("Q3.1", 2, 1);
+        double[] values = [1, .. Enumerable.Repeat(Math.Pow(2, -24), 8)];
+        double inOrder = NDArray.From(values, [9], DType.Float32, Devices.Reference).Sum().Item();
+        double roundedOnce = NDArray.From(values, [9], DType.Float64).Sum().To(DType.Float32).Item();
+        Assert.True(Near(inOrder, answer[0][0], 5e-8), $"Q3.1 part 1: {answer[0][0]} is not the reference's left-to-right float32 sum (8 digits)");
+        Assert.True(Near(roundedOnce, answer[1][0], 5e-8), $"Q3.1 part 2: {answer[1][0]} is not the exact sum rounded to float32 (8 digits)");
+    }
+
+    [Fact, Trait("Task", "Q4.1")]
+    public void Q4_1_batch_norm_of_four_numbers_and_its_gradient()
+    {
+        var answer = Answer("Q4.1", 2, 4);
+        var x = T.From([1.0, 2, 3, 6], [4, 1], DType.Float64, requiresGrad: true);
+        var y = x.BatchNorm(null, null, NDArray.Zeros([1], DType.Float64), NDArray.Ones([1], DType.Float64), momentum: 0.1, eps: 1e-5);
+        (y * T.From([1.0, 0, 0, 0], [4, 1], DType.Float64)).Sum().Backward();   // L = y₁
+        double[] ys = y.ToDoubles(), dx = x.Grad!.ToDoubles();
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.True(Near(ys[i], answer[0][i], 5e-3), $"Q4.1 part 1: y{i + 1} = {answer[0][i]} is not batch norm's output (3 digits)");
+            Assert.True(Near(dx[i], answer[1][i], 5e-3), $"Q4.1 part 2: ∂L/∂x{i + 1} = {answer[1][i]} is not the gradient of L = y₁ (3 digits)");
+        }
+    }
 
     [Fact, Trait("Task", "Q5.1")]
     public void Q5_1_the_alternating_table_from_1_1()
@@ -63,5 +112,25 @@ public class QuestionTests
         var x = new T(NDArray.Normal([1, 4], 0, 1, DType.Float64, g: g), requiresGrad: true);
         var slope = Math.Sqrt(Engine.Grad([critic.Call(x)], [x])[0]!.ToDoubles().Sum(v => v * v));
         Assert.True(Near(slope, answer[1][0], 5e-3), $"Q6.1 part 2: {answer[1][0]} is not ‖∇ₓD‖ after clipping (to 3 significant digits)");
+    }
+
+    [Fact, Trait("Task", "Q5.3")]
+    public void Q5_3_the_predicted_marks_against_the_measured_sweep()
+    {
+        var marks = Marks("Q5.3", 4);
+        // The sweep as measured (docs/evaluation.md, "A small sweep"), in the question's order; the mark is the
+        // classifier's rule applied to its scores.
+        var csv = File.ReadAllLines(Path.Combine(Clone.RequireRoot(AppContext.BaseDirectory), "questions/data/sweep-dcgan-1-epoch.csv"));
+        var head = csv[0].Split(',');
+        var rows = csv.Skip(1).Where(l => l.Trim().Length > 0).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(4, rows.Length);
+        int lr = Array.IndexOf(head, "lr"), batch = Array.IndexOf(head, "batch-size");
+        int score = Array.IndexOf(head, "IS"), classes = Array.IndexOf(head, "classes_covered");
+        for (int i = 0; i < 4; i++)
+        {
+            var ci = CultureInfo.InvariantCulture;
+            var measured = DigitsRule.Mark(double.Parse(rows[i][score], ci), int.Parse(rows[i][classes], ci));
+            Assert.True(marks[i] == measured, $"Q5.3 line {i + 1}: your {marks[i]} for lr {rows[i][lr]}, batch {rows[i][batch]} is not the measured mark");
+        }
     }
 }

@@ -48,10 +48,16 @@ public class ExamplesTests(ITestOutputHelper output)
         ["07-numerical-stability.cs"] = ["loss D = Infinity", "D(G(z)) = 1 exactly", "every gradient finite: True"],
         ["08-same-ops-every-device.cs"] = ["ok   ilgpu-cpu: each elementwise op is exactly one kernel launch", "ok   ilgpu-cpu: x · y gives cpu-ref's bits",
             "ok   ilgpu-cpu: tanh(x) is within", "ok   ilgpu-cpu: the same sum twice gives the same bits"],
+        ["09-scalar-autograd.cs"] = ["ok   x1.grad = w1·do/dn",
+            "ok   backward agrees with central differences", "ok   every prediction has its target's sign"],
+        ["10-conv-and-batchnorm.cs"] = ["ok   x.grad = conv_transpose2d(g, W)",
+            "ok   every channel comes out with mean 0 and variance 1", "ok   Σ dx = 0 in every channel"],
+        ["11-scores-on-small-sets.cs"] = ["ok   IS = 10.000", "ok   collapse and indecision both score 1",
+            "ok   the same distribution scores FD > 0, less with every larger set"],
     };
 
     [Fact]
-    public void Every_lesson_is_found() => Assert.True(LessonFiles().Length >= 8, "examples/ should hold the eight numbered lessons");
+    public void Every_lesson_is_found() => Assert.True(LessonFiles().Length >= 11, "examples/ should hold the eleven numbered lessons");
 
     [Theory, MemberData(nameof(Lessons))]
     public void Lesson_runs_and_its_claims_hold(string file)

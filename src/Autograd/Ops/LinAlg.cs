@@ -10,7 +10,9 @@ public sealed partial class Tensor
     public Tensor MatMul(Tensor b)
     {
         var a = this;
-        return Function("matmul", a.Data.MatMul(b.Data), [a, b], (g, _, needs) => [
+        return Function("matmul", a.Data.MatMul(b.Data), [a, b],
+            // TASK 2.4: matmul's backward: dA = g·Bᵀ, dB = Aᵀ·g, each summed back to its input's shape (SumTo) where it was broadcast
+            (g, _, needs) => [
             needs[0] ? (a.Rank == 2 && g.Rank == 3 ? g.MatMulSumBatch(b.Transpose()) : g.MatMul(b.Transpose()).SumTo(a.Shape)) : null,
             needs[1] ? (b.Rank == 2 && g.Rank == 3 ? a.Transpose().MatMulSumBatch(g) : a.Transpose().MatMul(g).SumTo(b.Shape)) : null]);
     }
@@ -96,7 +98,9 @@ public sealed partial class Tensor
         using (var cols = x.Data.Im2Col(kh, kw, stride, padding))                       // [N, C·KH·KW, OH·OW]
             product = w.Data.Reshape(o, -1).MatMul(cols).Reshape(n, o, oh, ow);
         var y = PlusBias(product, bias, [1, o, 1, 1]);
-        return Function("conv2d", y, bias == null ? [x, w] : [x, w, bias], (g, _, needs) => [
+        return Function("conv2d", y, bias == null ? [x, w] : [x, w, bias],
+            // TASK 4.3: conv2d's backward: dx = g transposed-convolved with w (TransposedConv, to x's size); dW = g·im2col(x)ᵀ; db = Σg
+            (g, _, needs) => [
             needs[0] ? g.TransposedConv(w, null, stride, padding, h, wd) : null,
             needs[1] ? g.Reshape(n, o, oh * ow).MatMulSumBatch(x.Im2Col(kh, kw, stride, padding).Transpose()).Reshape(w.Shape) : null,
             bias != null && needs[2] ? g.Sum([0, 2, 3]) : null]);

@@ -60,6 +60,7 @@ public sealed partial class Tensor
     ///   d/dx = −(γ/σ²)·(x̂·mean(v·A) + B·(v − mean(v) − 2·x̂·mean(v·x̂)))
     /// (σ and x̂ move with x: ∂σ⁻¹/∂xᵢ = −x̂ᵢ/(nσ²), ∂x̂ⱼ/∂xᵢ = (δᵢⱼ − 1/n − x̂ᵢx̂ⱼ/n)/σ).
     /// </summary>
+    // TASK 4.4: batch norm's dx = (γ/σ)·(g − (dβ + x̂·dγ)/n) per channel (m.InvStd is 1/σ; γ = 1 if null), an op of g, x, dβ, dγ, γ
     static Tensor BatchNormInputGrad(Tensor g, Tensor x, Tensor? gamma, Tensor dBeta, Tensor dGamma, BatchMoments m, NDArray xhat)
     {
         int n = m.Count;

@@ -303,6 +303,7 @@ public sealed class CpuBackend(Device device) : IBackend
         if (F32(dst)) ArgMaxT<float>(src, dst, axis); else ArgMaxT<double>(src, dst, axis);
     }
 
+    // TASK 3.2: src viewed with dst's shape and src's strides; a RowPlan over both, rows in parallel; each output scans its n values
     static void ArgMaxT<T>(NDArray sa, NDArray da, int axis) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = Data<T>(sa); var d = Data<T>(da);

@@ -115,6 +115,7 @@ internal static partial class Kernels
         }
     }
 
+    // TASK 3.3: outputs i = t, t + step, …: scan len values from sl.At(i) by stride (Op.ArgMaxTakes), counting the index in T
     public static void ArgMax<T>(Index1D t, ArrayView<T> s, Strided sl, int len, int stride, ArrayView<T> d, Strided dl, int n, int step)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

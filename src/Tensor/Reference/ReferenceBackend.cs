@@ -184,6 +184,7 @@ public sealed class ReferenceBackend(Device device) : IBackend
         if (F32(dst)) ArgMaxT<float>(src, dst, axis); else ArgMaxT<double>(src, dst, axis);
     }
 
+    // TASK 3.1: per output index o (o[axis] = 0): scan along axis from At(src, o) by Strides[axis], keep the first best (Op.ArgMaxTakes)
     static void ArgMaxT<T>(NDArray src, NDArray dst, int axis) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] s = Data<T>(src), d = Data<T>(dst);
