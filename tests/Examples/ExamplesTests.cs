@@ -52,12 +52,14 @@ public class ExamplesTests(ITestOutputHelper output)
             "ok   backward agrees with central differences", "ok   every prediction has its target's sign"],
         ["10-conv-and-batchnorm.cs"] = ["ok   x.grad = conv_transpose2d(g, W)",
             "ok   every channel comes out with mean 0 and variance 1", "ok   Σ dx = 0 in every channel"],
+        ["12-gradient-penalty.cs"] = ["ok   the double backward equals 2(‖w‖ − 1)·w/‖w‖", "ok   gradcheck: the double backward's d penalty/dW",
+            "ok   the penalty alone drives the slope to 1"],
         ["11-scores-on-small-sets.cs"] = ["ok   IS = 10.000", "ok   collapse and indecision both score 1",
             "ok   the same distribution scores FD > 0, less with every larger set"],
     };
 
     [Fact]
-    public void Every_lesson_is_found() => Assert.True(LessonFiles().Length >= 11, "examples/ should hold the eleven numbered lessons");
+    public void Every_lesson_is_found() => Assert.True(LessonFiles().Length >= 12, "examples/ should hold the twelve numbered lessons");
 
     [Theory, MemberData(nameof(Lessons))]
     public void Lesson_runs_and_its_claims_hold(string file)
