@@ -270,6 +270,19 @@ public sealed class GanModel
         return Losses.CrossEntropy(logits, cat) * Config.InfoLambdaCat + continuous * Config.InfoLambdaCon;
     }
 
+    /// <summary>Q's logits of the categorical code: the first of its outputs.</summary>
+    static Tensor Categories(Tensor q) => q.Narrow(1, 0, InfoGanD.Categories);
+
+    /// <summary>InfoGAN: Q's logits of the categorical code for images x, D in eval mode (BatchNorm uses running statistics), no graph recorded.</summary>
+    public NDArray QCategories(NDArray x)
+    {
+        if (Info == null) throw new InvalidOperationException("only InfoGAN has a Q network");
+        bool was = D.Training;
+        D.Eval();
+        try { using (GradMode.NoGrad()) return Categories(Info.Both(new Tensor(x)).Q).Data; }
+        finally { D.Train(was); }
+    }
+
     /// <summary>Images from G in eval mode (BatchNorm uses running statistics), no graph recorded.</summary>
     public NDArray Generate(Tensor z)
     {
