@@ -182,10 +182,17 @@ public sealed class GanModel
         using (GradMode.NoGrad()) fake = G.Call(z);
         if (Info != null && !QTrainsWithG)
         {
-            var sRealInfo = D.Call(real);
+            // With --info-max, Q's categories of the real batch come from the same trunk pass as D's scores.
+            (Tensor sRealInfo, Tensor? qReal) = Config.InfoMax > 0 ? Info.Both(real) : (D.Call(real), null);
             var (sFakeInfo, q) = Info.Both(fake);
             var adversarialInfo = GanLosses.D(Config.Loss, sRealInfo, sFakeInfo);
-            return (adversarialInfo + InfoLoss(q, cat!, con!), adversarialInfo, fake, sRealInfo, sFakeInfo, null);
+            var loss = adversarialInfo + InfoLoss(q, cat!, con!);
+            if (qReal != null)
+            {
+                var shifted = Info.Both(InfoMax.Shifted(real, Rng)).Q;
+                loss = loss + InfoMax.Loss(Categories(qReal), Categories(shifted)).Total * Config.InfoMax;
+            }
+            return (loss, adversarialInfo, fake, sRealInfo, sFakeInfo, null);
         }
         var (sReal, sFake) = Scores(real, fake);
         var adversarial = GanLosses.D(Config.Loss, sReal, sFake);
