@@ -46,7 +46,7 @@ for b in $budgets; do
 done
 mkdir -p "$out/runs" || exit 2
 csv=$out/quality.csv
-echo "model,minutes,seed,status,epoch,iteration,inception_score,frechet,classes_covered,code_accuracy,digits" > "$csv"
+echo "model,minutes,seed,status,epoch,iteration,inception_score,frechet,classes_covered,q_real_accuracy,code_accuracy,digits" > "$csv"
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'); cpu=${cpu:-$(uname -m)}
 machine="$(nproc) cores, $cpu, device $device"
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -59,7 +59,7 @@ for m in $models; do
     for b in $budgets; do
       tag="$m ${b} min seed $s"
       if (( ! ok )); then
-        echo "$m,$b,$s,skipped,,,,,,," >> "$csv"; echo "$tag: skipped (an earlier budget of this run failed)"; continue
+        echo "$m,$b,$s,skipped,,,,,,,," >> "$csv"; echo "$tag: skipped (an earlier budget of this run failed)"; continue
       fi
       more=$(awk -v b="$b" -v d="$done_min" 'BEGIN { printf "%.6g", b - d }')
       log=$run-$b.log
@@ -70,25 +70,26 @@ for m in $models; do
       fi
       rc=$?
       if (( rc != 0 )) || [[ ! -f $run/checkpoints/latest.safetensors ]]; then
-        echo "$m,$b,$s,train-failed,,,,,,," >> "$csv"; echo "$tag: FAILED training (exit $rc): $(tail -n 1 "$log")"; ok=0; continue
+        echo "$m,$b,$s,train-failed,,,,,,,," >> "$csv"; echo "$tag: FAILED training (exit $rc): $(tail -n 1 "$log")"; ok=0; continue
       fi
       done_min=$b
       json=$run-$b.eval.json
       if ! "$scratch" eval --checkpoint "$run/checkpoints/latest.safetensors" --json --n "$eval_n" --device "$device" > "$json" 2>> "$log"; then
-        echo "$m,$b,$s,eval-failed,,,,,,," >> "$csv"; echo "$tag: FAILED evaluation: $(tail -n 1 "$log")"; continue
+        echo "$m,$b,$s,eval-failed,,,,,,,," >> "$csv"; echo "$tag: FAILED evaluation: $(tail -n 1 "$log")"; continue
       fi
       row=$(python3 - "$json" "$min_is" "$min_classes" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); g = r["generated"]
-acc = r["codes"]["accuracy"] if r.get("codes") else None
+codes = r.get("codes") or {}
+acc, q_real = codes.get("accuracy"), codes.get("q_real_accuracy")   # generated code accuracy; Q on real held-out digits
 digits = "O" if g["inception_score"] >= float(sys.argv[2]) and g["classes_covered"] >= int(sys.argv[3]) else "X"
 print(",".join(str(v) for v in [r["epoch"], r["iteration"], round(g["inception_score"], 4), round(g["frechet"], 4), g["classes_covered"],
-                                "" if acc is None else round(acc, 4), digits]))
+                                "" if q_real is None else round(q_real, 4), "" if acc is None else round(acc, 4), digits]))
 PY
-      ) || { echo "$m,$b,$s,eval-unreadable,,,,,,," >> "$csv"; echo "$tag: FAILED reading $json"; continue; }
+      ) || { echo "$m,$b,$s,eval-unreadable,,,,,,,," >> "$csv"; echo "$tag: FAILED reading $json"; continue; }
       echo "$m,$b,$s,ok,$row" >> "$csv"
-      IFS=, read -r ep it is fd cl acc dg <<< "$row"
-      echo "$tag: IS $is, Fréchet $fd, classes $cl/10${acc:+, code accuracy $acc}, digits? $dg (iteration $it, epoch $ep)"
+      IFS=, read -r ep it is fd cl qreal acc dg <<< "$row"
+      echo "$tag: IS $is, Fréchet $fd, classes $cl/10${qreal:+, Q on real digits $qreal}${acc:+, generated code accuracy $acc}, digits? $dg (iteration $it, epoch $ep)"
     done
   done
 done
@@ -104,8 +105,8 @@ def cell(vals, digits):
     return f"{m:.{digits}f}" + (f" ± {statistics.stdev(vals):.{digits}f}" if len(vals) > 1 else "")
 print(f"Quality against training time: {sys.argv[2]}; started {sys.argv[3]}; `scratch eval --json --n {sys.argv[4]}` (embedded classifier).")
 print("Mean ± standard deviation over the seeds that finished; digits? counts the seeds marked O (IS ≥ 5 and ≥ 9 classes).\n")
-print("| model | minutes | seeds ok | iterations | IS | Fréchet distance | classes | code accuracy | digits? |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| model | minutes | seeds ok | iterations | IS | Fréchet distance | classes | Q on real digits | generated code accuracy | digits? |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 keys = []
 for r in rows:
     if (r["model"], r["minutes"]) not in keys: keys.append((r["model"], r["minutes"]))
@@ -113,8 +114,9 @@ for model, minutes in keys:
     group = [r for r in rows if (r["model"], r["minutes"]) == (model, minutes)]
     ok = [r for r in group if r["status"] == "ok"]
     acc = cell([r["code_accuracy"] for r in ok], 3) if model == "infogan" else ""
+    q_real = cell([r["q_real_accuracy"] for r in ok], 3) if model == "infogan" else ""
     digits = f"{sum(r['digits'] == 'O' for r in ok)}/{len(ok)} O" if ok else "—"
     print(f"| {model} | {minutes} | {len(ok)}/{len(group)} | {cell([r['iteration'] for r in ok], 0)} | {cell([r['inception_score'] for r in ok], 2)} | "
-          f"{cell([r['frechet'] for r in ok], 1)} | {cell([r['classes_covered'] for r in ok], 1)} | {acc} | {digits} |")
+          f"{cell([r['frechet'] for r in ok], 1)} | {cell([r['classes_covered'] for r in ok], 1)} | {q_real} | {acc} | {digits} |")
 PY
 echo "quality.sh: table in $md, per-run rows in $csv"

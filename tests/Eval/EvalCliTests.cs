@@ -72,6 +72,10 @@ public class EvalCliTests
         var codes = JsonDocument.Parse(r.Out).RootElement.GetProperty("codes");
         Assert.InRange(codes.GetProperty("accuracy").GetDouble(), 0, 1);
         Assert.Equal(Enumerable.Range(0, 10), codes.GetProperty("digit_of_code").EnumerateArray().Select(d => d.GetInt32()).Order());
+        // Q on real digits: every held-out digit of the protocol's reference row, its categories matched one to one to labels.
+        Assert.InRange(codes.GetProperty("q_real_accuracy").GetDouble(), 0, 1);
+        Assert.Equal(JsonDocument.Parse(r.Out).RootElement.GetProperty("reference").GetProperty("n").GetInt32(), codes.GetProperty("q_real_count").GetInt32());
+        Assert.Equal(Enumerable.Range(0, 10), codes.GetProperty("q_real_digit_of_code").EnumerateArray().Select(d => d.GetInt32()).Order());
         var continuous = codes.GetProperty("continuous").EnumerateArray().ToList();
         Assert.Equal([1, 2], continuous.Select(c => c.GetProperty("code").GetInt32()));
         Assert.All(continuous, c => Assert.Contains(c.GetProperty("statistic").GetString(), Scratch.Gan.Evaluation.ContinuousCodes.Statistics));

@@ -114,6 +114,19 @@ public class EvalMetricsTests
     }
 
     [Fact]
+    public void Q_on_real_digits_matches_each_category_to_a_label_from_pairs()
+    {
+        // Planted: Q names category perm[label] for each digit, except every 10th, which it puts one category on.
+        var perm = new[] { 7, 2, 9, 0, 4, 1, 8, 3, 6, 5 };
+        var labels = Enumerable.Range(0, 2000).Select(i => (i * 7 + i / 13) % 10).ToArray();
+        var codes = labels.Select((l, i) => i % 10 == 0 ? (perm[l] + 1) % 10 : perm[l]).ToArray();
+        var r = CodeMatching.Match(codes, labels, 10);
+        Assert.Equal(0.9, r.Accuracy, 12);
+        Assert.All(Enumerable.Range(0, 10), l => Assert.Equal(l, r.ClassOfCode[perm[l]]));
+        Assert.Throws<ArgumentException>(() => CodeMatching.Match(codes, labels.Take(10).ToArray(), 10));
+    }
+
+    [Fact]
     public void Hungarian_finds_the_same_optimum_as_trying_every_assignment()
     {
         var rng = new Random(8);

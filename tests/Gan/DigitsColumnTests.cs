@@ -13,14 +13,14 @@ public class DigitsColumnTests
         new(2000, inceptionScore, new int[10], classesCovered, 0.1, 300, 200, 10, 0.5, 0.1);
 
     /// <summary>A finished sweep point: config.json and an eval.json holding these scores (and an InfoGAN's code accuracy, if given).</summary>
-    static void Point(string sweep, string name, double inceptionScore, int classesCovered, double? codeAccuracy = null)
+    static void Point(string sweep, string name, double inceptionScore, int classesCovered, double? codeAccuracy = null, double? qReal = null)
     {
         var run = new RunFolder(Path.Combine(sweep, name));
         Directory.CreateDirectory(run.Dir);
         var model = codeAccuracy == null ? ModelKind.Dcgan : ModelKind.InfoGan;
         File.WriteAllText(run.ConfigPath, (Zoo.Defaults(model) with { Epochs = 1 }).ToJson());
         var protocol = new EvalProtocol(2000, 1, 10000, 2000, 20, 100, 3, "classifier penultimate layer", "embedded", "embedded");
-        var codes = codeAccuracy is { } a ? new CodeAccuracy(a, [.. Enumerable.Range(0, 10)], 200, []) : null;
+        var codes = codeAccuracy is { } a ? new CodeAccuracy(a, [.. Enumerable.Range(0, 10)], 200, [], qReal, [.. Enumerable.Range(0, 10)], 2000) : null;
         var report = new EvalReport(Path.Combine(run.Dir, "checkpoints", "latest.safetensors"), Setting.Name(model), 1, 78, protocol,
             Scores(inceptionScore, classesCovered), Scores(9.59, 10), codes);
         File.WriteAllText(Path.Combine(run.Dir, "eval.json"), report.ToJson());
@@ -50,17 +50,18 @@ public class DigitsColumnTests
     }
 
     [Fact]
-    public void An_infogan_sweep_also_tabulates_the_code_accuracy()
+    public void An_infogan_sweep_also_tabulates_Q_on_real_digits_and_the_generated_code_accuracy()
     {
         var sweep = Directory.CreateTempSubdirectory("scratch-digits").FullName;
         try
         {
-            Point(sweep, "info-lambda-con=0.1", 9.4, 10, 0.8133);
-            Point(sweep, "info-lambda-con=1", 9.43, 10, 0.7);
+            Point(sweep, "info-lambda-con=0.1", 9.4, 10, 0.8133, 0.9512);
+            Point(sweep, "info-lambda-con=1", 9.43, 10, 0.7);   // an eval.json from before Q on real digits was measured
             SweepTable.Write(sweep, SweepTable.Read(sweep));
             var csv = File.ReadAllLines(Path.Combine(sweep, "sweep.csv"));
-            Assert.Equal("info-lambda-con,IS,FD,classes_covered,code_accuracy,s/epoch,digits?", csv[0]);
-            Assert.Equal(["0.813", "0.700"], csv.Skip(1).Select(l => l.Split(',')[4]));
+            Assert.Equal("info-lambda-con,IS,FD,classes_covered,Q_on_real_digits,generated_code_accuracy,s/epoch,digits?", csv[0]);
+            Assert.Equal(["0.951", ""], csv.Skip(1).Select(l => l.Split(',')[4]));
+            Assert.Equal(["0.813", "0.700"], csv.Skip(1).Select(l => l.Split(',')[5]));
         }
         finally { Directory.Delete(sweep, true); }
     }

@@ -69,7 +69,7 @@ public class QualityBenchTests
             Assert.All(new[] { calls[1], calls[3] }, c => Assert.StartsWith("eval --checkpoint ", c));
 
             var rows = File.ReadAllLines(Path.Combine(dir, "out", "quality.csv")).Skip(1).ToList();
-            Assert.Equal(["vanilla,1,7,ok,3,120,6.25,40.5,10,,O", "vanilla,2.5,7,ok,3,120,6.25,40.5,10,,O"], rows);
+            Assert.Equal(["vanilla,1,7,ok,3,120,6.25,40.5,10,,,O", "vanilla,2.5,7,ok,3,120,6.25,40.5,10,,,O"], rows);
             Assert.Contains("train flags --batch-size 64 --lr 0.002", File.ReadAllText(Path.Combine(dir, "out", "quality.md")));
         }
         finally { Directory.Delete(dir, true); }

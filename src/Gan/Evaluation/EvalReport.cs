@@ -50,8 +50,11 @@ public sealed record EvalReport(string Checkpoint, string Model, int Epoch, long
         yield return "KID = kernel inception distance: how far the generated features lie from the real ones (an unbiased squared MMD); " +
             "lower is better, 0 = indistinguishable, and it can dip below 0 by chance";
         if (Codes != null)
-            yield return $"InfoGAN categorical code accuracy: {Codes.Accuracy.ToString("P2", ci)} ({Codes.PerCode} samples per code; code→digit " +
-                string.Join(" ", Codes.DigitOfCode.Select((d, c) => $"{c}→{d}")) + ")";
+            yield return $"InfoGAN generated code accuracy: {Codes.Accuracy.ToString("P2", ci)} (G's samples per code named by the classifier, " +
+                $"{Codes.PerCode} per code; code→digit " + string.Join(" ", Codes.DigitOfCode.Select((d, c) => $"{c}→{d}")) + ")";
+        if (Codes is { QRealAccuracy: { } qAccuracy, QRealDigitOfCode: { } qDigits })
+            yield return $"InfoGAN Q on real digits: {qAccuracy.ToString("P2", ci)} (Q's category for each of {Codes.QRealCount} held-out real digits " +
+                "against its label; code→digit " + string.Join(" ", qDigits.Select((d, c) => $"{c}→{d}")) + ")";
         foreach (var e in Codes?.Continuous ?? [])
             yield return $"InfoGAN continuous code {e.Code}: moves {e.Statistic} most monotonically (mean Spearman ρ {e.MeanSpearman.ToString("F2", ci)} over {e.Bases} latents, {e.Steps} steps from −2 to 2)";
     }

@@ -21,8 +21,14 @@ public sealed record SetMetrics(int N, double InceptionScore, int[] ClassHistogr
     public Training.EvalScores ForTraining() => new(InceptionScore, Frechet, KidMean, Precision, Recall, ClassesCovered, HistogramKl);
 }
 
-/// <summary>InfoGAN: how well the categorical code picks the digit, after the best code → digit matching.</summary>
-public sealed record CodeAccuracy(double Accuracy, int[] DigitOfCode, int PerCode, ContinuousEffect[] Continuous);
+/// <summary>
+/// InfoGAN: how well the categorical code picks the digit, after the best code → digit matching, measured
+/// two ways. Accuracy (generated code accuracy): G draws samples for each code and the classifier names their
+/// digits. QRealAccuracy (Q on real digits, the paper's "c1 as a classifier"): Q's arg-max category for each
+/// held-out real digit against its true label, over QRealCount digits. Null where not measured (an older eval.json).
+/// </summary>
+public sealed record CodeAccuracy(double Accuracy, int[] DigitOfCode, int PerCode, ContinuousEffect[] Continuous,
+    double? QRealAccuracy = null, int[]? QRealDigitOfCode = null, int QRealCount = 0);
 
 /// <summary>
 /// Measures image sets against the real reference: the classifier's training split, whose features are
@@ -114,6 +120,27 @@ public sealed class Evaluator
             for (int i = 0; i < perCode; i++) confusion[code, ClassifierTraining.ArgMax(p.AsSpan(i * cats, cats))]++;
         }
         var m = CodeMatching.Match(confusion);
-        return new CodeAccuracy(m.Accuracy, m.ClassOfCode, perCode, ContinuousCodes.Measure(gan, Math.Clamp(Protocol.N / 20, 5, 200), Protocol.Seed + 2));
+        var q = QOnReal(gan);
+        return new CodeAccuracy(m.Accuracy, m.ClassOfCode, perCode, ContinuousCodes.Measure(gan, Math.Clamp(Protocol.N / 20, 5, 200), Protocol.Seed + 2),
+            q.Accuracy, q.ClassOfCode, _heldCount);
+    }
+
+    /// <summary>
+    /// The InfoGAN paper's metric: Q (in eval mode) names a category for each held-out real digit, and the
+    /// best one-to-one matching of categories to true labels says how many it gets right. Unlike the
+    /// generated code accuracy no classifier is involved: only Q and the labels.
+    /// </summary>
+    CodeMatching.Result QOnReal(GanModel gan)
+    {
+        var idx = _data.HeldIdx.Take(_heldCount).ToArray();
+        var codes = new int[idx.Length];
+        for (int at = 0; at < idx.Length; at += 500)
+            using (MemoryScope.Begin())
+            {
+                var chunk = idx.AsSpan(at, Math.Min(500, idx.Length - at));
+                var logits = gan.QCategories(_data.Held.Batch(chunk, gan.Config.ImageSize, gan.Device)).ToDoubles();
+                for (int i = 0; i < chunk.Length; i++) codes[at + i] = ClassifierTraining.ArgMax(logits.AsSpan(i * InfoGanD.Categories, InfoGanD.Categories));
+            }
+        return CodeMatching.Match(codes, idx.Select(i => (int)_data.Held.Labels[i]).ToArray(), InfoGanD.Categories);
     }
 }

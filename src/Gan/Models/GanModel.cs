@@ -182,10 +182,17 @@ public sealed class GanModel
         using (GradMode.NoGrad()) fake = G.Call(z);
         if (Info != null && !QTrainsWithG)
         {
-            var sRealInfo = D.Call(real);
+            // With --info-max, Q's categories of the real batch come from the same trunk pass as D's scores.
+            (Tensor sRealInfo, Tensor? qReal) = Config.InfoMax > 0 ? Info.Both(real) : (D.Call(real), null);
             var (sFakeInfo, q) = Info.Both(fake);
             var adversarialInfo = GanLosses.D(Config.Loss, sRealInfo, sFakeInfo);
-            return (adversarialInfo + InfoLoss(q, cat!, con!), adversarialInfo, fake, sRealInfo, sFakeInfo, null);
+            var loss = adversarialInfo + InfoLoss(q, cat!, con!);
+            if (qReal != null)
+            {
+                var shifted = Info.Both(InfoMax.Shifted(real, Rng)).Q;
+                loss = loss + InfoMax.Loss(Categories(qReal), Categories(shifted)).Total * Config.InfoMax;
+            }
+            return (loss, adversarialInfo, fake, sRealInfo, sFakeInfo, null);
         }
         var (sReal, sFake) = Scores(real, fake);
         var adversarial = GanLosses.D(Config.Loss, sReal, sFake);
@@ -268,6 +275,19 @@ public sealed class GanModel
             InfoContinuous.LearntVariance => Losses.GaussianNll(mean, con, q.Narrow(1, k + m, m).Clamp(-5, 5).Exp()),
         };
         return Losses.CrossEntropy(logits, cat) * Config.InfoLambdaCat + continuous * Config.InfoLambdaCon;
+    }
+
+    /// <summary>Q's logits of the categorical code: the first of its outputs.</summary>
+    static Tensor Categories(Tensor q) => q.Narrow(1, 0, InfoGanD.Categories);
+
+    /// <summary>InfoGAN: Q's logits of the categorical code for images x, D in eval mode (BatchNorm uses running statistics), no graph recorded.</summary>
+    public NDArray QCategories(NDArray x)
+    {
+        if (Info == null) throw new InvalidOperationException("only InfoGAN has a Q network");
+        bool was = D.Training;
+        D.Eval();
+        try { using (GradMode.NoGrad()) return Categories(Info.Both(new Tensor(x)).Q).Data; }
+        finally { D.Train(was); }
     }
 
     /// <summary>Images from G in eval mode (BatchNorm uses running statistics), no graph recorded.</summary>

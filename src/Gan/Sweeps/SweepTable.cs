@@ -69,13 +69,14 @@ public static class SweepTable
         if (rows.Count == 0) throw new InvalidDataException($"'{dir}' holds no finished sweep points (run folders with eval.json)");
         var options = rows.SelectMany(r => r.Settings.Select(s => s.Option)).Distinct().ToList();
         var ci = CultureInfo.InvariantCulture;
+        string Cell(double? v) => v?.ToString("F3", ci) ?? "";
         string Get(SweepRow r, string o) => r.Settings.FirstOrDefault(s => s.Option == o).Value ?? "";
         // InfoGAN's evaluations also measure its categorical code: the column appears when a row has it.
         bool codes = rows.Any(r => r.Eval.Codes != null);
         string[] Cells(SweepRow r) => [.. options.Select(o => Get(r, o)), r.Eval.Generated.InceptionScore.ToString("F2", ci), r.Eval.Generated.Frechet.ToString("F2", ci),
-            $"{r.Eval.Generated.ClassesCovered}", .. codes ? [r.Eval.Codes?.Accuracy.ToString("F3", ci) ?? ""] : Array.Empty<string>(),
+            $"{r.Eval.Generated.ClassesCovered}", .. codes ? [Cell(r.Eval.Codes?.QRealAccuracy), Cell(r.Eval.Codes?.Accuracy)] : Array.Empty<string>(),
             double.IsNaN(r.SecondsPerEpoch) ? "" : r.SecondsPerEpoch.ToString("F1", ci), r.Digits];
-        string[] head = [.. options, "IS", "FD", "classes covered", .. codes ? ["code accuracy"] : Array.Empty<string>(), "s/epoch", "digits?"];
+        string[] head = [.. options, "IS", "FD", "classes covered", .. codes ? ["Q on real digits", "generated code accuracy"] : Array.Empty<string>(), "s/epoch", "digits?"];
 
         var csv = new StringBuilder().AppendLine(string.Join(",", head.Select(h => h.Replace(' ', '_'))));
         foreach (var r in rows) csv.AppendLine(string.Join(",", Cells(r)));

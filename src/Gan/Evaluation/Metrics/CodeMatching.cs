@@ -25,6 +25,18 @@ public static class CodeMatching
     }
 
     /// <summary>
+    /// The same matching from pairs: codes[i] is the code given to sample i (by a generator's input, or
+    /// by Q's arg-max on a real digit), classes[i] its class (the classifier's verdict, or the true label).
+    /// </summary>
+    public static Result Match(ReadOnlySpan<int> codes, ReadOnlySpan<int> classes, int k)
+    {
+        if (codes.Length != classes.Length) throw new ArgumentException($"code matching: {codes.Length} codes for {classes.Length} classes");
+        var confusion = new int[k, k];
+        for (int i = 0; i < codes.Length; i++) confusion[codes[i], classes[i]]++;
+        return Match(confusion);
+    }
+
+    /// <summary>
     /// Minimum-cost perfect matching of a square cost matrix (Kuhn–Munkres with potentials, O(n³)):
     /// returns the column assigned to each row.
     /// </summary>

@@ -1,0 +1,71 @@
+using Scratch.Autograd;
+using Scratch.Tensors;
+
+namespace Scratch.Gan.Models;
+
+/// <summary>
+/// Information maximisation on real digits (RIM, Krause et al. 2010; IMSAT, Hu et al. 2017), an option of
+/// InfoGAN (--info-max λ): Q, the network that reads InfoGAN's categorical code back from a sample, is also
+/// asked to sort real images into its categories — each digit confidently into one (low mean entropy
+/// H(Y|X)), the categories used equally often over a batch (high entropy H(Y) of the mean prediction), and
+/// a digit shifted by up to 2 pixels into the same category as the digit itself. No label is used. Q's
+/// categories of real digits then tend to be the digit classes, and InfoGAN's own term teaches G to draw, for
+/// each code, the digits Q puts in that category.
+/// </summary>
+public static class InfoMax
+{
+    /// <summary>IMSAT's μ: the weight of balance against confidence (its MI estimate is μ·H(Y) − H(Y|X)).</summary>
+    public const double Balance = 4;
+    /// <summary>
+    /// The weight of shift invariance against confidence. IMSAT weighs its self-augmentation term 1 and its MI estimate
+    /// λ = 0.1, so invariance counts 10 times confidence there too: without it, confident, balanced categories may as well
+    /// sort digits by thickness or slant as by class.
+    /// </summary>
+    public const double Invariance = 10;
+    /// <summary>The largest shift, in pixels, of the copy whose categories must match (as the classifier's augmentation).</summary>
+    public const int MaxShift = 2;
+    /// <summary>Images per group that share one random shift: the batch is cut in groups so that a batch sees several shifts.</summary>
+    public const int ShiftGroup = 16;
+
+    /// <summary>The three terms and their sum; each is 0 at its best (confident, balanced, shift-invariant).</summary>
+    public readonly record struct Terms(Tensor Total, Tensor Confidence, Tensor Imbalance, Tensor Inconsistency);
+
+    /// <summary>
+    /// For Q's category logits of a real batch [N, K] and of its shifted copy: mean H(p(y|x)) + μ·(log K − H(mean p))
+    /// + ν·mean KL(p(y|x) ∥ p(y|shifted x)), with μ = <see cref="Balance"/> and ν = <see cref="Invariance"/>. The KL's first argument is held fixed (no gradient), so the shifted
+    /// copy is pulled toward the digit's own prediction, not the other way round (as IMSAT's self-augmentation).
+    /// </summary>
+    public static Terms Loss(Tensor logits, Tensor shiftedLogits)
+    {
+        int k = logits.Shape[1];
+        var logP = logits.LogSoftmax(-1);
+        var p = logP.Exp();
+        var confidence = -(p * logP).Sum([1]).Mean();
+        var mean = p.Mean([0]);
+        var marginal = -(mean * mean.Clamp(1e-12, 1).Log()).Sum();
+        var imbalance = Math.Log(k) - marginal;   // = KL(mean p ∥ uniform) ≥ 0
+        var inconsistency = (p.Detach() * (logP.Detach() - shiftedLogits.LogSoftmax(-1))).Sum([1]).Mean();
+        return new Terms(confidence + imbalance * Balance + inconsistency * Invariance, confidence, imbalance, inconsistency);
+    }
+
+    /// <summary>
+    /// x [N, C, H, W] in [−1, 1] with each group of <see cref="ShiftGroup"/> images translated by its own random
+    /// (dx, dy) in [−MaxShift, MaxShift]², the uncovered border filled with the background's −1. No gradient needed.
+    /// </summary>
+    public static Tensor Shifted(Tensor x, RandomStream g)
+    {
+        int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3], m = MaxShift;
+        var rows = Tensor.Full([n, c, m, w], -1, device: x.Device);
+        var padded = Tensor.Cat([rows, x, rows], 2);
+        var cols = Tensor.Full([n, c, h + 2 * m, m], -1, device: x.Device);
+        padded = Tensor.Cat([cols, padded, cols], 3);
+        var groups = new List<Tensor>();
+        for (int at = 0; at < n; at += ShiftGroup)
+        {
+            int dx = g.NextInt(2 * m + 1) - m, dy = g.NextInt(2 * m + 1) - m;
+            // Output pixel (y, x) reads input (y − dy, x − dx), which sits at (y − dy + m, x − dx + m) in the padded image.
+            groups.Add(padded.Narrow(0, at, Math.Min(ShiftGroup, n - at)).Narrow(2, m - dy, h).Narrow(3, m - dx, w).Contiguous());
+        }
+        return Tensor.Cat(groups, 0);
+    }
+}

@@ -1,0 +1,104 @@
+using Scratch.Autograd;
+using Scratch.Gan.Models;
+using Scratch.Tensors;
+using Xunit;
+using static Scratch.Tests.Gan.CliTests;
+using T = Scratch.Autograd.Tensor;
+
+namespace Scratch.Tests.Gan;
+
+/// <summary>InfoGAN's --info-max: information maximisation on real digits (Models/InfoMax.cs).</summary>
+[Collection("serial")]
+public class InfoMaxTests
+{
+    static T Logits(params float[][] rows) => new(NDArray.From(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]));
+
+    [Fact]
+    public void The_loss_is_zero_only_for_confident_balanced_shift_invariant_predictions_and_counts_each_failure_by_hand()
+    {
+        double ln2 = Math.Log(2);
+        // Two digits, two categories, each digit sure of its own category, the shifted copies agreeing: all three terms 0.
+        var sure = Logits([40, 0], [0, 40]);
+        var best = InfoMax.Loss(sure, sure);
+        Assert.Equal(0, best.Total.Item(), 6);
+        // Undecided (p = ½ each): the mean entropy is ln 2, the mean prediction is uniform, so only confidence is lost.
+        var unsure = InfoMax.Loss(Logits([0, 0], [0, 0]), Logits([0, 0], [0, 0]));
+        Assert.Equal(ln2, unsure.Confidence.Item(), 6);
+        Assert.Equal(0, unsure.Imbalance.Item(), 6);
+        Assert.Equal(0, unsure.Inconsistency.Item(), 6);
+        Assert.Equal(ln2, unsure.Total.Item(), 6);
+        // Collapsed: both digits sure of category 0. Confident, but the mean prediction (1, 0) is ln 2 from uniform, weighted μ = 4.
+        var collapsed = InfoMax.Loss(Logits([40, 0], [40, 0]), Logits([40, 0], [40, 0]));
+        Assert.Equal(InfoMax.Balance * ln2, collapsed.Total.Item(), 5);
+        // The shifted copy says (0.8, 0.2) where the digit says (½, ½): KL = ½ ln(½/0.8) + ½ ln(½/0.2).
+        float l = (float)Math.Log(4);   // softmax(ln 4, 0) = (0.8, 0.2)
+        var moved = InfoMax.Loss(Logits([0, 0], [0, 0]), Logits([l, 0], [l, 0]));
+        Assert.Equal(0.5 * Math.Log(0.5 / 0.8) + 0.5 * Math.Log(0.5 / 0.2), moved.Inconsistency.Item(), 5);
+    }
+
+    [Fact]
+    public void Only_the_shifted_copy_is_pulled_toward_the_digits_own_prediction()
+    {
+        var digit = new T(NDArray.From(new float[] { 1, 0, 0, 1 }, [2, 2]), requiresGrad: true);
+        var shifted = new T(NDArray.From(new float[] { 0, 1, 1, 0 }, [2, 2]), requiresGrad: true);
+        // Confidence and balance are at their best for these logits only in the limit, so compare the consistency term alone.
+        InfoMax.Loss(digit, shifted).Inconsistency.Backward();
+        Assert.Null(digit.Grad);
+        Assert.Contains(shifted.Grad!.ToDoubles(), g => Math.Abs(g) > 0.1);
+    }
+
+    [Fact]
+    public void A_shifted_batch_moves_each_group_by_at_most_two_pixels_and_fills_with_the_background()
+    {
+        int n = 2 * InfoMax.ShiftGroup + 3;   // a last, shorter group
+        var pixels = Enumerable.Repeat(-1f, n * 28 * 28).ToArray();
+        for (int b = 0; b < n; b++) pixels[b * 784 + 14 * 28 + 14] = 1;   // one lit pixel at (14, 14)
+        var shifted = InfoMax.Shifted(new T(NDArray.From(pixels, [n, 1, 28, 28])), new RandomStream(5)).ToDoubles();
+        var moves = new HashSet<(int, int)>();
+        for (int b = 0; b < n; b++)
+        {
+            var lit = Enumerable.Range(0, 784).Where(i => shifted[b * 784 + i] > 0).ToList();
+            Assert.Single(lit);
+            var (dy, dx) = (lit[0] / 28 - 14, lit[0] % 28 - 14);
+            Assert.InRange(dy, -InfoMax.MaxShift, InfoMax.MaxShift);
+            Assert.InRange(dx, -InfoMax.MaxShift, InfoMax.MaxShift);
+            Assert.Equal(783, Enumerable.Range(0, 784).Count(i => shifted[b * 784 + i] == -1));
+            moves.Add((dy, dx));
+            if (b % InfoMax.ShiftGroup != 0) Assert.Equal(lit[0], Enumerable.Range(0, 784).First(i => shifted[(b - 1) * 784 + i] > 0));
+        }
+        Assert.True(moves.Count > 1, "each group should draw its own shift");
+        // An edge pixel shifted outwards leaves the image: what comes in is background, not a wrapped-around row.
+        var edge = Enumerable.Repeat(-1f, 28 * 28).ToArray();
+        for (int x = 0; x < 28; x++) edge[27 * 28 + x] = 1;
+        var s = Enumerable.Range(0, 50).Select(seed => InfoMax.Shifted(new T(NDArray.From(edge, [1, 1, 28, 28])), new RandomStream((ulong)seed)).ToDoubles());
+        Assert.All(s, img => Assert.All(img.Take(28 * 25), v => Assert.Equal(-1, v)));
+    }
+
+    [Fact]
+    public void Info_max_is_an_infogan_setting_off_by_default_and_an_older_config_without_it_means_off()
+    {
+        Assert.Equal(0, Zoo.Defaults(ModelKind.InfoGan).InfoMax);
+        Assert.Equal(0, GanConfig.FromJson("""{ "version": 2, "model": "infogan", "loss": "nonsaturating" }""").InfoMax);
+        var never = Path.Combine(Path.GetTempPath(), "scratch-never-made");
+        OneLineFailure(Run("train", "--model", "dcgan", "--info-max", "1", "--out", never), "--info-max is for --model infogan only");
+        OneLineFailure(Run("train", "--model", "infogan", "--info-max", "-1", "--out", never), "--info-max: must be non-negative");
+        OneLineFailure(Run("train", "--model", "infogan", "--info-max", "1", "--info-trains", "g-and-q", "--out", never), "--info-trains both");
+        Assert.False(Directory.Exists(never));
+    }
+
+    [Fact]
+    public void With_info_max_D_s_step_trains_Q_on_the_real_batch_too()
+    {
+        var c = Zoo.Defaults(ModelKind.InfoGan) with { BatchSize = 16 };
+        var real = new T(NDArray.Uniform([16, 1, 28, 28], -1, 1, g: new RandomStream(3)));
+        double Loss(double weight) => new GanModel(c with { InfoMax = weight }, Device.Cpu).DLoss(real).Loss.Item();
+        // Same seed, same fake batch: the loss grows by λ times the information-maximisation terms, which are positive for an untrained Q.
+        double off = Loss(0), on = Loss(1);
+        Assert.True(on > off + 1e-3, $"with --info-max 1 D's loss {on} should exceed the reference's {off}");
+        var gan = new GanModel(c with { InfoMax = 1 }, Device.Cpu);
+        var loss = gan.DLoss(real).Loss;
+        gan.OptD.ZeroGrad();
+        loss.Backward();
+        Assert.All(((InfoGanD)gan.D).QHead.Parameters(), p => Assert.NotNull(p.Grad));
+    }
+}
