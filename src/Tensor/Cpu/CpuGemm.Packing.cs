@@ -31,7 +31,7 @@ internal static unsafe partial class CpuGemm
                         for (int p = 0; p < kc; p++) d[p * MR + r] = s[co[p]];
                     }
                 }
-                else if (ro[MR - 1] - ro[0] == MR - 1)
+                else if (Adjacent(ro, MR))
                 {   // the MR rows are adjacent in memory (Aᵀ of a row-major matrix): one short run per k
                     float* s = A + ro[0];
                     for (int p = 0; p < kc; p++, d += MR)
@@ -53,6 +53,15 @@ internal static unsafe partial class CpuGemm
         }
     }
 
+    // Whether n offsets are one run, each one past the last. Not "last − first = n − 1": a batch broadcast
+    // with stride 0 repeats offsets, and columns [0, 3, 0, 3] span 3 without being adjacent.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool Adjacent(int* off, int n)
+    {
+        for (int i = 1; i < n; i++) if (off[i] != off[i - 1] + 1) return false;
+        return true;
+    }
+
     // n floats from s to d: 8 at a time, then one by one. Array.Copy's per-call checks cost as much
     // as the copy itself for the 16- and 32-float runs of a panel row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -69,22 +78,24 @@ internal static unsafe partial class CpuGemm
         int nr = NR;
         var B = L.B; var rowOff = L.BRow; var colOff = L.BCol;
         // Dense full panels, row by row: each row of B is read once, front to back (prefetch-friendly).
+        int fullPanels = (j1 - j0) / nr;
+        Span<bool> denseFull = stackalloc bool[fullPanels];
         fixed (float* pB = B, pD = dst)
         fixed (int* ro = rowOff, co = colOff)
+        {
+            for (int jp = 0; jp < fullPanels; jp++) denseFull[jp] = Adjacent(co + j0 + jp * nr, nr);
             for (int p = 0; p < kc; p++)
             {
                 float* src = pB + ro[pc + p];
-                for (int jp = 0; j0 + (jp + 1) * nr <= j1; jp++)
-                {
-                    int jj = j0 + jp * nr;
-                    if (co[jj + nr - 1] - co[jj] != nr - 1) continue;
-                    CopyRun(src + co[jj], pD + jp * nr * kc + p * nr, nr);
-                }
+                for (int jp = 0; jp < fullPanels; jp++)
+                    if (denseFull[jp]) CopyRun(src + co[j0 + jp * nr], pD + jp * nr * kc + p * nr, nr);
             }
+        }
         for (int jp = 0; j0 + jp * nr < j1; jp++)
         {
             int jj = j0 + jp * nr, cols = Math.Min(nr, j1 - jj), baseD = jp * nr * kc;
-            bool dense = colOff[jj + cols - 1] - colOff[jj] == cols - 1;
+            bool dense;
+            fixed (int* co = colOff) dense = Adjacent(co + jj, cols);
             if (dense && cols == nr) continue;   // full dense panels: packed below, a whole row of B at a time
             if (dense)
                 for (int p = 0; p < kc; p++)
@@ -120,6 +131,7 @@ internal static unsafe partial class CpuGemm
                 int q0 = 0;
                 if (Avx.IsSupported)
                     fixed (float* pb = B, pd = dst)
+                    fixed (int* ro = rowOff)
                         for (; q0 + 8 <= cols; q0 += 8)
                         {
                             // Reading 32 bytes from each of 8 far-apart rows at a time is a pattern the
@@ -135,7 +147,7 @@ internal static unsafe partial class CpuGemm
                                 }
                             for (int p = 0; p < kc; p += 8)
                             {
-                                if (p + 8 <= kc && rowOff[pc + p + 7] - rowOff[pc + p] == 7)
+                                if (p + 8 <= kc && Adjacent(ro + pc + p, 8))
                                 {
                                     float* src = pb + rowOff[pc + p];
                                     Transpose8x8(src + colOff[jj + q0], src + colOff[jj + q0 + 1], src + colOff[jj + q0 + 2], src + colOff[jj + q0 + 3],

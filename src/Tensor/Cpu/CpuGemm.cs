@@ -185,8 +185,8 @@ internal static unsafe partial class CpuGemm
                         // own pointer, so a panel whose halves are two dense runs — the 4×4 and 8×8
                         // maps of a batch merged into columns, 16 or 64 columns per image — is written
                         // straight into C rather than through the temporary tile.
-                        bool denseHalves = nw == nr && L.CCol[jj + half - 1] - L.CCol[jj] == half - 1
-                                           && L.CCol[jj + nr - 1] - L.CCol[jj + half] == half - 1;
+                        bool denseHalves;
+                        fixed (int* cc = L.CCol) denseHalves = nw == nr && Adjacent(cc + jj, half) && Adjacent(cc + jj + half, half);
                         for (int ip = 0; ip * MR < mc; ip++)
                         {
                             int ii = ic + ip * MR, mh = Math.Min(MR, i1 - ii);
