@@ -19,8 +19,12 @@ namespace Scratch.Tests.Course;
 public class QuestionTests
 {
     /// <summary>The learner's numbers: <paramref name="rows"/> lines of <paramref name="columns"/> numbers each.</summary>
-    static double[][] Answer(string id, int rows, int columns)
+    static double[][] Answer(string id, int rows, int columns) => Answer(id, Enumerable.Repeat(columns, rows).ToArray());
+
+    /// <summary>The learner's numbers: one line per entry of <paramref name="columnsPerLine"/>, with that many numbers.</summary>
+    static double[][] Answer(string id, int[] columnsPerLine)
     {
+        int rows = columnsPerLine.Length;
         var path = Path.Combine(Clone.RequireRoot(AppContext.BaseDirectory), Clone.Answers, id + ".txt");
         // Not answered yet: the same exception a blank task throws, so `course list --check` says "todo".
         if (!File.Exists(path)) throw new NotImplementedException($"Task {id}: no answer yet: write it into questions/answers/{id}.txt");
@@ -29,7 +33,7 @@ public class QuestionTests
         return lines.Select((l, i) =>
         {
             var parts = l.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries);
-            Assert.True(parts.Length == columns, $"{id}.txt line {i + 1}: expected {columns} numbers, found '{l.Trim()}'");
+            Assert.True(parts.Length == columnsPerLine[i], $"{id}.txt line {i + 1}: expected {columnsPerLine[i]} numbers, found '{l.Trim()}'");
             return parts.Select(p => double.TryParse(p.Replace('−', '-'), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
                 : throw new Xunit.Sdk.XunitException($"{id}.txt line {i + 1}: '{p}' is not a number")).ToArray();
         }).ToArray();
@@ -47,6 +51,47 @@ public class QuestionTests
     }
 
     static bool Near(double expected, double actual, double relative) => Math.Abs(expected - actual) <= relative * Math.Max(Math.Abs(expected), 1e-3);
+
+    [Fact, Trait("Task", "Q0.1")]
+    public void Q0_1_where_a_views_element_lives()
+    {
+        var answer = Answer("Q0.1", [3, 4, 1]);
+        var a = NDArray.Arange(24).Reshape(2, 3, 4);
+        var p = a.Permute(2, 0, 1);
+        var n = a.Narrow(2, 1, 2);
+        Assert.True(answer[0].SequenceEqual(p.Strides.Select(v => (double)v)), "Q0.1 line 1: not the strides of a.Permute(2, 0, 1)");
+        Assert.True(answer[1].SequenceEqual(n.Strides.Prepend(n.Offset).Select(v => (double)v)),
+            "Q0.1 line 2: not the offset and strides of a.Narrow(2, 1, 2)");
+        int index = p.Offset + 3 * p.Strides[0] + 1 * p.Strides[1] + 2 * p.Strides[2];
+        Assert.True(answer[2][0] == index && a.Reshape(24).ToDoubles()[index] == index,
+            "Q0.1 line 3: not the storage index of p[3, 1, 2]");
+    }
+
+    [Fact, Trait("Task", "Q1.1")]
+    public void Q1_1_a_value_used_twice()
+    {
+        var answer = Answer("Q1.1", 2, 1);
+        Value a = 2, b = -3;
+        var c = a * b;
+        var d = c + b * b;
+        d.Backward();
+        Assert.True(Near(a.Grad, answer[0][0], 1e-9), $"Q1.1 part 1: {answer[0][0]} is not a.Grad");
+        Assert.True(Near(b.Grad, answer[1][0], 1e-9), $"Q1.1 part 2: {answer[1][0]} is not b.Grad (b reaches d by three edges)");
+    }
+
+    [Fact, Trait("Task", "Q7.1")]
+    public void Q7_1_the_inception_score_of_two_made_up_classifiers()
+    {
+        var answer = Answer("Q7.1", 2, 1);
+        const int n = 1000, k = 10;
+        var certain = new double[n * k];
+        for (int i = 0; i < n; i++) certain[i * k + (i < n / 2 ? 0 : 1)] = 1;
+        var unsure = new double[n * k];
+        for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) unsure[i * k + j] = j == i % k ? 0.5 : 0.5 / 9;
+        var score = Scratch.Gan.Evaluation.Metrics.InceptionScore.Compute;
+        Assert.True(Near(score(certain, n, k), answer[0][0], 5e-4), $"Q7.1 part 1: {answer[0][0]} is not the score of the certain two-class classifier");
+        Assert.True(Near(score(unsure, n, k), answer[1][0], 5e-4), $"Q7.1 part 2: {answer[1][0]} is not the score of the 0.5-on-its-class classifier");
+    }
 
     [Fact, Trait("Task", "Q2.1")]
     public void Q2_1_the_errors_of_one_sided_and_central_differences()
