@@ -94,9 +94,9 @@ internal static unsafe partial class CpuGemm
         for (int jp = 0; j0 + jp * nr < j1; jp++)
         {
             int jj = j0 + jp * nr, cols = Math.Min(nr, j1 - jj), baseD = jp * nr * kc;
+            if (cols == nr && denseFull[jp]) continue;   // full dense panels: packed above, a whole row of B at a time
             bool dense;
-            fixed (int* co = colOff) dense = Adjacent(co + jj, cols);
-            if (dense && cols == nr) continue;   // full dense panels: packed below, a whole row of B at a time
+            fixed (int* co = colOff) dense = cols < nr && Adjacent(co + jj, cols);
             if (dense)
                 for (int p = 0; p < kc; p++)
                 {
