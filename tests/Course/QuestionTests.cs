@@ -18,6 +18,18 @@ namespace Scratch.Tests.Course;
 /// </summary>
 public class QuestionTests
 {
+    /// <summary>
+    /// The non-blank lines of questions/answers/ID.txt. No file means not answered yet: that is reported with the
+    /// exception a blank task throws (NotImplementedException, "Task ID: …"), so `course list --check` shows the
+    /// question as "todo" and the CI lane can prove each question's test fails until it is answered.
+    /// </summary>
+    static string[] AnswerLines(string id)
+    {
+        var path = Path.Combine(Clone.RequireRoot(AppContext.BaseDirectory), Clone.Answers, id + ".txt");
+        if (!File.Exists(path)) throw new NotImplementedException($"Task {id}: no answer yet: write it into questions/answers/{id}.txt");
+        return File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToArray();
+    }
+
     /// <summary>The learner's numbers: <paramref name="rows"/> lines of <paramref name="columns"/> numbers each.</summary>
     static double[][] Answer(string id, int rows, int columns) => Answer(id, Enumerable.Repeat(columns, rows).ToArray());
 
@@ -25,10 +37,7 @@ public class QuestionTests
     static double[][] Answer(string id, int[] columnsPerLine)
     {
         int rows = columnsPerLine.Length;
-        var path = Path.Combine(Clone.RequireRoot(AppContext.BaseDirectory), Clone.Answers, id + ".txt");
-        // Not answered yet: the same exception a blank task throws, so `course list --check` says "todo".
-        if (!File.Exists(path)) throw new NotImplementedException($"Task {id}: no answer yet: write it into questions/answers/{id}.txt");
-        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToArray();
+        var lines = AnswerLines(id);
         Assert.True(lines.Length == rows, $"{id}.txt: expected {rows} lines, found {lines.Length}");
         return lines.Select((l, i) =>
         {
@@ -42,9 +51,7 @@ public class QuestionTests
     /// <summary>The learner's O/X marks, one a line.</summary>
     static string[] Marks(string id, int count)
     {
-        var path = Path.Combine(Clone.RequireRoot(AppContext.BaseDirectory), Clone.Answers, id + ".txt");
-        if (!File.Exists(path)) throw new NotImplementedException($"Task {id}: no answer yet: write it into questions/answers/{id}.txt");
-        var marks = File.ReadAllLines(path).Select(l => l.Trim().ToUpperInvariant()).Where(l => l.Length > 0).ToArray();
+        var marks = AnswerLines(id).Select(l => l.Trim().ToUpperInvariant()).ToArray();
         Assert.True(marks.Length == count, $"{id}.txt: expected {count} lines, found {marks.Length}");
         for (int i = 0; i < count; i++) Assert.True(marks[i] is "O" or "X", $"{id}.txt line {i + 1}: '{marks[i]}' is not O or X");
         return marks;
