@@ -283,19 +283,19 @@ public sealed class GanModel
     /// <summary>InfoGAN: Q's logits of the categorical code for images x, D in eval mode (BatchNorm uses running statistics), no graph recorded.</summary>
     public NDArray QCategories(NDArray x)
     {
-        if (Info == null) throw new InvalidOperationException("only InfoGAN has a Q network");
-        bool was = D.Training;
-        D.Eval();
-        try { using (GradMode.NoGrad()) return Categories(Info.Both(new Tensor(x)).Q).Data; }
-        finally { D.Train(was); }
+        var info = Info ?? throw new InvalidOperationException("only InfoGAN has a Q network");
+        return InEval(D, () => Categories(info.Both(new Tensor(x)).Q));
     }
 
     /// <summary>Images from G in eval mode (BatchNorm uses running statistics), no graph recorded.</summary>
-    public NDArray Generate(Tensor z)
+    public NDArray Generate(Tensor z) => InEval(G, () => G.Call(z));
+
+    /// <summary>f's result with the network in eval mode and no graph recorded; the network's mode is restored after.</summary>
+    static NDArray InEval(Module net, Func<Tensor> f)
     {
-        bool was = G.Training;
-        G.Eval();
-        try { using (GradMode.NoGrad()) return G.Call(z).Data; }
-        finally { G.Train(was); }
+        bool was = net.Training;
+        net.Eval();
+        try { using (GradMode.NoGrad()) return f().Data; }
+        finally { net.Train(was); }
     }
 }
