@@ -17,9 +17,11 @@ public static class TrainCommand
     // What this invocation does with the run; config.json does not keep these.
     static readonly Option<string?> Out = Opt.Text("--out", "the run folder (created) [default: runs/MODEL-DATE-TIME]", "DIR");
     static readonly Option<string?> Resume = Opt.Text("--resume", "continue the run in this folder (" +
-        string.Join(", ", TrainOptions.All.Where(s => s.ChangesOnResume).Select(s => "--" + s.Name)) + " and --minutes may change, nothing else)", "RUN_DIR");
+        string.Join(", ", TrainOptions.All.Where(s => s.ChangesOnResume).Select(s => "--" + s.Name)) + ", --minutes and --iterations may change, nothing else)", "RUN_DIR");
     static readonly Option<double?> Minutes = Opt.OptionalDouble("--minutes", "stop after N minutes of training (fractions allowed), saving as at an epoch's end; with --epochs, whichever comes first; " +
         "counts this invocation only, so --resume trains up to N more minutes (evaluations not counted) [default: no limit]");
+    static readonly Option<int?> Iterations = Opt.OptionalInt("--iterations", "stop after iteration N of the run, saving as at an epoch's end; counts from the run's start, " +
+        "so --resume trains up to iteration N; without --epochs, as many epochs as reach N; with --minutes, whichever comes first [default: no limit]");
     static readonly Option<bool> Watch = Opt.Flag("--watch", "serve `scratch watch`'s live page of the runs beside this one (127.0.0.1 only) while it trains");
     static readonly Option<int> WatchPort = Opt.Int("--watch-port", "the port of --watch's page (0: any free port)", WatchCommand.DefaultPort, min: 0);
     // For tests: stop (with a checkpoint) after this iteration; fewer real reference images for --eval-every.
@@ -30,8 +32,9 @@ public static class TrainCommand
     {
         var command = new Command("train", "train a GAN into a run folder (config.json, metrics.csv, curves.png, samples, checkpoints)");
         foreach (var (_, option) in Settings) command.Options.Add(option);
-        foreach (var option in new Option[] { Out, Resume, Minutes, Watch, WatchPort, StopAfter, EvalReal }) command.Options.Add(option);
+        foreach (var option in new Option[] { Out, Resume, Minutes, Iterations, Watch, WatchPort, StopAfter, EvalReal }) command.Options.Add(option);
         Minutes.HelpName = "N";
+        Iterations.HelpName = "N";
         command.SetAction(Run);
         return command;
     }
@@ -82,10 +85,16 @@ public static class TrainCommand
         c = c with { Channels = data.Channels };
         // Checked before the run folder is made, so a refused run leaves nothing behind.
         if (c.BatchSize > data.Count) throw new UsageException($"--batch-size {c.BatchSize} is larger than the data set ({data.Count} images)");
+        // --iterations alone sets the epochs, as many as reach it: the count ends the run, not the default 5 epochs.
+        if (p.GetValue(Iterations) is int n && !given.ContainsKey(TrainOptions.Epochs))
+            c = c with { Epochs = (int)Math.Ceiling(n / (double)(data.Count / c.BatchSize)) };
         var gan = new GanModel(c, device);
         // Started before the run folder is made, so a port in use refuses the run and leaves nothing behind.
         using var page = p.GetValue(Watch) ? WatchCommand.ServeWhileTraining(run.Dir, p.GetValue(WatchPort)) : null;
         if (resume != null) from = RunFolder.LoadCheckpoint(run.LatestCheckpoint, gan);
+        long maxIterations = p.GetValue(Iterations) ?? long.MaxValue;
+        if (from != null && from.Iteration >= maxIterations)
+            throw new UsageException($"--iterations {maxIterations}: the run in '{run.Dir}' is already at iteration {from.Iteration}; give a larger N");
         else
         {
             try { Directory.CreateDirectory(run.Dir); }
@@ -108,6 +117,7 @@ public static class TrainCommand
             end = new Trainer(gan, data, run, progress)
             {
                 StopAfter = stopAfter, Evaluate = evaluate, Interrupt = interrupt.Token, BudgetMinutes = p.GetValue(Minutes) ?? double.PositiveInfinity,
+                MaxIterations = maxIterations,
             }.Train(from);
         if (end == TrainingEnd.Interrupted)
         {
@@ -115,6 +125,8 @@ public static class TrainCommand
             return InterruptedExitCode;
         }
         if (end == TrainingEnd.OutOfTime) Console.WriteLine($"time budget spent: the run is saved; train further with --resume {run.Dir}");
+        if (end == TrainingEnd.IterationsDone)
+            Console.WriteLine($"iteration {maxIterations} reached: the run is saved; train further with --resume {run.Dir} --iterations M (M > {maxIterations})");
         Console.WriteLine($"done: samples in {Path.Combine(run.Dir, "fixed")}, curves in {Path.Combine(run.Dir, "curves.png")}");
         return 0;
     }

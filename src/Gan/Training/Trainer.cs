@@ -14,7 +14,7 @@ namespace Scratch.Gan.Training;
 public sealed class TrainingDivergedException(string message) : Exception(message);
 
 /// <summary>How a call to <see cref="Trainer.Train"/> ended (a diverged run throws instead).</summary>
-public enum TrainingEnd { Finished, Stopped, Interrupted, OutOfTime }
+public enum TrainingEnd { Finished, Stopped, Interrupted, OutOfTime, IterationsDone }
 
 /// <summary>
 /// The training loop. Each iteration takes the next real batch and makes one D (critic) step;
@@ -36,6 +36,11 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
     /// the budget buys the same training with or without them. A resumed run starts a fresh budget.
     /// </summary>
     public double BudgetMinutes { get; init; } = double.PositiveInfinity;
+    /// <summary>
+    /// --iterations: the run's iteration this many, counted from its start (so a resumed run trains up to it), is its
+    /// last, and training ends saving what an epoch's end saves — as a spent <see cref="BudgetMinutes"/> does.
+    /// </summary>
+    public long MaxIterations { get; init; } = long.MaxValue;
     /// <summary>The time source of the budget; tests pass a fake one, so a budget test cannot depend on the machine's load.</summary>
     public Func<TimeSpan> Now { get; init; } = WallClock();
     static Func<TimeSpan> WallClock() { var w = Stopwatch.StartNew(); return () => w.Elapsed; }
@@ -77,7 +82,7 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
     {
         var c = model.Config;
         int startEpoch = from?.Epoch ?? 0, startBatch = from?.BatchInEpoch ?? 0;
-        bool outOfTime = false;
+        bool ending = false, countDone = false;   // the iteration that starts is the last: time spent, or --iterations reached
         for (int epoch = startEpoch; epoch < c.Epochs; epoch++)
         {
             var order = new RandomStream(c.Seed * 31 + (ulong)epoch + 1).Permutation(data.Count);
@@ -90,8 +95,9 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                 iter++;
                 bool sample = c.SampleEvery > 0 && iter % c.SampleEvery == 0, keep = c.CheckpointEvery > 0 && iter % c.CheckpointEvery == 0;
                 bool stop = iter >= StopAfter || Interrupt.IsCancellationRequested;
-                outOfTime = !stop && BudgetSpent;   // decided as the iteration starts, so its losses are read for the last metrics row
-                bool read = iter % _readEvery == 0 || b + 1 == perEpoch || stop || outOfTime || sample || keep;
+                countDone = !stop && iter >= MaxIterations;
+                ending = !stop && (countDone || BudgetSpent);   // decided as the iteration starts, so its losses are read for the last metrics row
+                bool read = iter % _readEvery == 0 || b + 1 == perEpoch || stop || ending || sample || keep;
                 bool norms = read && (iter % GradNormEvery == 0 || b + 1 == perEpoch);
                 using (MemoryScope.Begin())
                 {
@@ -129,21 +135,21 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                     Log.WriteLine($"{(interrupted ? "interrupted" : "stopped")} after iteration {iter}; resume with --resume");
                     return interrupted ? TrainingEnd.Interrupted : TrainingEnd.Stopped;
                 }
-                if (outOfTime && b + 1 < perEpoch)
+                if (ending && b + 1 < perEpoch)
                 {
                     // Mid-epoch: what the epoch's end saves, the fixed grid under the epoch in progress
                     // (a resume that finishes the epoch replaces it).
                     SaveEpochEnd(epoch, fixedZ, here);
-                    return OutOfTime(iter);
+                    return EndEarly(iter, countDone);
                 }
-                if (outOfTime) break;   // the epoch's last batch: its end, below, saves everything
+                if (ending) break;   // the epoch's last batch: its end, below, saves everything
             }
             progress.EpochDone(epoch, clock.Elapsed, last);
             double peakMb = MemoryStats.For(model.Device).TakePeakMb();
             if (firstBatch == 0) AtomicFile.AppendText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)},{peakMb.ToString("F1", CultureInfo.InvariantCulture)}\n");
             SaveEpochEnd(epoch, fixedZ, new RunFolder.Progress(iter, epoch + 1, 0, model.Rng.Offset, last.G, last.Info));
             _events.EpochDone(iter, firstBatch == 0 ? clock.Elapsed.TotalSeconds : double.NaN, peakMb, run.Fixed(epoch + 1));
-            if (outOfTime && epoch + 1 < c.Epochs) return OutOfTime(iter);
+            if (ending && epoch + 1 < c.Epochs) return EndEarly(iter, countDone);
         }
         return TrainingEnd.Finished;
     }
@@ -158,8 +164,13 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
         RunFolder.SaveCheckpoint(run.LatestCheckpoint, model, here);
     }
 
-    TrainingEnd OutOfTime(long iter)
+    TrainingEnd EndEarly(long iter, bool countDone)
     {
+        if (countDone)
+        {
+            Log.WriteLine($"iteration {iter} reached (--iterations)");
+            return TrainingEnd.IterationsDone;
+        }
         Log.WriteLine($"time budget of {BudgetMinutes.ToString("0.###", CultureInfo.InvariantCulture)} min spent after iteration {iter}");
         return TrainingEnd.OutOfTime;
     }
