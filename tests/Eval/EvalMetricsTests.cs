@@ -169,4 +169,25 @@ public class EvalMetricsTests
             foreach (var rest in Permutations(items.Where((_, j) => j != i).ToArray()))
                 yield return [items[i], .. rest];
     }
+    static double[] OneHot(int c, int k = 10) { var p = new double[k]; p[c] = 1; return p; }
+
+    [Fact]
+    public void Label_free_clustering_numbers_read_sure_balanced_categories_as_ln_10_and_a_merge_as_a_larger_share()
+    {
+        // Sure of each image's category, every category used equally: all of ln 10, 10 % in each.
+        var balanced = Enumerable.Range(0, 100).Select(i => OneHot(i % 10)).ToArray();
+        var (information, share) = Evaluator.LabelFree(balanced);
+        Assert.Equal(Math.Log(10), information, 12);
+        Assert.Equal(0.1, share, 12);
+
+        // Two digits merged into category 0 (20 %), category 9 unused: H(Y) = 8 · 0.1 ln 10 + 0.2 ln 5.
+        var merged = Enumerable.Range(0, 100).Select(i => OneHot(i % 10 == 9 ? 0 : i % 10)).ToArray();
+        (information, share) = Evaluator.LabelFree(merged);
+        Assert.Equal(0.8 * Math.Log(10) + 0.2 * Math.Log(5), information, 12);
+        Assert.Equal(0.2, share, 12);
+
+        // Unsure: every image spread evenly over the categories tells nothing about its image.
+        var unsure = Enumerable.Range(0, 50).Select(_ => Enumerable.Repeat(0.1, 10).ToArray()).ToArray();
+        Assert.Equal(0, Evaluator.LabelFree(unsure).Information, 12);
+    }
 }

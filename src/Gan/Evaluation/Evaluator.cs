@@ -25,10 +25,15 @@ public sealed record SetMetrics(int N, double InceptionScore, int[] ClassHistogr
 /// InfoGAN: how well the categorical code picks the digit, after the best code → digit matching, measured
 /// two ways. Accuracy (generated code accuracy): G draws samples for each code and the classifier names their
 /// digits. QRealAccuracy (Q on real digits, the paper's "c1 as a classifier"): Q's arg-max category for each
-/// held-out real digit against its true label, over QRealCount digits. Null where not measured (an older eval.json).
+/// held-out real digit against its true label, over QRealCount digits. Two numbers on the same digits use no label,
+/// so they may choose among runs: QRealInformation, Q's mutual information between image and category,
+/// H(mean p) − mean H(p) in nats (at most ln 10 ≈ 2.303: every digit sure of its category, the categories used equally);
+/// QRealLargestShare, the share of the digits in Q's most used category (0.1 when balanced; a run that merges 4s and 9s
+/// puts about 0.2 there). Null where not measured (an older eval.json).
 /// </summary>
 public sealed record CodeAccuracy(double Accuracy, int[] DigitOfCode, int PerCode, ContinuousEffect[] Continuous,
-    double? QRealAccuracy = null, int[]? QRealDigitOfCode = null, int QRealCount = 0);
+    double? QRealAccuracy = null, int[]? QRealDigitOfCode = null, int QRealCount = 0,
+    double? QRealInformation = null, double? QRealLargestShare = null);
 
 /// <summary>
 /// Measures image sets against the real reference: the classifier's training split, whose features are
@@ -120,9 +125,9 @@ public sealed class Evaluator
             for (int i = 0; i < perCode; i++) confusion[code, ClassifierTraining.ArgMax(p.AsSpan(i * cats, cats))]++;
         }
         var m = CodeMatching.Match(confusion);
-        var q = QOnReal(gan);
+        var (q, information, largestShare) = QOnReal(gan);
         return new CodeAccuracy(m.Accuracy, m.ClassOfCode, perCode, ContinuousCodes.Measure(gan, Math.Clamp(Protocol.N / 20, 5, 200), Protocol.Seed + 2),
-            q.Accuracy, q.ClassOfCode, _heldCount);
+            q.Accuracy, q.ClassOfCode, _heldCount, information, largestShare);
     }
 
     /// <summary>
@@ -130,17 +135,52 @@ public sealed class Evaluator
     /// best one-to-one matching of categories to true labels says how many it gets right. Unlike the
     /// generated code accuracy no classifier is involved: only Q and the labels.
     /// </summary>
-    CodeMatching.Result QOnReal(GanModel gan)
+    (CodeMatching.Result Matched, double Information, double LargestShare) QOnReal(GanModel gan)
     {
+        const int k = InfoGanD.Categories;
         var idx = _data.HeldIdx.Take(_heldCount).ToArray();
-        var codes = new int[idx.Length];
+        var p = new double[idx.Length][];
         for (int at = 0; at < idx.Length; at += 500)
             using (MemoryScope.Begin())
             {
                 var chunk = idx.AsSpan(at, Math.Min(500, idx.Length - at));
                 var logits = gan.QCategories(_data.Held.Batch(chunk, gan.Config.ImageSize, gan.Device)).ToDoubles();
-                for (int i = 0; i < chunk.Length; i++) codes[at + i] = ClassifierTraining.ArgMax(logits.AsSpan(i * InfoGanD.Categories, InfoGanD.Categories));
+                for (int i = 0; i < chunk.Length; i++) p[at + i] = Softmax(logits.AsSpan(i * k, k));
             }
-        return CodeMatching.Match(codes, idx.Select(i => (int)_data.Held.Labels[i]).ToArray(), InfoGanD.Categories);
+        var codes = p.Select(row => ClassifierTraining.ArgMax(row)).ToArray();
+        var (information, largestShare) = LabelFree(p);
+        return (CodeMatching.Match(codes, idx.Select(i => (int)_data.Held.Labels[i]).ToArray(), k), information, largestShare);
     }
+
+    /// <summary>
+    /// From each image's category probabilities alone: the mutual information H(mean p) − mean H(p) (nats) and the share
+    /// of the images whose arg-max is the most used category.
+    /// </summary>
+    public static (double Information, double LargestShare) LabelFree(double[][] p)
+    {
+        int n = p.Length, k = p[0].Length;
+        var mean = new double[k];
+        double meanEntropy = 0;
+        foreach (var row in p)
+        {
+            meanEntropy += Entropy(row) / n;
+            for (int c = 0; c < k; c++) mean[c] += row[c] / n;
+        }
+        double largestShare = p.CountBy(row => ClassifierTraining.ArgMax(row)).Max(g => g.Value) / (double)n;
+        return (Entropy(mean) - meanEntropy, largestShare);
+    }
+
+    static double[] Softmax(ReadOnlySpan<double> logits)
+    {
+        double max = double.NegativeInfinity;
+        foreach (var v in logits) max = Math.Max(max, v);
+        var p = new double[logits.Length];
+        double sum = 0;
+        for (int i = 0; i < p.Length; i++) sum += p[i] = Math.Exp(logits[i] - max);
+        for (int i = 0; i < p.Length; i++) p[i] /= sum;
+        return p;
+    }
+
+    /// <summary>−Σ p ln p in nats, 0·ln 0 taken as 0.</summary>
+    static double Entropy(double[] p) => -p.Where(v => v > 0).Sum(v => v * Math.Log(v));
 }
