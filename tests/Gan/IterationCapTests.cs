@@ -58,8 +58,10 @@ public class IterationCapTests
         Assert.Equal(1, GanConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json"))).Epochs);
         Assert.Equal(Numbers(1, 3), MetricsIterations(run));
 
+        var config = File.ReadAllText(Path.Combine(run, "config.json"));
         var more = Run("train", "--resume", run, "--iterations", "203");   // past the first epoch's 200
         Assert.True(more.Code == 0, more.Err);
+        Assert.Equal(config, File.ReadAllText(Path.Combine(run, "config.json")));   // the epochs it needs are this invocation's, not the run's
         Assert.Equal(Numbers(1, 203), MetricsIterations(run));
         Assert.True(File.Exists(Path.Combine(run, "fixed", "epoch-002.png")));   // the second epoch's grid, saved at its stop
     }

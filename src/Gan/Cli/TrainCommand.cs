@@ -92,15 +92,15 @@ public static class TrainCommand
         // Started before the run folder is made, so a port in use refuses the run and leaves nothing behind.
         using var page = p.GetValue(Watch) ? WatchCommand.ServeWhileTraining(run.Dir, p.GetValue(WatchPort)) : null;
         if (resume != null) from = RunFolder.LoadCheckpoint(run.LatestCheckpoint, gan);
-        long maxIterations = p.GetValue(Iterations) ?? long.MaxValue;
-        if (from != null && from.Iteration >= maxIterations)
-            throw new UsageException($"--iterations {maxIterations}: the run in '{run.Dir}' is already at iteration {from.Iteration}; give a larger N");
         else
         {
             try { Directory.CreateDirectory(run.Dir); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new IOException($"--out: cannot create the run folder '{run.Dir}': {e.Message}"); }
             AtomicFile.WriteText(run.ConfigPath, c.ToJson(), "config.json");
         }
+        long maxIterations = p.GetValue(Iterations) ?? long.MaxValue;
+        if (from != null && from.Iteration >= maxIterations)
+            throw new UsageException($"--iterations {maxIterations}: the run in '{run.Dir}' is already at iteration {from.Iteration}; give a larger N");
         Console.WriteLine($"scratch train: {Setting.Name(c.Model)} ({Setting.Name(c.Loss)}) on {data.Source}, {data.Count} images, device {device} — run folder {run.Dir}");
         Console.WriteLine($"G: {gan.G.ParameterCount:N0} parameters, D: {gan.D.ParameterCount:N0} parameters");
         Func<GanModel, EvalScores>? evaluate = null;
