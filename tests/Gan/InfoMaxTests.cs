@@ -101,4 +101,75 @@ public class InfoMaxTests
         loss.Backward();
         Assert.All(((InfoGanD)gan.D).QHead.Parameters(), p => Assert.NotNull(p.Grad));
     }
+    /// <summary>A linear Q on 2×2 images: category logits W·x for three categories.</summary>
+    static Func<T, T> LinearQ(T w) => x => x.Reshape(x.Shape[0], -1).MatMul(w);
+
+    [Fact]
+    public void The_adversarial_perturbation_has_length_epsilon_and_changes_Q_more_than_any_of_200_random_ones()
+    {
+        var g = new RandomStream(11);
+        var w = new T(NDArray.Uniform([4, 3], -2, 2, g: g));
+        var x = new T(NDArray.Uniform([5, 1, 2, 2], -1, 1, g: g));
+        var logits = LinearQ(w)(x);
+        var seen = new List<double[]>();
+        const double epsilon = 0.5;
+        T Spy(T input) { seen.Add(input.ToDoubles()); return LinearQ(w)(input); }
+        double adversarial = InfoMax.AdversarialInconsistency(Spy, x, logits, epsilon, new RandomStream(3)).Item();
+
+        // Called twice: the random probe of length ξ, then the perturbation r of length ε, both per image.
+        Assert.Equal(2, seen.Count);
+        var xs = x.ToDoubles();
+        for (int b = 0; b < 5; b++)
+        {
+            double Length(double[] input) => Math.Sqrt(Enumerable.Range(b * 4, 4).Sum(i => (input[i] - xs[i]) * (input[i] - xs[i])));
+            Assert.Equal(InfoMax.ProbeLength, Length(seen[0]), 4);
+            Assert.Equal(epsilon, Length(seen[1]), 4);
+        }
+        // The KL at x + r against the KL at x + r′ for random r′ of the same length: the power iteration found a worse direction.
+        var logP = logits.LogSoftmax(-1).ToDoubles();
+        double RandomKl(RandomStream rg)
+        {
+            var d = NDArray.Normal([5, 4], g: rg).ToDoubles();
+            var moved = new double[20];
+            for (int b = 0; b < 5; b++)
+            {
+                double len = Math.Sqrt(Enumerable.Range(b * 4, 4).Sum(i => d[i] * d[i]));
+                for (int i = b * 4; i < b * 4 + 4; i++) moved[i] = xs[i] + epsilon * d[i] / len;
+            }
+            var q = LinearQ(w)(new T(NDArray.From(moved.Select(v => (float)v).ToArray(), [5, 1, 2, 2]))).LogSoftmax(-1).ToDoubles();
+            return Enumerable.Range(0, 15).Sum(i => Math.Exp(logP[i]) * (logP[i] - q[i])) / 5;
+        }
+        var rng = new RandomStream(99);
+        double worstRandom = Enumerable.Range(0, 200).Max(_ => RandomKl(rng));
+        Assert.True(adversarial > worstRandom, $"adversarial KL {adversarial} should exceed every random direction's (at most {worstRandom})");
+    }
+
+    [Fact]
+    public void The_adversarial_term_trains_Q_at_the_perturbed_batch_and_leaves_the_digits_own_logits_fixed()
+    {
+        var g = new RandomStream(4);
+        var w = new T(NDArray.Uniform([4, 3], -2, 2, g: g), requiresGrad: true);
+        var x = new T(NDArray.Uniform([5, 1, 2, 2], -1, 1, g: g));
+        var logits = new T(LinearQ(w)(x).Data, requiresGrad: true);
+        InfoMax.AdversarialInconsistency(LinearQ(w), x, logits, 0.5, new RandomStream(3)).Backward();
+        Assert.Null(logits.Grad);
+        Assert.Contains(w.Grad!.ToDoubles(), v => Math.Abs(v) > 1e-6);
+    }
+
+    [Fact]
+    public void Info_max_vat_needs_info_max_and_an_older_config_without_it_means_off()
+    {
+        Assert.Equal(0, Zoo.Defaults(ModelKind.InfoGan).InfoMaxVat);
+        Assert.Equal(0, GanConfig.FromJson("""{ "version": 2, "model": "infogan", "loss": "nonsaturating", "info_max": 1 }""").InfoMaxVat);
+        var never = Path.Combine(Path.GetTempPath(), "scratch-never-made");
+        OneLineFailure(Run("train", "--model", "infogan", "--info-max-vat", "3", "--out", never), "give --info-max a weight above 0");
+        OneLineFailure(Run("train", "--model", "dcgan", "--info-max-vat", "3", "--out", never), "--info-max-vat is for --model infogan only");
+        Assert.False(Directory.Exists(never));
+
+        var c = Zoo.Defaults(ModelKind.InfoGan) with { BatchSize = 16, InfoMax = 1 };
+        var real = new T(NDArray.Uniform([16, 1, 28, 28], -1, 1, g: new RandomStream(3)));
+        double shiftsOnly = new GanModel(c, Device.Cpu).DLoss(real).Loss.Item();
+        double withVat = new GanModel(c with { InfoMaxVat = 3 }, Device.Cpu).DLoss(real).Loss.Item();
+        Assert.True(withVat > shiftsOnly + 1e-4, $"the adversarial term adds a positive KL: {withVat} against {shiftsOnly}");
+    }
 }

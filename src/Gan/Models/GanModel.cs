@@ -190,7 +190,10 @@ public sealed class GanModel
             if (qReal != null)
             {
                 var shifted = Info.Both(InfoMax.Shifted(real, Rng)).Q;
-                loss = loss + InfoMax.Loss(Categories(qReal), Categories(shifted)).Total * Config.InfoMax;
+                var infoMax = InfoMax.Loss(Categories(qReal), Categories(shifted)).Total;
+                if (Config.InfoMaxVat > 0)
+                    infoMax = infoMax + InfoMax.AdversarialInconsistency(x => Categories(Info.Both(x).Q), real, Categories(qReal), Config.InfoMaxVat, Rng) * InfoMax.Invariance;
+                loss = loss + infoMax * Config.InfoMax;
             }
             return (loss, adversarialInfo, fake, sRealInfo, sFakeInfo, null);
         }

@@ -49,6 +49,41 @@ public static class InfoMax
     }
 
     /// <summary>
+    /// VAT's ξ: the length, per image, of the random probe whose gradient points toward the most damaging perturbation.
+    /// Small against an image's own length (28 for a digit in [−1, 1]), large enough for float32 to resolve the change.
+    /// </summary>
+    public const double ProbeLength = 1;
+
+    /// <summary>
+    /// Virtual adversarial training (Miyato et al. 2018), as IMSAT uses it (--info-max-vat ε): the perturbation r of length
+    /// ε per image that most changes Q's categories of the real batch x is found by one power iteration — the gradient,
+    /// with respect to a random probe, of KL(p(y|x) ∥ p(y|x + probe)) — and the KL at x + r is the loss. Shifts test one
+    /// kind of change a digit may undergo; this one tests the direction in which Q is most fragile. logitsOf gives Q's
+    /// category logits of a batch; logits are those of x, held fixed like the shift term's.
+    /// </summary>
+    public static Tensor AdversarialInconsistency(Func<Tensor, Tensor> logitsOf, Tensor x, Tensor logits, double epsilon, RandomStream g)
+    {
+        var logP = logits.Detach().LogSoftmax(-1);
+        var p = logP.Exp();
+        var real = x.Detach();
+        var probe = new Tensor((PerImageUnit(Tensor.Normal(x.Shape, dtype: x.DType, device: x.Device, g: g)) * ProbeLength).Data, requiresGrad: true);
+        var towardDamage = Engine.Grad([Kl(p, logP, logitsOf(real + probe))], [probe])[0]!;
+        var r = PerImageUnit(towardDamage.Detach()) * epsilon;
+        return Kl(p, logP, logitsOf(real + r));
+    }
+
+    /// <summary>Mean over the batch of KL(p ∥ softmax(logitsQ)), p given with its log.</summary>
+    static Tensor Kl(Tensor p, Tensor logP, Tensor logitsQ) => (p * (logP - logitsQ.LogSoftmax(-1))).Sum([1]).Mean();
+
+    /// <summary>v [N, ...] with each image scaled to L2 length 1.</summary>
+    static Tensor PerImageUnit(Tensor v)
+    {
+        int n = v.Shape[0];
+        var length = (v.Reshape(n, -1).Pow(2).Sum([1]) + 1e-12).Sqrt();
+        return v / length.Reshape([n, .. Enumerable.Repeat(1, v.Shape.Length - 1)]);
+    }
+
+    /// <summary>
     /// x [N, C, H, W] in [−1, 1] with each group of <see cref="ShiftGroup"/> images translated by its own random
     /// (dx, dy) in [−MaxShift, MaxShift]², the uncovered border filled with the background's −1. No gradient needed.
     /// </summary>
