@@ -5,6 +5,8 @@
 #   bench/quality.sh [MODEL...]        (default: vanilla lsgan dcgan wgan wgan-gp infogan)
 #
 # Environment: QUALITY_MINUTES  budgets in minutes, ascending       (default "2 5 15")
+#              QUALITY_ITERATIONS  budgets in iterations instead, ascending (e.g. "1000 2500 5000", #33's InfoGAN
+#                               protocol); each resume trains up to the next count (train --iterations)
 #              SEEDS            training seeds                       (default "1 2 3")
 #              EVAL_N           samples per evaluation               (default 10000, scratch eval's)
 #              DEVICE           training and evaluation device       (default cpu)
@@ -14,7 +16,7 @@
 #              SCRATCH_BIN      the CLI to run (another build, to compare code changes) (default this checkout's)
 #
 # One run per model and seed: it trains to the first budget, is evaluated, then resumes (--resume
-# --minutes) up to the next budget, and so on. Resuming is exact on the CPU backends and evaluation
+# --minutes, or --iterations) up to the next budget, and so on. Resuming is exact on the CPU backends and evaluation
 # time is not counted, so the 5-minute row is what a 5-minute run gives, for a third less machine time.
 # A run that fails is reported and skipped (its later budgets too); the others go on.
 # "digits?" is the sweep's rule (src/Gan/Sweeps/DigitsRule.cs, docs/evaluation.md): O when the
@@ -27,7 +29,7 @@ if [[ ! -x $scratch ]]; then echo "quality.sh: $scratch is missing; build it fir
 command -v python3 >/dev/null || { echo "quality.sh: needs python3 (to read scratch eval's JSON)" >&2; exit 2; }
 
 models=${*:-vanilla lsgan dcgan wgan wgan-gp infogan}
-budgets=${QUALITY_MINUTES:-2 5 15}
+if [[ -n ${QUALITY_ITERATIONS:-} ]]; then unit=iterations budgets=$QUALITY_ITERATIONS; else unit=minutes budgets=${QUALITY_MINUTES:-2 5 15}; fi
 seeds=${SEEDS:-1 2 3}
 eval_n=${EVAL_N:-10000}
 device=${DEVICE:-cpu}
@@ -40,62 +42,67 @@ done
 prev=0
 for b in $budgets; do
   if ! awk -v b="$b" -v p="$prev" 'BEGIN { exit !(b + 0 > p + 0) }'; then
-    echo "quality.sh: QUALITY_MINUTES must be positive numbers in ascending order (got '$budgets')" >&2; exit 2
+    echo "quality.sh: the budgets ($unit) must be positive numbers in ascending order (got '$budgets')" >&2; exit 2
   fi
+  if [[ $unit == iterations && ! $b =~ ^[0-9]+$ ]]; then echo "quality.sh: QUALITY_ITERATIONS must be whole numbers (got '$b')" >&2; exit 2; fi
   prev=$b
 done
 mkdir -p "$out/runs" || exit 2
 csv=$out/quality.csv
-echo "model,minutes,seed,status,epoch,iteration,inception_score,frechet,classes_covered,q_real_accuracy,code_accuracy,digits" > "$csv"
+echo "model,budget,seed,status,epoch,iteration,inception_score,frechet,classes_covered,q_real_accuracy,q_real_information,code_accuracy,digits" > "$csv"
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'); cpu=${cpu:-$(uname -m)}
 machine="$(nproc) cores, $cpu, device $device"
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
-echo "quality.sh: models [$models], budgets [$budgets] min, seeds [$seeds], eval n $eval_n${TRAIN_ARGS:+, train flags [$TRAIN_ARGS]}; $machine; into $out"
+echo "quality.sh: models [$models], budgets [$budgets] $unit, seeds [$seeds], eval n $eval_n${TRAIN_ARGS:+, train flags [$TRAIN_ARGS]}; $machine; into $out"
 
 for m in $models; do
   for s in $seeds; do
     run=$out/runs/$m-seed$s
-    done_min=0 ok=1
+    done_budget=0 ok=1
     for b in $budgets; do
-      tag="$m ${b} min seed $s"
+      tag="$m $b $unit seed $s"
       if (( ! ok )); then
-        echo "$m,$b,$s,skipped,,,,,,,," >> "$csv"; echo "$tag: skipped (an earlier budget of this run failed)"; continue
+        echo "$m,$b,$s,skipped,,,,,,,,," >> "$csv"; echo "$tag: skipped (an earlier budget of this run failed)"; continue
       fi
-      more=$(awk -v b="$b" -v d="$done_min" 'BEGIN { printf "%.6g", b - d }')
+      more=$(awk -v b="$b" -v d="$done_budget" 'BEGIN { printf "%.6g", b - d }')
       log=$run-$b.log
-      if [[ $done_min == 0 ]]; then
-        "$scratch" train --model "$m" --seed "$s" --minutes "$more" --epochs 100000 --device "$device" --out "$run" --sample-every 0 --checkpoint-every 0 "${train_args[@]}" > "$log" 2>&1
+      # Minutes count each invocation, so a resume gets the difference; iterations count the run, so it gets the budget.
+      if [[ $unit == minutes ]]; then until=(--minutes "$more" --epochs 100000); else until=(--iterations "$b"); fi
+      if [[ $done_budget == 0 ]]; then
+        "$scratch" train --model "$m" --seed "$s" "${until[@]}" --device "$device" --out "$run" --sample-every 0 --checkpoint-every 0 "${train_args[@]}" > "$log" 2>&1
       else
-        "$scratch" train --resume "$run" --minutes "$more" --epochs 100000 --device "$device" > "$log" 2>&1
+        "$scratch" train --resume "$run" "${until[@]}" --device "$device" > "$log" 2>&1
       fi
       rc=$?
       if (( rc != 0 )) || [[ ! -f $run/checkpoints/latest.safetensors ]]; then
-        echo "$m,$b,$s,train-failed,,,,,,,," >> "$csv"; echo "$tag: FAILED training (exit $rc): $(tail -n 1 "$log")"; ok=0; continue
+        echo "$m,$b,$s,train-failed,,,,,,,,," >> "$csv"; echo "$tag: FAILED training (exit $rc): $(tail -n 1 "$log")"; ok=0; continue
       fi
-      done_min=$b
+      done_budget=$b
       json=$run-$b.eval.json
       if ! "$scratch" eval --checkpoint "$run/checkpoints/latest.safetensors" --json --n "$eval_n" --device "$device" > "$json" 2>> "$log"; then
-        echo "$m,$b,$s,eval-failed,,,,,,,," >> "$csv"; echo "$tag: FAILED evaluation: $(tail -n 1 "$log")"; continue
+        echo "$m,$b,$s,eval-failed,,,,,,,,," >> "$csv"; echo "$tag: FAILED evaluation: $(tail -n 1 "$log")"; continue
       fi
       row=$(python3 - "$json" "$min_is" "$min_classes" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); g = r["generated"]
 codes = r.get("codes") or {}
 acc, q_real = codes.get("accuracy"), codes.get("q_real_accuracy")   # generated code accuracy; Q on real held-out digits
+q_info = codes.get("q_real_information")                            # the same digits, label-free
 digits = "O" if g["inception_score"] >= float(sys.argv[2]) and g["classes_covered"] >= int(sys.argv[3]) else "X"
 print(",".join(str(v) for v in [r["epoch"], r["iteration"], round(g["inception_score"], 4), round(g["frechet"], 4), g["classes_covered"],
-                                "" if q_real is None else round(q_real, 4), "" if acc is None else round(acc, 4), digits]))
+                                "" if q_real is None else round(q_real, 4), "" if q_info is None else round(q_info, 4),
+                                "" if acc is None else round(acc, 4), digits]))
 PY
-      ) || { echo "$m,$b,$s,eval-unreadable,,,,,,,," >> "$csv"; echo "$tag: FAILED reading $json"; continue; }
+      ) || { echo "$m,$b,$s,eval-unreadable,,,,,,,,," >> "$csv"; echo "$tag: FAILED reading $json"; continue; }
       echo "$m,$b,$s,ok,$row" >> "$csv"
-      IFS=, read -r ep it is fd cl qreal acc dg <<< "$row"
+      IFS=, read -r ep it is fd cl qreal qinfo acc dg <<< "$row"
       echo "$tag: IS $is, Fréchet $fd, classes $cl/10${qreal:+, Q on real digits $qreal}${acc:+, generated code accuracy $acc}, digits? $dg (iteration $it, epoch $ep)"
     done
   done
 done
 
 md=$out/quality.md
-python3 - "$csv" "$machine${TRAIN_ARGS:+; train flags $TRAIN_ARGS}" "$started" "$eval_n" > "$md" <<'PY'
+python3 - "$csv" "$machine${TRAIN_ARGS:+; train flags $TRAIN_ARGS}" "$started" "$eval_n" "$unit" > "$md" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 def cell(vals, digits):
@@ -105,18 +112,18 @@ def cell(vals, digits):
     return f"{m:.{digits}f}" + (f" ± {statistics.stdev(vals):.{digits}f}" if len(vals) > 1 else "")
 print(f"Quality against training time: {sys.argv[2]}; started {sys.argv[3]}; `scratch eval --json --n {sys.argv[4]}` (embedded classifier).")
 print("Mean ± standard deviation over the seeds that finished; digits? counts the seeds marked O (IS ≥ 5 and ≥ 9 classes).\n")
-print("| model | minutes | seeds ok | iterations | IS | Fréchet distance | classes | Q on real digits | generated code accuracy | digits? |")
+print(f"| model | {sys.argv[5]} | seeds ok | iterations | IS | Fréchet distance | classes | Q on real digits | generated code accuracy | digits? |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 keys = []
 for r in rows:
-    if (r["model"], r["minutes"]) not in keys: keys.append((r["model"], r["minutes"]))
-for model, minutes in keys:
-    group = [r for r in rows if (r["model"], r["minutes"]) == (model, minutes)]
+    if (r["model"], r["budget"]) not in keys: keys.append((r["model"], r["budget"]))
+for model, budget in keys:
+    group = [r for r in rows if (r["model"], r["budget"]) == (model, budget)]
     ok = [r for r in group if r["status"] == "ok"]
     acc = cell([r["code_accuracy"] for r in ok], 3) if model == "infogan" else ""
     q_real = cell([r["q_real_accuracy"] for r in ok], 3) if model == "infogan" else ""
     digits = f"{sum(r['digits'] == 'O' for r in ok)}/{len(ok)} O" if ok else "—"
-    print(f"| {model} | {minutes} | {len(ok)}/{len(group)} | {cell([r['iteration'] for r in ok], 0)} | {cell([r['inception_score'] for r in ok], 2)} | "
+    print(f"| {model} | {budget} | {len(ok)}/{len(group)} | {cell([r['iteration'] for r in ok], 0)} | {cell([r['inception_score'] for r in ok], 2)} | "
           f"{cell([r['frechet'] for r in ok], 1)} | {cell([r['classes_covered'] for r in ok], 1)} | {q_real} | {acc} | {digits} |")
 PY
 echo "quality.sh: table in $md, per-run rows in $csv"

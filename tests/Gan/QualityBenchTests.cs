@@ -41,25 +41,29 @@ public class QualityBenchTests
         fi
         """;
 
+    /// <summary>Runs bench/quality.sh on model vanilla, seed 7, against the stub CLI; returns its calls and the folder.</summary>
+    static (string[] Calls, string Dir) RunAgainstStub(params (string Key, string Value)[] environment)
+    {
+        var dir = Directory.CreateTempSubdirectory("scratch-quality-").FullName;
+        var stub = Path.Combine(dir, "scratch");
+        File.WriteAllText(stub, Stub.Replace("\r\n", "\n") + "\n");
+        File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var psi = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(Root(), "bench", "quality.sh"), "vanilla"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (k, v) in new[] { ("SCRATCH_BIN", stub), ("STUB_LOG", Path.Combine(dir, "calls.log")), ("SEEDS", "7"), ("QUALITY_OUT", Path.Combine(dir, "out")) }.Concat(environment))
+            psi.Environment[k] = v;
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, output);
+        return (File.ReadAllLines(Path.Combine(dir, "calls.log")), dir);
+    }
+
     [ShellFact]
     public void Train_args_reach_the_first_train_call_only_and_every_budget_is_evaluated()
     {
-        var dir = Directory.CreateTempSubdirectory("scratch-quality-").FullName;
+        var (calls, dir) = RunAgainstStub(("QUALITY_MINUTES", "1 2.5"), ("TRAIN_ARGS", "--batch-size 64 --lr 0.002"));
         try
         {
-            var stub = Path.Combine(dir, "scratch");
-            File.WriteAllText(stub, Stub.Replace("\r\n", "\n") + "\n");
-            File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var psi = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(Root(), "bench", "quality.sh"), "vanilla"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var (k, v) in new[] { ("SCRATCH_BIN", stub), ("STUB_LOG", Path.Combine(dir, "calls.log")), ("QUALITY_MINUTES", "1 2.5"), ("SEEDS", "7"),
-                         ("TRAIN_ARGS", "--batch-size 64 --lr 0.002"), ("QUALITY_OUT", Path.Combine(dir, "out")) })
-                psi.Environment[k] = v;
-            using var p = System.Diagnostics.Process.Start(psi)!;
-            string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            Assert.True(p.ExitCode == 0, output);
-
-            var calls = File.ReadAllLines(Path.Combine(dir, "calls.log"));
             Assert.Equal(4, calls.Length);   // train, eval, resume, eval
             Assert.StartsWith("train --model vanilla --seed 7 --minutes 1 ", calls[0]);
             Assert.EndsWith("--batch-size 64 --lr 0.002", calls[0]);
@@ -69,8 +73,24 @@ public class QualityBenchTests
             Assert.All(new[] { calls[1], calls[3] }, c => Assert.StartsWith("eval --checkpoint ", c));
 
             var rows = File.ReadAllLines(Path.Combine(dir, "out", "quality.csv")).Skip(1).ToList();
-            Assert.Equal(["vanilla,1,7,ok,3,120,6.25,40.5,10,,,O", "vanilla,2.5,7,ok,3,120,6.25,40.5,10,,,O"], rows);
+            Assert.Equal(["vanilla,1,7,ok,3,120,6.25,40.5,10,,,,O", "vanilla,2.5,7,ok,3,120,6.25,40.5,10,,,,O"], rows);
             Assert.Contains("train flags --batch-size 64 --lr 0.002", File.ReadAllText(Path.Combine(dir, "out", "quality.md")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [ShellFact]
+    public void Iteration_budgets_train_and_resume_up_to_each_count_of_the_run()
+    {
+        var (calls, dir) = RunAgainstStub(("QUALITY_ITERATIONS", "100 250"));
+        try
+        {
+            Assert.Equal(4, calls.Length);
+            Assert.StartsWith("train --model vanilla --seed 7 --iterations 100 ", calls[0]);
+            Assert.StartsWith("train --resume ", calls[2]);
+            Assert.Contains("--iterations 250 ", calls[2]);   // the run's count, not the 150 more that minutes would subtract
+            Assert.DoesNotContain("--minutes", string.Join("\n", calls));
+            Assert.Contains("| model | iterations | seeds ok |", File.ReadAllText(Path.Combine(dir, "out", "quality.md")));
         }
         finally { Directory.Delete(dir, true); }
     }
