@@ -78,6 +78,8 @@ public class EvalCliTests
         Assert.Equal(Enumerable.Range(0, 10), codes.GetProperty("q_real_digit_of_code").EnumerateArray().Select(d => d.GetInt32()).Order());
         Assert.InRange(codes.GetProperty("q_real_information").GetDouble(), -1e-9, Math.Log(10) + 1e-9);
         Assert.InRange(codes.GetProperty("q_real_largest_share").GetDouble(), 0.1, 1);
+        var confusion = codes.GetProperty("q_real_confusion").EnumerateArray().Select(row => row.EnumerateArray().Select(c => c.GetInt32()).ToArray()).ToArray();
+        Assert.Equal(codes.GetProperty("q_real_count").GetInt32(), confusion.Sum(row => row.Sum()));
         var continuous = codes.GetProperty("continuous").EnumerateArray().ToList();
         Assert.Equal([1, 2], continuous.Select(c => c.GetProperty("code").GetInt32()));
         Assert.All(continuous, c => Assert.Contains(c.GetProperty("statistic").GetString(), Scratch.Gan.Evaluation.ContinuousCodes.Statistics));

@@ -124,6 +124,18 @@ public class EvalMetricsTests
         Assert.Equal(0.9, r.Accuracy, 12);
         Assert.All(Enumerable.Range(0, 10), l => Assert.Equal(l, r.ClassOfCode[perm[l]]));
         Assert.Throws<ArgumentException>(() => CodeMatching.Match(codes, labels.Take(10).ToArray(), 10));
+        // The counts it matched on: category perm[l] holds the label-l digits it got right.
+        Assert.Equal(2000, r.Confusion.Sum(row => row.Sum()));
+        Assert.All(Enumerable.Range(0, 10), l => Assert.Equal(labels.Where((x, i) => x == l && i % 10 != 0).Count(), r.Confusion[perm[l]][l]));
+    }
+
+    [Fact]
+    public void The_largest_mix_ups_name_real_digits_put_in_another_digits_category_most_first()
+    {
+        // Three categories matched to digits 0, 1, 2; real 2s in 1's category (7), real 0s in 2's category (3), real 1s in 0's (1).
+        int[][] confusion = [[50, 1, 0], [0, 40, 7], [3, 0, 45]];
+        Assert.Equal("7 real 2s read as 1, 3 real 0s read as 2, 1 real 1s read as 0", Scratch.Gan.Evaluation.EvalReport.MixUps(confusion, [0, 1, 2]));
+        Assert.Equal("", Scratch.Gan.Evaluation.EvalReport.MixUps([[5, 0], [0, 5]], [0, 1]));
     }
 
     [Fact]

@@ -55,12 +55,20 @@ public sealed record EvalReport(string Checkpoint, string Model, int Epoch, long
         if (Codes is { QRealAccuracy: { } qAccuracy, QRealDigitOfCode: { } qDigits })
             yield return $"InfoGAN Q on real digits: {qAccuracy.ToString("P2", ci)} (Q's category for each of {Codes.QRealCount} held-out real digits " +
                 "against its label; code→digit " + string.Join(" ", qDigits.Select((d, c) => $"{c}→{d}")) + ")";
+        if (Codes is { QRealConfusion: { } confusion, QRealDigitOfCode: { } matched } && MixUps(confusion, matched) is { Length: > 0 } mixUps)
+            yield return "InfoGAN Q on real digits, the largest mix-ups: " + mixUps;
         if (Codes is { QRealInformation: { } information, QRealLargestShare: { } share })
             yield return $"InfoGAN Q on real digits, label-free: mutual information {information.ToString("F3", ci)} nats of ln 10 = 2.303 " +
                 $"(H(mean p) − mean H(p)), largest category {share.ToString("P1", ci)} of the digits (10 % when balanced)";
         foreach (var e in Codes?.Continuous ?? [])
             yield return $"InfoGAN continuous code {e.Code}: moves {e.Statistic} most monotonically (mean Spearman ρ {e.MeanSpearman.ToString("F2", ci)} over {e.Bases} latents, {e.Steps} steps from −2 to 2)";
     }
+
+    /// <summary>The three largest counts of real digits put in a category matched to another digit: "61 real 4s read as 9", ….</summary>
+    public static string MixUps(int[][] confusion, int[] digitOfCode) => string.Join(", ",
+        confusion.SelectMany((row, code) => row.Select((count, digit) => (count, digit, read: digitOfCode[code])))
+            .Where(m => m.digit != m.read && m.count > 0).OrderByDescending(m => m.count).Take(3)
+            .Select(m => $"{m.count} real {m.digit}s read as {m.read}"));
 
     static string Hist(SetMetrics m) => string.Join(" ", m.ClassHistogram.Select((c, i) => $"{i}:{c}"));
 }

@@ -29,11 +29,12 @@ public sealed record SetMetrics(int N, double InceptionScore, int[] ClassHistogr
 /// so they may choose among runs: QRealInformation, Q's mutual information between image and category,
 /// H(mean p) − mean H(p) in nats (at most ln 10 ≈ 2.303: every digit sure of its category, the categories used equally);
 /// QRealLargestShare, the share of the digits in Q's most used category (0.1 when balanced; a run that merges 4s and 9s
-/// puts about 0.2 there). Null where not measured (an older eval.json).
+/// puts about 0.2 there). QRealConfusion: the counts behind the matching, [category][true digit], which say which digits Q
+/// mixes. Null where not measured (an older eval.json).
 /// </summary>
 public sealed record CodeAccuracy(double Accuracy, int[] DigitOfCode, int PerCode, ContinuousEffect[] Continuous,
     double? QRealAccuracy = null, int[]? QRealDigitOfCode = null, int QRealCount = 0,
-    double? QRealInformation = null, double? QRealLargestShare = null);
+    double? QRealInformation = null, double? QRealLargestShare = null, int[][]? QRealConfusion = null);
 
 /// <summary>
 /// Measures image sets against the real reference: the classifier's training split, whose features are
@@ -127,7 +128,7 @@ public sealed class Evaluator
         var m = CodeMatching.Match(confusion);
         var (q, information, largestShare) = QOnReal(gan);
         return new CodeAccuracy(m.Accuracy, m.ClassOfCode, perCode, ContinuousCodes.Measure(gan, Math.Clamp(Protocol.N / 20, 5, 200), Protocol.Seed + 2),
-            q.Accuracy, q.ClassOfCode, _heldCount, information, largestShare);
+            q.Accuracy, q.ClassOfCode, _heldCount, information, largestShare, q.Confusion);
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace Scratch.Gan.Evaluation.Metrics;
 /// </summary>
 public static class CodeMatching
 {
-    public sealed record Result(double Accuracy, int[] ClassOfCode);
+    /// <summary>The matched accuracy, the class each code is matched to, and the counts it was matched on ([code][class]).</summary>
+    public sealed record Result(double Accuracy, int[] ClassOfCode, int[][] Confusion);
 
     /// <summary>confusion[code, cls] = how many samples drawn with that code were classified as that class.</summary>
     public static Result Match(int[,] confusion)
@@ -21,7 +22,8 @@ public static class CodeMatching
         var assign = Hungarian(cost);
         long total = 0, right = 0;
         for (int i = 0; i < n; i++) { right += confusion[i, assign[i]]; for (int j = 0; j < n; j++) total += confusion[i, j]; }
-        return new Result(total == 0 ? double.NaN : right / (double)total, assign);
+        var rows = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => confusion[i, j]).ToArray()).ToArray();
+        return new Result(total == 0 ? double.NaN : right / (double)total, assign, rows);
     }
 
     /// <summary>
