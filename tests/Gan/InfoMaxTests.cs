@@ -172,4 +172,60 @@ public class InfoMaxTests
         double withVat = new GanModel(c with { InfoMaxVat = 3 }, Device.Cpu).DLoss(real).Loss.Item();
         Assert.True(withVat > shiftsOnly + 1e-4, $"the adversarial term adds a positive KL: {withVat} against {shiftsOnly}");
     }
+    static double[] Image(Func<int, int, double> f) => Enumerable.Range(0, 784).Select(i => f(i / 28, i % 28)).ToArray();
+
+    [Fact]
+    public void Warp_is_exact_for_the_identity_a_whole_pixel_shift_and_a_quarter_turn()
+    {
+        var g = new RandomStream(8);
+        var input = NDArray.Uniform([784], -1, 1, DType.Float64, g: g).ToDoubles();
+        var output = new double[784];
+        InfoMax.Warp(input, output, 28, 28, 0, 1, 0, 0);
+        Assert.Equal(input, output);
+
+        InfoMax.Warp(input, output, 28, 28, 0, 1, 1, 0);   // one pixel right: column 0 comes from outside, the background
+        Assert.Equal(Image((y, x) => x == 0 ? -1 : input[y * 28 + x - 1]), output);
+
+        // A quarter turn about the centre (13.5, 13.5) maps pixel centres onto pixel centres: output (y, x) reads input (x, 27 − y),
+        // so what was below the centre is now right of it — counter-clockwise on the screen.
+        InfoMax.Warp(input, output, 28, 28, Math.PI / 2, 1, 0, 0);
+        for (int y = 0; y < 28; y++)
+            for (int x = 0; x < 28; x++)
+                Assert.Equal(input[x * 28 + 27 - y], output[y * 28 + x], 9);
+    }
+
+    [Fact]
+    public void An_affine_batch_moves_each_image_its_own_way_within_the_bounds_and_repeats_for_a_seed()
+    {
+        // A bright 4×4 square at the centre of every image; after rotation ≤ 15°, scale ≤ 10 % and shift ≤ 2 px its ink stays
+        // within the centre ± (2 √2 · 1.1 + 2 + 1) pixels, and the corners of the image stay background.
+        var square = Image((y, x) => y is >= 12 and < 16 && x is >= 12 and < 16 ? 1 : -1).Select(v => (float)v).ToArray();
+        var batch = new T(NDArray.From(Enumerable.Repeat(square, 6).SelectMany(v => v).ToArray(), [6, 1, 28, 28]));
+        var moved = InfoMax.Affine(batch, new RandomStream(2)).ToDoubles();
+        Assert.Equal(moved, InfoMax.Affine(batch, new RandomStream(2)).ToDoubles());
+        Assert.All(moved, v => Assert.InRange(v, -1 - 1e-9, 1 + 1e-9));
+        double reach = 2 * Math.Sqrt(2) * (1 + InfoMax.MaxScaleChange) + InfoMax.MaxShift + 1;
+        for (int b = 0; b < 6; b++)
+            for (int i = 0; i < 784; i++)
+                if (moved[b * 784 + i] > -1 + 1e-9)
+                    Assert.True(Math.Abs(i / 28 - 13.5) <= reach && Math.Abs(i % 28 - 13.5) <= reach, $"image {b}: ink at ({i / 28}, {i % 28})");
+        var images = Enumerable.Range(0, 6).Select(b => string.Join(",", moved.Skip(b * 784).Take(784).Select(v => v.ToString("F4")))).ToHashSet();
+        Assert.Equal(6, images.Count);   // each image drew its own transform
+    }
+
+    [Fact]
+    public void Info_max_augment_is_shift_by_default_and_affine_needs_info_max()
+    {
+        Assert.Equal(InfoMaxAugment.Shift, Zoo.Defaults(ModelKind.InfoGan).InfoMaxAugment);
+        Assert.Equal(InfoMaxAugment.Shift, GanConfig.FromJson("""{ "version": 2, "model": "infogan", "loss": "nonsaturating", "info_max": 1 }""").InfoMaxAugment);
+        var never = Path.Combine(Path.GetTempPath(), "scratch-never-made");
+        OneLineFailure(Run("train", "--model", "infogan", "--info-max-augment", "affine", "--out", never), "give --info-max a weight above 0");
+        OneLineFailure(Run("train", "--model", "infogan", "--info-max", "1", "--info-max-augment", "rotate", "--out", never), "--info-max-augment");
+        Assert.False(Directory.Exists(never));
+        var c = Zoo.Defaults(ModelKind.InfoGan) with { BatchSize = 16, InfoMax = 1 };
+        var real = new T(NDArray.Uniform([16, 1, 28, 28], -1, 1, g: new RandomStream(3)));
+        double shifts = new GanModel(c, Device.Cpu).DLoss(real).Loss.Item();
+        double affine = new GanModel(c with { InfoMaxAugment = InfoMaxAugment.Affine }, Device.Cpu).DLoss(real).Loss.Item();
+        Assert.NotEqual(shifts, affine);   // the same batch and fake samples, another changed copy
+    }
 }

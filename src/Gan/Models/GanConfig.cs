@@ -23,7 +23,9 @@ public sealed record GanConfig
     public double InfoLambdaCon { get; init; }
     /// <summary>InfoGAN: weight of information maximisation on real digits (<see cref="Models.InfoMax"/>); 0 = off.</summary>
     public double InfoMax { get; init; }
-    /// <summary>InfoGAN with InfoMax: the radius of its virtual adversarial perturbation (<see cref="Models.InfoMax.AdversarialInconsistency"/>); 0 = off.</summary>
+    /// <summary>InfoGAN with InfoMax: what a real digit's category must survive.</summary>
+    public InfoMaxAugment InfoMaxAugment { get; init; }
+    /// <summary>InfoGAN with InfoMax: the radius of its virtual adversarial perturbation (InfoMax.AdversarialInconsistency); 0 = off.</summary>
     public double InfoMaxVat { get; init; }
     public InfoContinuous InfoContinuous { get; init; }
     public double InfoLeak { get; init; }

@@ -189,10 +189,13 @@ public sealed class GanModel
             var loss = adversarialInfo + InfoLoss(q, cat!, con!);
             if (qReal != null)
             {
-                var shifted = Info.Both(InfoMax.Shifted(real, Rng)).Q;
-                var infoMax = InfoMax.Loss(Categories(qReal), Categories(shifted)).Total;
+                var changed = Config.InfoMaxAugment == InfoMaxAugment.Affine ? InfoMax.Affine(real, Rng) : InfoMax.Shifted(real, Rng);
+                var infoMax = InfoMax.Loss(Categories(qReal), Categories(Info.Both(changed).Q)).Total;
                 if (Config.InfoMaxVat > 0)
-                    infoMax = infoMax + InfoMax.AdversarialInconsistency(x => Categories(Info.Both(x).Q), real, Categories(qReal), Config.InfoMaxVat, Rng) * InfoMax.Invariance;
+                {
+                    var fragile = InfoMax.AdversarialInconsistency(x => Categories(Info.Both(x).Q), real, Categories(qReal), Config.InfoMaxVat, Rng);
+                    infoMax = infoMax + fragile * InfoMax.Invariance;
+                }
                 loss = loss + infoMax * Config.InfoMax;
             }
             return (loss, adversarialInfo, fake, sRealInfo, sFakeInfo, null);

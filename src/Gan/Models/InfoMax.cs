@@ -24,6 +24,8 @@ public static class InfoMax
     public const double Invariance = 10;
     /// <summary>The largest shift, in pixels, of the copy whose categories must match (as the classifier's augmentation).</summary>
     public const int MaxShift = 2;
+    /// <summary>--info-max-augment affine: the largest rotation, in degrees, and the largest change of scale (0.1: 90 % to 110 %).</summary>
+    public const double MaxRotationDegrees = 15, MaxScaleChange = 0.1;
     /// <summary>Images per group that share one random shift: the batch is cut in groups so that a batch sees several shifts.</summary>
     public const int ShiftGroup = 16;
 
@@ -103,4 +105,47 @@ public static class InfoMax
         }
         return Tensor.Cat(groups, 0);
     }
+    /// <summary>
+    /// --info-max-augment affine: x [N, C, H, W] in [−1, 1] with each image rotated by up to <see cref="MaxRotationDegrees"/>,
+    /// scaled by 1 ± up to <see cref="MaxScaleChange"/> and shifted by up to <see cref="MaxShift"/> pixels (each drawn
+    /// uniformly, per image), resampled bilinearly on the host. No gradient needed.
+    /// </summary>
+    public static Tensor Affine(Tensor x, RandomStream g)
+    {
+        int n = x.Shape[0], planes = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
+        var pixels = x.Data.ToDoubles();
+        var draws = NDArray.Uniform([n, 4], -1, 1, DType.Float64, g: g).ToDoubles();
+        var output = new double[pixels.Length];
+        for (int b = 0; b < n; b++)
+        {
+            var (angle, scale) = (draws[4 * b] * MaxRotationDegrees * Math.PI / 180, 1 + draws[4 * b + 1] * MaxScaleChange);
+            for (int c = 0; c < planes; c++)
+            {
+                int at = (b * planes + c) * h * w;
+                Warp(pixels.AsSpan(at, h * w), output.AsSpan(at, h * w), h, w, angle, scale, draws[4 * b + 2] * MaxShift, draws[4 * b + 3] * MaxShift);
+            }
+        }
+        return new Tensor(NDArray.From(output, x.Shape, x.DType, x.Device));
+    }
+
+    /// <summary>
+    /// One image [H, W] rotated by angle (radians, counter-clockwise on screen), scaled about its centre and moved by
+    /// (dx, dy) pixels: each output pixel reads the input, bilinearly, where the inverse transform puts it; outside is −1.
+    /// </summary>
+    public static void Warp(ReadOnlySpan<double> input, Span<double> output, int h, int w, double angle, double scale, double dx, double dy)
+    {
+        double cy = (h - 1) / 2.0, cx = (w - 1) / 2.0, cos = Math.Cos(angle) / scale, sin = Math.Sin(angle) / scale;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                double u = x - cx - dx, v = y - cy - dy;   // the output pixel's offset from the moved centre
+                double sx = cos * u - sin * v + cx, sy = sin * u + cos * v + cy;
+                int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
+                double fx = sx - x0, fy = sy - y0;
+                output[y * w + x] = (1 - fy) * ((1 - fx) * At(input, h, w, y0, x0) + fx * At(input, h, w, y0, x0 + 1))
+                                  + fy * ((1 - fx) * At(input, h, w, y0 + 1, x0) + fx * At(input, h, w, y0 + 1, x0 + 1));
+            }
+    }
+
+    static double At(ReadOnlySpan<double> image, int h, int w, int y, int x) => y >= 0 && y < h && x >= 0 && x < w ? image[y * w + x] : -1;
 }

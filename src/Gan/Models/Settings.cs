@@ -85,6 +85,18 @@ public enum InfoContinuous
 }
 
 /// <summary>
+/// What --info-max asks a real digit's category to survive: shifts of up to 2 pixels (IMSAT's kind of self-augmentation),
+/// or affine changes — a rotation, a change of scale and the shift — as IIC's MNIST transforms, so that Q cannot
+/// sort one digit's images into two categories by slant or size.
+/// </summary>
+[Setting("info-max augmentation"), JsonConverter(typeof(SettingConverter<InfoMaxAugment>))]
+public enum InfoMaxAugment
+{
+    [JsonStringEnumMemberName("shift")] Shift,
+    [JsonStringEnumMemberName("affine")] Affine,
+}
+
+/// <summary>
 /// Critic (D) steps before each generator step. constant: n_critic every time. wgan-warmup: 100 for
 /// the first 25 generator steps and before every 500th, n_critic otherwise, as martinarjovsky/WassersteinGAN
 /// does, so the clipped critic is near its optimum while G is young and is re-trained now and then.

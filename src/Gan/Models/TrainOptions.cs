@@ -56,6 +56,10 @@ public static class TrainOptions
     public static readonly TrainOption<double> InfoMax = Real("info-max", "infogan: weight of information maximisation on real digits " +
         "(IMSAT: Q sorts each real batch confidently, evenly and shift-invariantly into its categories; no labels); 0 = openai/InfoGAN",
         _ => 0, zero: true, sweep: true) with { OnlyFor = InfoGan };
+    /// <summary>What a real digit's category must survive under --info-max (Models/InfoMax.cs).</summary>
+    public static readonly TrainOption<InfoMaxAugment> InfoMaxAugment = Choice("info-max-augment", "infogan, with --info-max: what a real digit's " +
+        "category must survive: shifts of up to 2 pixels, or affine (also a rotation of up to 15° and a scale change of up to 10 %)",
+        _ => Models.InfoMaxAugment.Shift, sweep: true) with { OnlyFor = InfoGan };
     /// <summary>IMSAT's virtual adversarial training on top of --info-max's shift (Models/InfoMax.cs); 0, the default, is shifts only.</summary>
     public static readonly TrainOption<double> InfoMaxVat = Real("info-max-vat", "infogan, with --info-max: the L2 radius per image (pixels in [-1, 1]) " +
         "of the perturbation that most changes Q's categories, which they must withstand as they withstand shifts (IMSAT's VAT); 0 = shifts only",
@@ -108,7 +112,7 @@ public static class TrainOptions
 
     /// <summary>Every setting, in help's and config.json's order (--lr before --lr-d and --lr-g, which it sets).</summary>
     public static readonly TrainOption[] All = [Model, Loss, Epochs, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, CriticSchedule, InfoTrains,
-        InfoLambdaCat, InfoLambdaCon, InfoMax, InfoMaxVat, InfoContinuous, InfoLeak, Width, Clip, GpLambda, NoiseDim, Noise, ImageSize, Optimizer, Architecture,
+        InfoLambdaCat, InfoLambdaCon, InfoMax, InfoMaxAugment, InfoMaxVat, InfoContinuous, InfoLeak, Width, Clip, GpLambda, NoiseDim, Noise, ImageSize, Optimizer, Architecture,
         Channels, Data, Device, Seed, SampleEvery, CheckpointEvery, EvalEvery, EvalN];
 
     /// <summary>A sanity bound on --width: DIM 512 already costs about 64× a step at gan_mnist.py's DIM 64.</summary>

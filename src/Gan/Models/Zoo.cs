@@ -37,6 +37,8 @@ public static class Zoo
             throw new ArgumentException("--info-max trains Q on real digits in D's step, which trains Q only with --info-trains both");
         if (c.InfoMaxVat > 0 && c.InfoMax == 0)
             throw new ArgumentException("--info-max-vat adds a term to --info-max's information maximisation; give --info-max a weight above 0");
+        if (c.InfoMaxAugment != InfoMaxAugment.Shift && c.InfoMax == 0)
+            throw new ArgumentException("--info-max-augment sets what --info-max's categories must survive; give --info-max a weight above 0");
         var arch = c.Architecture;
         // The networks must be ones the model can use: wgan-gp-mnist is a critic (no sigmoid, no BatchNorm), for the
         // Wasserstein models at 28×28; the others are what the model and size pick.
