@@ -8,7 +8,8 @@ namespace Scratch.Gan.Models;
 /// InfoGAN (--info-max λ): Q, the network that reads InfoGAN's categorical code back from a sample, is also
 /// asked to sort real images into its categories — each digit confidently into one (low mean entropy
 /// H(Y|X)), the categories used equally often over a batch (high entropy H(Y) of the mean prediction), and
-/// a digit shifted by up to 2 pixels into the same category as the digit itself. No label is used. Q's
+/// a changed copy of a digit into the same category as the digit itself: shifted by up to 2 pixels, or (--info-max-augment
+/// affine) also rotated and scaled; with --info-max-vat also moved the way that changes Q most. No label is used. Q's
 /// categories of real digits then tend to be the digit classes, and InfoGAN's own term teaches G to draw, for
 /// each code, the digits Q puts in that category.
 /// </summary>
