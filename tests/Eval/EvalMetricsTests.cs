@@ -188,18 +188,18 @@ public class EvalMetricsTests
     {
         // Sure of each image's category, every category used equally: all of ln 10, 10 % in each.
         var balanced = Enumerable.Range(0, 100).Select(i => OneHot(i % 10)).ToArray();
-        var (information, share) = Evaluator.LabelFree(balanced);
+        var (information, share) = Evaluator.LabelFree([.. balanced.SelectMany(r => r)], 100, 10);
         Assert.Equal(Math.Log(10), information, 12);
         Assert.Equal(0.1, share, 12);
 
         // Two digits merged into category 0 (20 %), category 9 unused: H(Y) = 8 · 0.1 ln 10 + 0.2 ln 5.
         var merged = Enumerable.Range(0, 100).Select(i => OneHot(i % 10 == 9 ? 0 : i % 10)).ToArray();
-        (information, share) = Evaluator.LabelFree(merged);
+        (information, share) = Evaluator.LabelFree([.. merged.SelectMany(r => r)], 100, 10);
         Assert.Equal(0.8 * Math.Log(10) + 0.2 * Math.Log(5), information, 12);
         Assert.Equal(0.2, share, 12);
 
         // Unsure: every image spread evenly over the categories tells nothing about its image.
         var unsure = Enumerable.Range(0, 50).Select(_ => Enumerable.Repeat(0.1, 10).ToArray()).ToArray();
-        Assert.Equal(0, Evaluator.LabelFree(unsure).Information, 12);
+        Assert.Equal(0, Evaluator.LabelFree([.. unsure.SelectMany(r => r)], 50, 10).Information, 12);
     }
 }

@@ -140,48 +140,24 @@ public sealed class Evaluator
     {
         const int k = InfoGanD.Categories;
         var idx = _data.HeldIdx.Take(_heldCount).ToArray();
-        var p = new double[idx.Length][];
+        var probs = new double[idx.Length * k];
         for (int at = 0; at < idx.Length; at += 500)
             using (MemoryScope.Begin())
             {
                 var chunk = idx.AsSpan(at, Math.Min(500, idx.Length - at));
-                var logits = gan.QCategories(_data.Held.Batch(chunk, gan.Config.ImageSize, gan.Device)).ToDoubles();
-                for (int i = 0; i < chunk.Length; i++) p[at + i] = Softmax(logits.AsSpan(i * k, k));
+                var logits = new Tensor(gan.QCategories(_data.Held.Batch(chunk, gan.Config.ImageSize, gan.Device)));
+                logits.Softmax(1).ToDoubles().CopyTo(probs, at * k);
             }
-        var codes = p.Select(row => ClassifierTraining.ArgMax(row)).ToArray();
-        var (information, largestShare) = LabelFree(p);
+        var codes = Enumerable.Range(0, idx.Length).Select(i => ClassifierTraining.ArgMax(probs.AsSpan(i * k, k))).ToArray();
+        var (information, largestShare) = LabelFree(probs, idx.Length, k);
         return (CodeMatching.Match(codes, idx.Select(i => (int)_data.Held.Labels[i]).ToArray(), k), information, largestShare);
     }
 
     /// <summary>
-    /// From each image's category probabilities alone: the mutual information H(mean p) − mean H(p) (nats) and the share
-    /// of the images whose arg-max is the most used category.
+    /// From n images' category probabilities alone (n rows of k): the mutual information H(mean p) − mean H(p) in nats,
+    /// which is the mean KL(p(y|x) ∥ p(y)) and so the log of their inception score, and the share of the images in the
+    /// most used arg-max category (the class histogram's largest count).
     /// </summary>
-    public static (double Information, double LargestShare) LabelFree(double[][] p)
-    {
-        int n = p.Length, k = p[0].Length;
-        var mean = new double[k];
-        double meanEntropy = 0;
-        foreach (var row in p)
-        {
-            meanEntropy += Entropy(row) / n;
-            for (int c = 0; c < k; c++) mean[c] += row[c] / n;
-        }
-        double largestShare = p.CountBy(row => ClassifierTraining.ArgMax(row)).Max(g => g.Value) / (double)n;
-        return (Entropy(mean) - meanEntropy, largestShare);
-    }
-
-    static double[] Softmax(ReadOnlySpan<double> logits)
-    {
-        double max = double.NegativeInfinity;
-        foreach (var v in logits) max = Math.Max(max, v);
-        var p = new double[logits.Length];
-        double sum = 0;
-        for (int i = 0; i < p.Length; i++) sum += p[i] = Math.Exp(logits[i] - max);
-        for (int i = 0; i < p.Length; i++) p[i] /= sum;
-        return p;
-    }
-
-    /// <summary>−Σ p ln p in nats, 0·ln 0 taken as 0.</summary>
-    static double Entropy(double[] p) => -p.Where(v => v > 0).Sum(v => v * Math.Log(v));
+    public static (double Information, double LargestShare) LabelFree(double[] probs, int n, int k) =>
+        (Math.Log(InceptionScore.Compute(probs, n, k)), ClassHistogram.Of(probs, n, k).Counts.Max() / (double)n);
 }
