@@ -24,6 +24,7 @@ public static class ScratchCli
             SampleCommands.DefineInterpolate(),
             SampleCommands.DefineTraverse(),
             EvalCommand.Define(),
+            PickCommand.Define(),
             ClassifierCommand.Define(),
             SweepCommand.Define(),
             WatchCommand.Define(),
