@@ -14,6 +14,10 @@
 #              TRAIN_ARGS       extra `scratch train` flags for every run, to measure a recipe change
 #                               against the defaults (e.g. "--batch-size 64")                (default none)
 #              SCRATCH_BIN      the CLI to run (another build, to compare code changes) (default this checkout's)
+#              PICK_OF          infogan with QUALITY_ITERATIONS: each seed s starts PICK_OF runs (seeds s, s+1000, s+2000 …)
+#                               to PICK_AT iterations, `scratch pick` keeps one without labels, and only it goes on
+#                               through the budgets, which count the start's iterations too (default 1: no pick)
+#              PICK_AT          iterations of each start before the pick               (default 250)
 #
 # One run per model and seed: it trains to the first budget, is evaluated, then resumes (--resume
 # --minutes, or --iterations) up to the next budget, and so on. Resuming is exact on the CPU backends and evaluation
@@ -34,6 +38,7 @@ seeds=${SEEDS:-1 2 3}
 eval_n=${EVAL_N:-10000}
 device=${DEVICE:-cpu}
 out=${QUALITY_OUT:-runs/quality-$(date -u +%Y%m%d-%H%M%S)}
+pick_of=${PICK_OF:-1} pick_at=${PICK_AT:-250}
 min_is=5 min_classes=9   # DigitsRule.MinInceptionScore, DigitsRule.MinClassesCovered (a test keeps them equal)
 
 for m in $models; do
@@ -47,22 +52,50 @@ for b in $budgets; do
   if [[ $unit == iterations && ! $b =~ ^[0-9]+$ ]]; then echo "quality.sh: QUALITY_ITERATIONS must be whole numbers (got '$b')" >&2; exit 2; fi
   prev=$b
 done
+if [[ ! $pick_of =~ ^[1-9][0-9]*$ || ! $pick_at =~ ^[1-9][0-9]*$ ]]; then
+  echo "quality.sh: PICK_OF and PICK_AT must be positive whole numbers (got '$pick_of', '$pick_at')" >&2; exit 2
+fi
+if (( pick_of > 1 )); then
+  [[ $unit == iterations ]] || { echo "quality.sh: PICK_OF needs QUALITY_ITERATIONS (starts are compared at the same iteration)" >&2; exit 2; }
+  [[ $models == infogan ]] || { echo "quality.sh: PICK_OF picks among infogan runs only (got models '$models')" >&2; exit 2; }
+  first=${budgets%% *}
+  (( pick_at < first )) || { echo "quality.sh: PICK_AT ($pick_at) must be below the first budget ($first)" >&2; exit 2; }
+fi
 mkdir -p "$out/runs" || exit 2
 csv=$out/quality.csv
 echo "model,budget,seed,status,epoch,iteration,inception_score,frechet,classes_covered,q_real_accuracy,q_real_information,code_accuracy,digits" > "$csv"
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'); cpu=${cpu:-$(uname -m)}
 machine="$(nproc) cores, $cpu, device $device"
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
-echo "quality.sh: models [$models], budgets [$budgets] $unit, seeds [$seeds], eval n $eval_n${TRAIN_ARGS:+, train flags [$TRAIN_ARGS]}; $machine; into $out"
+picks=""
+(( pick_of > 1 )) && picks="pick of $pick_of starts at $pick_at iterations"
+echo "quality.sh: models [$models], budgets [$budgets] $unit, seeds [$seeds], eval n $eval_n${TRAIN_ARGS:+, train flags [$TRAIN_ARGS]}${picks:+, $picks}; $machine; into $out"
 
 for m in $models; do
   for s in $seeds; do
     run=$out/runs/$m-seed$s
     done_budget=0 ok=1
+    if (( pick_of > 1 )); then
+      # Several starts of the same recipe, one kept by Q's information about real digits (no labels), then only it goes on.
+      starts=()
+      for ((j = 0; j < pick_of; j++)); do
+        start=$run-start$((s + 1000 * j))
+        "$scratch" train --model "$m" --seed $((s + 1000 * j)) --iterations "$pick_at" --device "$device" --out "$start" \
+          --sample-every 0 --checkpoint-every 0 "${train_args[@]}" > "$start.log" 2>&1 || echo "$m seed $s: start $start FAILED: $(tail -n 1 "$start.log")"
+        starts+=("$start")
+      done
+      if "$scratch" pick "${starts[@]}" --json --device "$device" > "$run-pick.json" 2> "$run-pick.log" &&
+         kept=$(python3 -c 'import json, os, sys; print(os.path.dirname(os.path.dirname(json.load(open(sys.argv[1]))["kept"])))' "$run-pick.json"); then
+        echo "$m seed $s: kept $(basename "$kept") of $pick_of starts: $(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["why"])' "$run-pick.json")"
+        run=$kept done_budget=$pick_at
+      else
+        echo "$m seed $s: FAILED picking among the starts: $(tail -n 1 "$run-pick.log")"; ok=0
+      fi
+    fi
     for b in $budgets; do
       tag="$m $b $unit seed $s"
       if (( ! ok )); then
-        echo "$m,$b,$s,skipped,,,,,,,,," >> "$csv"; echo "$tag: skipped (an earlier budget of this run failed)"; continue
+        echo "$m,$b,$s,skipped,,,,,,,,," >> "$csv"; echo "$tag: skipped (an earlier step of this run failed)"; continue
       fi
       more=$(awk -v b="$b" -v d="$done_budget" 'BEGIN { printf "%.6g", b - d }')
       log=$run-$b.log
@@ -102,7 +135,7 @@ PY
 done
 
 md=$out/quality.md
-python3 - "$csv" "$machine${TRAIN_ARGS:+; train flags $TRAIN_ARGS}" "$started" "$eval_n" "$unit" > "$md" <<'PY'
+python3 - "$csv" "$machine${TRAIN_ARGS:+; train flags $TRAIN_ARGS}${picks:+; $picks}" "$started" "$eval_n" "$unit" > "$md" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 def cell(vals, digits):

@@ -36,26 +36,37 @@ public class QualityBenchTests
         if [[ $1 == train ]]; then
           while [[ $# -gt 0 ]]; do case $1 in --out|--resume) run=$2; shift ;; esac; shift; done
           mkdir -p "$run/checkpoints" && touch "$run/checkpoints/latest.safetensors"
+        elif [[ $1 == pick ]]; then
+          echo "{\"kept\": \"$3/checkpoints/latest.safetensors\", \"why\": \"the second start, in this stub\"}"
         elif [[ $1 == eval ]]; then
           echo '{"epoch": 3, "iteration": 120, "generated": {"inception_score": 6.25, "frechet": 40.5, "classes_covered": 10}, "codes": null}'
         fi
         """;
 
     /// <summary>Runs bench/quality.sh on model vanilla, seed 7, against the stub CLI; returns its calls and the folder.</summary>
-    static (string[] Calls, string Dir) RunAgainstStub(params (string Key, string Value)[] environment)
+    static (string[] Calls, string Dir) RunAgainstStub(params (string Key, string Value)[] environment) => RunAgainstStub("vanilla", environment);
+
+    static (string[] Calls, string Dir) RunAgainstStub(string model, params (string Key, string Value)[] environment)
+    {
+        var (code, output, calls, dir) = RunScript(model, environment);
+        Assert.True(code == 0, output);
+        return (calls, dir);
+    }
+
+    static (int Code, string Output, string[] Calls, string Dir) RunScript(string model, params (string Key, string Value)[] environment)
     {
         var dir = Directory.CreateTempSubdirectory("scratch-quality-").FullName;
         var stub = Path.Combine(dir, "scratch");
         File.WriteAllText(stub, Stub.Replace("\r\n", "\n") + "\n");
         File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var psi = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(Root(), "bench", "quality.sh"), "vanilla"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(Root(), "bench", "quality.sh"), model]) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (k, v) in new[] { ("SCRATCH_BIN", stub), ("STUB_LOG", Path.Combine(dir, "calls.log")), ("SEEDS", "7"), ("QUALITY_OUT", Path.Combine(dir, "out")) }.Concat(environment))
             psi.Environment[k] = v;
         using var p = System.Diagnostics.Process.Start(psi)!;
         string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
         p.WaitForExit();
-        Assert.True(p.ExitCode == 0, output);
-        return (File.ReadAllLines(Path.Combine(dir, "calls.log")), dir);
+        var log = Path.Combine(dir, "calls.log");
+        return (p.ExitCode, output, File.Exists(log) ? File.ReadAllLines(log) : [], dir);
     }
 
     [ShellFact]
@@ -93,6 +104,47 @@ public class QualityBenchTests
             Assert.Contains("| model | iterations | seeds ok |", File.ReadAllText(Path.Combine(dir, "out", "quality.md")));
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    [ShellFact]
+    public void A_pick_trains_each_start_keeps_the_one_pick_names_and_only_it_goes_on()
+    {
+        var (calls, dir) = RunAgainstStub("infogan", ("QUALITY_ITERATIONS", "250 1000"), ("PICK_OF", "3"), ("PICK_AT", "100"), ("TRAIN_ARGS", "--info-max 1"));
+        try
+        {
+            Assert.Equal(8, calls.Length);   // three starts, the pick, then eval, resume, eval of the kept start
+            for (int j = 0; j < 3; j++)
+            {
+                Assert.StartsWith($"train --model infogan --seed {7 + 1000 * j} --iterations 100 ", calls[j]);
+                Assert.EndsWith("--info-max 1", calls[j]);
+            }
+            var starts = new[] { 7, 1007, 2007 }.Select(seed => Path.Combine(dir, "out", "runs", $"infogan-seed7-start{seed}")).ToArray();
+            Assert.Equal($"pick {string.Join(" ", starts)} --json --device cpu", calls[3]);
+            Assert.Equal($"train --resume {starts[1]} --iterations 250 --device cpu", calls[4]);   // the stub's pick keeps the second start
+            Assert.Equal($"eval --checkpoint {starts[1]}/checkpoints/latest.safetensors --json --n 10000 --device cpu", calls[5]);
+            Assert.Equal($"train --resume {starts[1]} --iterations 1000 --device cpu", calls[6]);
+            Assert.Contains("pick of 3 starts at 100 iterations", File.ReadAllText(Path.Combine(dir, "out", "quality.md")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [ShellFact]
+    public void A_pick_is_refused_where_it_cannot_compare_starts()
+    {
+        foreach (var (model, env, expect) in new[]
+        {
+            ("vanilla", new[] { ("QUALITY_ITERATIONS", "500"), ("PICK_OF", "2") }, "infogan runs only"),
+            ("infogan", new[] { ("QUALITY_MINUTES", "5"), ("PICK_OF", "2") }, "needs QUALITY_ITERATIONS"),
+            ("infogan", new[] { ("QUALITY_ITERATIONS", "250 500"), ("PICK_OF", "2") }, "must be below the first budget"),
+            ("infogan", new[] { ("QUALITY_ITERATIONS", "500"), ("PICK_OF", "two") }, "positive whole numbers"),
+        })
+        {
+            var (code, output, calls, dir) = RunScript(model, env);
+            Directory.Delete(dir, true);
+            Assert.True(code == 2, output);
+            Assert.Contains(expect, output);
+            Assert.Empty(calls);
+        }
     }
 
     [Fact]
