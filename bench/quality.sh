@@ -15,7 +15,7 @@
 #                               against the defaults (e.g. "--batch-size 64")                (default none)
 #              SCRATCH_BIN      the CLI to run (another build, to compare code changes) (default this checkout's)
 #              PICK_OF          infogan with QUALITY_ITERATIONS: each seed s starts PICK_OF runs (seeds s, s+1000, s+2000 …)
-#                               to PICK_AT iterations, `scratch pick` keeps one without labels, and only it goes on
+#                               (at least 3) to PICK_AT iterations, `scratch pick` keeps one without labels, and only it goes on
 #                               through the budgets, which count the start's iterations too (default 1: no pick)
 #              PICK_AT          iterations of each start before the pick               (default 250)
 #
@@ -55,6 +55,7 @@ done
 if [[ ! $pick_of =~ ^[1-9][0-9]*$ || ! $pick_at =~ ^[1-9][0-9]*$ ]]; then
   echo "quality.sh: PICK_OF and PICK_AT must be positive whole numbers (got '$pick_of', '$pick_at')" >&2; exit 2
 fi
+if (( pick_of == 2 )); then echo "quality.sh: PICK_OF must be 1 (no pick) or at least 3: each start is compared with the others" >&2; exit 2; fi
 if (( pick_of > 1 )); then
   [[ $unit == iterations ]] || { echo "quality.sh: PICK_OF needs QUALITY_ITERATIONS (starts are compared at the same iteration)" >&2; exit 2; }
   [[ $models == infogan ]] || { echo "quality.sh: PICK_OF picks among infogan runs only (got models '$models')" >&2; exit 2; }
@@ -76,7 +77,7 @@ for m in $models; do
     run=$out/runs/$m-seed$s
     done_budget=0 ok=1
     if (( pick_of > 1 )); then
-      # Several starts of the same recipe, one kept by Q's information about real digits (no labels), then only it goes on.
+      # Several starts of the same recipe; the one whose Q sorts real digits most like the others do is kept (no labels).
       starts=()
       for ((j = 0; j < pick_of; j++)); do
         start=$run-start$((s + 1000 * j))

@@ -133,9 +133,10 @@ public class QualityBenchTests
     {
         foreach (var (model, env, expect) in new[]
         {
-            ("vanilla", new[] { ("QUALITY_ITERATIONS", "500"), ("PICK_OF", "2") }, "infogan runs only"),
-            ("infogan", new[] { ("QUALITY_MINUTES", "5"), ("PICK_OF", "2") }, "needs QUALITY_ITERATIONS"),
-            ("infogan", new[] { ("QUALITY_ITERATIONS", "250 500"), ("PICK_OF", "2") }, "must be below the first budget"),
+            ("vanilla", new[] { ("QUALITY_ITERATIONS", "500"), ("PICK_OF", "3") }, "infogan runs only"),
+            ("infogan", new[] { ("QUALITY_MINUTES", "5"), ("PICK_OF", "3") }, "needs QUALITY_ITERATIONS"),
+            ("infogan", new[] { ("QUALITY_ITERATIONS", "250 500"), ("PICK_OF", "3") }, "must be below the first budget"),
+            ("infogan", new[] { ("QUALITY_ITERATIONS", "500"), ("PICK_OF", "2") }, "at least 3"),
             ("infogan", new[] { ("QUALITY_ITERATIONS", "500"), ("PICK_OF", "two") }, "positive whole numbers"),
         })
         {

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
 using Scratch.Gan.Evaluation;
+using Scratch.Gan.Models;
 
 namespace Scratch.Gan.Cli;
 
 /// <summary>
-/// `scratch pick RUN...`: which of several InfoGAN runs to keep, chosen without labels (Evaluation/RunPick.cs). It prints
-/// each run's score and the one it kept, and why; continuing the kept run is `scratch train --resume RUN --iterations N`.
+/// `scratch pick RUN...`: which of several InfoGAN runs to keep, chosen without labels: the one whose Q sorts real digits
+/// most like the others do (Evaluation/RunPick.cs). It prints each run's scores and the one it kept, and why; continuing the kept run is `scratch train --resume RUN --iterations N`.
 /// </summary>
 public static class PickCommand
 {
@@ -21,7 +22,7 @@ public static class PickCommand
 
     public static Command Define()
     {
-        var command = new Command("pick", "keep the InfoGAN run whose Q tells most about real digits, without labels (docs/gans.md)")
+        var command = new Command("pick", "keep the InfoGAN run whose Q sorts real digits most like the other runs do, without labels (docs/cli.md)")
         {
             Runs, N, Json, Device,
         };
@@ -32,27 +33,31 @@ public static class PickCommand
     static int Run(ParseResult p)
     {
         var runs = p.GetValue(Runs) ?? [];
-        if (runs.Length < 2) throw new UsageException($"scratch pick needs at least two runs to choose among (got {runs.Length})");
+        if (runs.Length < 3) throw new UsageException($"scratch pick needs at least three runs, each compared with the others (got {runs.Length})");
         var checkpoints = runs.Select(Checkpoint).ToArray();
         if (checkpoints.Distinct().Count() < checkpoints.Length) throw new UsageException("scratch pick: a run is named twice");
         var device = Program.DeviceOption(p.GetValue(Device));
-        var scored = checkpoints.Select(c => RunPick.Score(c, p.GetValue(N), device)).ToList();
-        // The information grows as a run trains, so only runs at the same point can be compared.
-        if (scored.Select(c => c.Iteration).Distinct().Count() > 1)
-            throw new UsageException("scratch pick: the runs are at different iterations (" + string.Join(", ", scored.Select(c => c.Iteration)) +
+        var sorted = checkpoints.Select(c => RunPick.Sort(c, p.GetValue(N), device)).ToList();
+        // Q's categories sharpen as a run trains, so only runs at the same point, on the same images, are compared.
+        if (sorted.Select(c => c.Iteration).Distinct().Count() > 1)
+            throw new UsageException("scratch pick: the runs are at different iterations (" + string.Join(", ", sorted.Select(c => c.Iteration)) +
                 "); train each to the same --iterations first");
-        int kept = RunPick.Best(scored);
-        var runner = scored.Where((_, i) => i != kept).Max(c => c.Information);
-        var why = $"Q's information about real digits is the highest, {scored[kept].Information:F3} nats (next {runner:F3})";
-        if (p.GetValue(Json)) Console.WriteLine(ToJson(scored, kept, why));
+        if (sorted.Select(c => c.Data).Distinct().Count() > 1)
+            throw new UsageException("scratch pick: the runs trained on different data (" + string.Join(", ", sorted.Select(c => c.Data).Distinct()) + ")");
+        var centrality = RunPick.Centrality([.. sorted.Select(c => c.Categories)], InfoGanD.Categories);
+        int kept = RunPick.Best(centrality);
+        var runner = centrality.Where((_, i) => i != kept).Max();
+        var why = $"its Q sorts the images most like the other runs do, agreeing with them on {centrality[kept]:P1} on average (next {runner:P1})";
+        if (p.GetValue(Json)) Console.WriteLine(ToJson(sorted, centrality, kept, why));
         else
         {
-            Console.WriteLine($"Q's categories of {scored[0].Images} training images of each run (no labels): information in nats (at most ln 10 = 2.303)");
-            Console.WriteLine($"{"run",-40} {"seed",6} {"iteration",10} {"information",12} {"largest share",14}");
-            for (int i = 0; i < scored.Count; i++)
+            Console.WriteLine($"each run's Q sorts {sorted[0].Categories.Length} training images (no labels); agreement: images two runs put in matching " +
+                "categories; information in nats (at most ln 10 = 2.303)");
+            Console.WriteLine($"{"run",-40} {"seed",6} {"iteration",10} {"mean agreement",15} {"information",12} {"largest share",14}");
+            for (int i = 0; i < sorted.Count; i++)
             {
-                var c = scored[i];
-                Console.WriteLine($"{runs[i],-40} {c.Seed,6} {c.Iteration,10} {c.Information,12:F3} {c.LargestShare,14:P1}{(i == kept ? "  <- kept" : "")}");
+                var c = sorted[i];
+                Console.WriteLine($"{runs[i],-40} {c.Seed,6} {c.Iteration,10} {centrality[i],15:P1} {c.Information,12:F3} {c.LargestShare,14:P1}{(i == kept ? "  <- kept" : "")}");
             }
             Console.WriteLine($"kept {runs[kept]}: {why}");
         }
@@ -68,14 +73,14 @@ public static class PickCommand
         throw new UsageException(Directory.Exists(run) ? $"{run}: no checkpoints/latest.safetensors (has the run saved a checkpoint?)" : $"{run}: no such run folder or file");
     }
 
-    static string ToJson(IReadOnlyList<RunPick.Candidate> scored, int kept, string why) => JsonSerializer.Serialize(new
+    static string ToJson(IReadOnlyList<RunPick.Sorted> sorted, double[] centrality, int kept, string why) => JsonSerializer.Serialize(new
     {
-        kept = scored[kept].Checkpoint,
+        kept = sorted[kept].Checkpoint,
         why,
-        runs = scored.Select(c => new
+        runs = sorted.Select((c, i) => new
         {
-            checkpoint = c.Checkpoint, seed = c.Seed, iteration = c.Iteration, images = c.Images,
-            information = c.Information, largest_share = c.LargestShare,
+            checkpoint = c.Checkpoint, seed = c.Seed, iteration = c.Iteration, images = c.Categories.Length,
+            mean_agreement = centrality[i], information = c.Information, largest_share = c.LargestShare,
         }),
     });
 }

@@ -1,5 +1,6 @@
 using Scratch.Autograd;
 using Scratch.Gan.Data;
+using Scratch.Gan.Evaluation.Metrics;
 using Scratch.Gan.Models;
 using Scratch.Gan.Training;
 using Scratch.Tensors;
@@ -7,21 +8,22 @@ using Scratch.Tensors;
 namespace Scratch.Gan.Evaluation;
 
 /// <summary>
-/// A label-free choice among InfoGAN runs (`scratch pick`, #33): the run whose Q tells the most about real digits.
-/// Q's categories of n of the run's own training images (their pixels, never their labels) give the mutual
-/// information H(mean p) − mean H(p) between image and category, at most ln 10 = 2.303 nats: high when each digit
-/// goes confidently into one category and the categories are used equally. When Q cuts one digit class in two by
-/// style (4s and 9s by slant, say) the cut runs through a crowd of digits, many of them sit near it and are named
-/// with less confidence, and the information drops (docs/gans.md measures how well it ranks runs of the --info-max
-/// recipe). It is the quantity --info-max trains, so it says which run did its own job best; it is not a proof of accuracy.
+/// A label-free choice among InfoGAN runs of one recipe (`scratch pick`, #33), after ModelCentrality (Lin et al. 2020,
+/// the InfoGAN-CR paper): keep the run that agrees most with the others. Each run's Q sorts the same n images of the
+/// training data into its categories (pixels only, never labels); two runs agree on an image when their categories
+/// for it correspond under the best one-to-one matching of the two runs' categories; a run's centrality is its mean
+/// agreement with every other run. Runs that found the digit classes agree with each other; a run that went wrong
+/// went wrong its own way (4s with 9s by slant, 1s with 8s, 3s with 5s), so the right partition sits at the centre.
+/// Q's mutual information on the same images, H(mean p) − mean H(p), is reported beside it: it is what --info-max
+/// trains, but it ranked runs less reliably (docs/gans.md).
 /// </summary>
 public static class RunPick
 {
-    /// <summary>One run's checkpoint and what Q makes of the real images.</summary>
-    public sealed record Candidate(string Checkpoint, ulong Seed, long Iteration, int Images, double Information, double LargestShare);
+    /// <summary>One run's checkpoint, Q's category for each of the images, and its information about them.</summary>
+    public sealed record Sorted(string Checkpoint, ulong Seed, long Iteration, string Data, int[] Categories, double Information, double LargestShare);
 
-    /// <summary>Q's information and largest category share on the first n training images of the checkpoint's data.</summary>
-    public static Candidate Score(string checkpoint, int n, Device device)
+    /// <summary>Q's arg-max category, information and largest category share on the first n training images of the checkpoint's data.</summary>
+    public static Sorted Sort(string checkpoint, int n, Device device)
     {
         var config = RunFolder.ReadConfig(checkpoint);
         if (config.Model != ModelKind.InfoGan)
@@ -38,17 +40,33 @@ public static class RunPick
                 var logits = new Tensor(gan.QCategories(images.Batch(chunk, config.ImageSize, device)));
                 logits.Softmax(1).ToDoubles().CopyTo(probs, at * k);
             }
+        var categories = Enumerable.Range(0, count).Select(i => ClassifierTraining.ArgMax(probs.AsSpan(i * k, k))).ToArray();
         var (information, largestShare) = Evaluator.LabelFree(probs, count, k);
-        return new Candidate(checkpoint, config.Seed, progress.Iteration, count, information, largestShare);
+        return new Sorted(checkpoint, config.Seed, progress.Iteration, config.Data, categories, information, largestShare);
     }
 
-    /// <summary>The index of the candidate with the most information; the first of equals.</summary>
-    public static int Best(IReadOnlyList<Candidate> candidates)
+    /// <summary>The share of images two runs put in corresponding categories, under the best one-to-one matching of them.</summary>
+    public static double Agreement(int[] a, int[] b, int k) => CodeMatching.Match(a, b, k).Accuracy;
+
+    /// <summary>Each run's mean agreement with every other run (needs at least three: with two, both have the same).</summary>
+    public static double[] Centrality(IReadOnlyList<int[]> categories, int k)
     {
-        if (candidates.Count == 0) throw new ArgumentException("no candidates to pick from", nameof(candidates));
+        int m = categories.Count;
+        if (m < 3) throw new ArgumentException($"centrality needs at least three runs (got {m})", nameof(categories));
+        var agreement = new double[m, m];
+        for (int i = 0; i < m; i++)
+            for (int j = i + 1; j < m; j++)
+                agreement[i, j] = agreement[j, i] = Agreement(categories[i], categories[j], k);
+        return [.. Enumerable.Range(0, m).Select(i => Enumerable.Range(0, m).Where(j => j != i).Average(j => agreement[i, j]))];
+    }
+
+    /// <summary>The index of the largest value; the first of equals.</summary>
+    public static int Best(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) throw new ArgumentException("nothing to pick from", nameof(values));
         int best = 0;
-        for (int i = 1; i < candidates.Count; i++)
-            if (candidates[i].Information > candidates[best].Information) best = i;
+        for (int i = 1; i < values.Count; i++)
+            if (values[i] > values[best]) best = i;
         return best;
     }
 }
