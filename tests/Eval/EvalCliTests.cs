@@ -28,7 +28,7 @@ public class EvalCliTests
     /// A folder with the first 300 embedded digits as IDX files: training, evaluating and sweeping on it
     /// takes a fraction of a second per step, which keeps these tests quick on a shared 2-core machine.
     /// </summary>
-    static string TinyData()
+    internal static string TinyData()
     {
         var dir = Tmp();
         var m = Scratch.Gan.Data.ImageSet.Embedded();

@@ -3,6 +3,7 @@ using Scratch.Gan.Models;
 using Scratch.Gan.Training;
 using Scratch.Tensors;
 using Xunit;
+using static Scratch.Tests.Gan.CliTests;
 
 namespace Scratch.Tests.Eval;
 
@@ -10,9 +11,6 @@ namespace Scratch.Tests.Eval;
 [Collection("serial")]
 public class PickTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args) => Gan.CliTests.Run(args);
-    static void OneLineFailure((int Code, string Out, string Err) r, string expect) => Gan.CliTests.OneLineFailure(r, expect);
-
     /// <summary>A run folder holding an untrained model's checkpoint at the given iteration: its own seed gives its own Q.</summary>
     static string RunFolderWith(string model, ulong seed, long iteration = 250, string data = "embedded")
     {
@@ -69,18 +67,7 @@ public class PickTests
         OneLineFailure(Run("pick", a, b, Directory.CreateTempSubdirectory().FullName), "no checkpoints/latest.safetensors");
         OneLineFailure(Run("pick", a, b, RunFolderWith("vanilla", 1), "--n", "100"), "has no Q network");
         OneLineFailure(Run("pick", a, b, RunFolderWith("infogan", 3, iteration: 500), "--n", "100"), "different iterations (250, 250, 500)");
-        OneLineFailure(Run("pick", a, b, RunFolderWith("infogan", 3, data: TinyData()), "--n", "100"), "trained on different data");
+        OneLineFailure(Run("pick", a, b, RunFolderWith("infogan", 3, data: EvalCliTests.TinyData()), "--n", "100"), "trained on different data");
         OneLineFailure(Run("pick", a, b, RunFolderWith("infogan", 3), "--n", "5"), "--n: must be at least 100");
-    }
-
-    /// <summary>A folder with the first 300 embedded digits as IDX files.</summary>
-    static string TinyData()
-    {
-        var dir = Directory.CreateTempSubdirectory().FullName;
-        var m = Scratch.Gan.Data.ImageSet.Embedded();
-        const int n = 300;
-        Scratch.Gan.Data.Idx.WriteImages(Path.Combine(dir, "train-images-idx3-ubyte"), n, 28, 28, m.Pixels[..(n * 784)]);
-        File.WriteAllBytes(Path.Combine(dir, "train-labels-idx1-ubyte"), [0, 0, 8, 1, 0, 0, n >> 8, n & 255, .. m.Labels[..n]]);
-        return dir;
     }
 }
