@@ -16,7 +16,8 @@ public class PickTests
     {
         var dir = Directory.CreateTempSubdirectory().FullName;
         var config = Zoo.Defaults(Setting.Parse<ModelKind>(model)) with { Seed = seed, Data = data };
-        RunFolder.SaveCheckpoint(Path.Combine(dir, "checkpoints", "latest.safetensors"), new GanModel(config, Device.Cpu), new(iteration, 1, 0, 0, double.NaN, double.NaN));
+        RunFolder.SaveCheckpoint(Path.Combine(dir, "checkpoints", "latest.safetensors"), new GanModel(config, Device.Cpu),
+            new(iteration, 1, 0, 0, double.NaN, double.NaN));
         return dir;
     }
 

@@ -109,7 +109,8 @@ public class QualityBenchTests
     [ShellFact]
     public void A_pick_trains_each_start_keeps_the_one_pick_names_and_only_it_goes_on()
     {
-        var (calls, dir) = RunAgainstStub("infogan", ("QUALITY_ITERATIONS", "250 1000"), ("PICK_OF", "3"), ("PICK_AT", "100"), ("TRAIN_ARGS", "--info-max 1"));
+        var (calls, dir) = RunAgainstStub("infogan",
+            ("QUALITY_ITERATIONS", "250 1000"), ("PICK_OF", "3"), ("PICK_AT", "100"), ("TRAIN_ARGS", "--info-max 1"));
         try
         {
             Assert.Equal(8, calls.Length);   // three starts, the pick, then eval, resume, eval of the kept start

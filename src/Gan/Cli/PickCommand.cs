@@ -7,7 +7,8 @@ namespace Scratch.Gan.Cli;
 
 /// <summary>
 /// `scratch pick RUN...`: which of several InfoGAN runs to keep, chosen without labels: the one whose Q sorts real digits
-/// most like the others do (Evaluation/RunPick.cs). It prints each run's scores and the one it kept, and why; continuing the kept run is `scratch train --resume RUN --iterations N`.
+/// most like the others do (Evaluation/RunPick.cs). It prints each run's scores and the one it kept, and why; continuing
+/// the kept run is `scratch train --resume RUN --iterations N`.
 /// </summary>
 public static class PickCommand
 {
@@ -43,7 +44,8 @@ public static class PickCommand
             throw new UsageException("scratch pick: the runs are at different iterations (" + string.Join(", ", sorted.Select(c => c.Iteration)) +
                 "); train each to the same --iterations first");
         if (sorted.Select(c => c.Data).Distinct().Count() > 1)
-            throw new UsageException("scratch pick: the runs trained on different data (" + string.Join(", ", sorted.Select(c => c.Data).Distinct()) + ")");
+            throw new UsageException("scratch pick: the runs trained on different data (" +
+                string.Join(", ", sorted.Select(c => c.Data).Distinct()) + ")");
         var centrality = RunPick.Centrality([.. sorted.Select(c => c.Categories)], InfoGanD.Categories);
         int kept = RunPick.Best(centrality);
         var runner = centrality.Where((_, i) => i != kept).Max();
@@ -51,13 +53,15 @@ public static class PickCommand
         if (p.GetValue(Json)) Console.WriteLine(ToJson(sorted, centrality, kept, why));
         else
         {
-            Console.WriteLine($"each run's Q sorts {sorted[0].Categories.Length} training images (no labels); agreement: images two runs put in matching " +
+            Console.WriteLine($"each run's Q sorts {sorted[0].Categories.Length} training images (no labels); " +
+                "agreement: images two runs put in matching " +
                 "categories; information in nats (at most ln 10 = 2.303)");
             Console.WriteLine($"{"run",-40} {"seed",6} {"iteration",10} {"mean agreement",15} {"information",12} {"largest share",14}");
             for (int i = 0; i < sorted.Count; i++)
             {
                 var c = sorted[i];
-                Console.WriteLine($"{runs[i],-40} {c.Seed,6} {c.Iteration,10} {centrality[i],15:P1} {c.Information,12:F3} {c.LargestShare,14:P1}{(i == kept ? "  <- kept" : "")}");
+                Console.WriteLine($"{runs[i],-40} {c.Seed,6} {c.Iteration,10} {centrality[i],15:P1} {c.Information,12:F3} {c.LargestShare,14:P1}" +
+                    (i == kept ? "  <- kept" : ""));
             }
             Console.WriteLine($"kept {runs[kept]}: {why}");
         }
@@ -70,7 +74,9 @@ public static class PickCommand
         if (File.Exists(run)) return Path.GetFullPath(run);
         var latest = Path.Combine(run, "checkpoints", "latest.safetensors");
         if (File.Exists(latest)) return Path.GetFullPath(latest);
-        throw new UsageException(Directory.Exists(run) ? $"{run}: no checkpoints/latest.safetensors (has the run saved a checkpoint?)" : $"{run}: no such run folder or file");
+        throw new UsageException(Directory.Exists(run)
+            ? $"{run}: no checkpoints/latest.safetensors (has the run saved a checkpoint?)"
+            : $"{run}: no such run folder or file");
     }
 
     static string ToJson(IReadOnlyList<RunPick.Sorted> sorted, double[] centrality, int kept, string why) => JsonSerializer.Serialize(new

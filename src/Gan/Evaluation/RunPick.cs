@@ -20,14 +20,16 @@ namespace Scratch.Gan.Evaluation;
 public static class RunPick
 {
     /// <summary>One run's checkpoint, Q's category for each of the images, and its information about them.</summary>
-    public sealed record Sorted(string Checkpoint, ulong Seed, long Iteration, string Data, int[] Categories, double Information, double LargestShare);
+    public sealed record Sorted(string Checkpoint, ulong Seed, long Iteration, string Data, int[] Categories,
+        double Information, double LargestShare);
 
     /// <summary>Q's arg-max category, information and largest category share on the first n training images of the checkpoint's data.</summary>
     public static Sorted Sort(string checkpoint, int n, Device device)
     {
         var config = RunFolder.ReadConfig(checkpoint);
         if (config.Model != ModelKind.InfoGan)
-            throw new InvalidDataException($"{checkpoint}: a {Setting.Name(config.Model)} run has no Q network; only infogan runs can be picked this way");
+            throw new InvalidDataException(
+                $"{checkpoint}: a {Setting.Name(config.Model)} run has no Q network; only infogan runs can be picked this way");
         var gan = new GanModel(config, device);
         var progress = RunFolder.LoadCheckpoint(checkpoint, gan);
         var images = config.Data == "embedded" ? ImageSet.Embedded() : ImageSet.FromFolder(config.Data);
