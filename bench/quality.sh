@@ -82,12 +82,15 @@ for m in $models; do
       for ((j = 0; j < pick_of; j++)); do
         start=$run-start$((s + 1000 * j))
         "$scratch" train --model "$m" --seed $((s + 1000 * j)) --iterations "$pick_at" --device "$device" --out "$start" \
-          --sample-every 0 --checkpoint-every 0 "${train_args[@]}" > "$start.log" 2>&1 || echo "$m seed $s: start $start FAILED: $(tail -n 1 "$start.log")"
+          --sample-every 0 --checkpoint-every 0 "${train_args[@]}" > "$start.log" 2>&1 ||
+          echo "$m seed $s: start $start FAILED: $(tail -n 1 "$start.log")"
         starts+=("$start")
       done
+      # pick's JSON names the kept checkpoint (RUN/checkpoints/latest.safetensors) and says why: one line each.
       if "$scratch" pick "${starts[@]}" --json --device "$device" > "$run-pick.json" 2> "$run-pick.log" &&
-         kept=$(python3 -c 'import json, os, sys; print(os.path.dirname(os.path.dirname(json.load(open(sys.argv[1]))["kept"])))' "$run-pick.json"); then
-        echo "$m seed $s: kept $(basename "$kept") of $pick_of starts: $(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["why"])' "$run-pick.json")"
+         { read -r kept; read -r why; } < <(python3 -c 'import json, os, sys; j = json.load(open(sys.argv[1]))
+print(os.path.dirname(os.path.dirname(j["kept"]))); print(j["why"])' "$run-pick.json") && [[ -n $kept ]]; then
+        echo "$m seed $s: kept $(basename "$kept") of $pick_of starts: $why"
         run=$kept done_budget=$pick_at
       else
         echo "$m seed $s: FAILED picking among the starts: $(tail -n 1 "$run-pick.log")"; ok=0

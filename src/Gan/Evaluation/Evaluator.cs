@@ -1,4 +1,5 @@
 using Scratch.Autograd;
+using Scratch.Gan.Data;
 using Scratch.Gan.Evaluation.Metrics;
 using Scratch.Gan.Models;
 using Scratch.Tensors;
@@ -140,18 +141,29 @@ public sealed class Evaluator
     {
         const int k = InfoGanD.Categories;
         var idx = _data.HeldIdx.Take(_heldCount).ToArray();
-        var probs = new double[idx.Length * k];
+        var probs = QProbabilities(gan, _data.Held, idx);
+        var codes = ArgMaxRows(probs, idx.Length, k);
+        var (information, largestShare) = LabelFree(probs, idx.Length, k);
+        return (CodeMatching.Match(codes, idx.Select(i => (int)_data.Held.Labels[i]).ToArray(), k), information, largestShare);
+    }
+
+    /// <summary>Q's category probabilities (eval mode) of images idx of a set: idx.Length rows of k, 500 images at a time.</summary>
+    public static double[] QProbabilities(GanModel gan, ImageSet images, int[] idx)
+    {
+        var probs = new double[idx.Length * InfoGanD.Categories];
         for (int at = 0; at < idx.Length; at += 500)
             using (MemoryScope.Begin())
             {
                 var chunk = idx.AsSpan(at, Math.Min(500, idx.Length - at));
-                var logits = new Tensor(gan.QCategories(_data.Held.Batch(chunk, gan.Config.ImageSize, gan.Device)));
-                logits.Softmax(1).ToDoubles().CopyTo(probs, at * k);
+                var logits = new Tensor(gan.QCategories(images.Batch(chunk, gan.Config.ImageSize, gan.Device)));
+                logits.Softmax(1).ToDoubles().CopyTo(probs, at * InfoGanD.Categories);
             }
-        var codes = Enumerable.Range(0, idx.Length).Select(i => ClassifierTraining.ArgMax(probs.AsSpan(i * k, k))).ToArray();
-        var (information, largestShare) = LabelFree(probs, idx.Length, k);
-        return (CodeMatching.Match(codes, idx.Select(i => (int)_data.Held.Labels[i]).ToArray(), k), information, largestShare);
+        return probs;
     }
+
+    /// <summary>Each of n rows' arg-max category (the first of equals).</summary>
+    public static int[] ArgMaxRows(double[] probs, int n, int k) =>
+        [.. Enumerable.Range(0, n).Select(i => ClassifierTraining.ArgMax(probs.AsSpan(i * k, k)))];
 
     /// <summary>
     /// From n images' category probabilities alone (n rows of k): the mutual information H(mean p) − mean H(p) in nats,

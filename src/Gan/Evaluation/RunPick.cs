@@ -1,4 +1,3 @@
-using Scratch.Autograd;
 using Scratch.Gan.Data;
 using Scratch.Gan.Evaluation.Metrics;
 using Scratch.Gan.Models;
@@ -34,15 +33,8 @@ public static class RunPick
         var progress = RunFolder.LoadCheckpoint(checkpoint, gan);
         var images = config.Data == "embedded" ? ImageSet.Embedded() : ImageSet.FromFolder(config.Data);
         int count = Math.Min(n, images.Count), k = InfoGanD.Categories;
-        var probs = new double[count * k];
-        for (int at = 0; at < count; at += 500)
-            using (MemoryScope.Begin())
-            {
-                var chunk = Enumerable.Range(at, Math.Min(500, count - at)).ToArray();
-                var logits = new Tensor(gan.QCategories(images.Batch(chunk, config.ImageSize, device)));
-                logits.Softmax(1).ToDoubles().CopyTo(probs, at * k);
-            }
-        var categories = Enumerable.Range(0, count).Select(i => ClassifierTraining.ArgMax(probs.AsSpan(i * k, k))).ToArray();
+        var probs = Evaluator.QProbabilities(gan, images, [.. Enumerable.Range(0, count)]);
+        var categories = Evaluator.ArgMaxRows(probs, count, k);
         var (information, largestShare) = Evaluator.LabelFree(probs, count, k);
         return new Sorted(checkpoint, config.Seed, progress.Iteration, config.Data, categories, information, largestShare);
     }
@@ -63,12 +55,5 @@ public static class RunPick
     }
 
     /// <summary>The index of the largest value; the first of equals.</summary>
-    public static int Best(IReadOnlyList<double> values)
-    {
-        if (values.Count == 0) throw new ArgumentException("nothing to pick from", nameof(values));
-        int best = 0;
-        for (int i = 1; i < values.Count; i++)
-            if (values[i] > values[best]) best = i;
-        return best;
-    }
+    public static int Best(double[] values) => ClassifierTraining.ArgMax(values);
 }
