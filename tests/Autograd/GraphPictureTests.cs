@@ -48,7 +48,7 @@ public class GraphPictureTests
     [Fact]
     public void Graph_command_draws_one_vanilla_step_and_its_dot()
     {
-        var dir = Directory.CreateTempSubdirectory("scratch-graph").FullName;
+        var dir = TempDirs.New("scratch-graph").FullName;
         try
         {
             Assert.Equal(0, GraphCommand.Run("vanilla", Path.Combine(dir, "g.png"), Path.Combine(dir, "g.dot")));

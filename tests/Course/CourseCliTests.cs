@@ -29,7 +29,7 @@ public class CourseCliTests
     /// <summary>A folder that looks like a clone without git, so its files are found by walking it.</summary>
     static string FakeClone()
     {
-        var root = Directory.CreateTempSubdirectory("scratch-fake-clone-").FullName;
+        var root = TempDirs.New("scratch-fake-clone-").FullName;
         void Write(string path, string text)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, path))!);
@@ -46,7 +46,7 @@ public class CourseCliTests
         return root;
     }
 
-    static string NewDir() => Path.Combine(Path.GetTempPath(), "scratch-course-copy-" + Guid.NewGuid().ToString("N"));
+    static string NewDir() => TempDirs.Fresh("course-copy-");
 
     [Fact]
     public void Init_blanks_every_task_and_copies_the_rest_byte_for_byte_without_build_outputs_or_answers()
@@ -83,7 +83,7 @@ public class CourseCliTests
     public void Init_refuses_a_folder_that_is_not_empty_or_lies_inside_the_clone()
     {
         var clone = FakeClone();
-        var full = Directory.CreateTempSubdirectory().FullName;
+        var full = TempDirs.New().FullName;
         File.WriteAllText(Path.Combine(full, "mine.txt"), "");
         Assert.Contains("already exists and is not empty", Assert.Throws<CourseException>(() => Clone.Init(clone, full)).Message);
         Assert.Contains("is inside the clone", Assert.Throws<CourseException>(() => Clone.Init(clone, Path.Combine(clone, "copy"))).Message);

@@ -14,7 +14,7 @@ public class EvalCliTests
     // The in-process runner and the one-line-failure check every CLI test uses.
     static (int Code, string Out, string Err) Run(params string[] args) => Gan.CliTests.Run(args);
     static void OneLineFailure((int Code, string Out, string Err) r, string expect) => Gan.CliTests.OneLineFailure(r, expect);
-    static string Tmp() => Directory.CreateTempSubdirectory().FullName;
+    static string Tmp() => TempDirs.New().FullName;
 
     /// <summary>An untrained model's checkpoint: enough to exercise every step of eval.</summary>
     static string Checkpoint(string dir, string model)

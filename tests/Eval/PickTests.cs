@@ -14,7 +14,7 @@ public class PickTests
     /// <summary>A run folder holding an untrained model's checkpoint at the given iteration: its own seed gives its own Q.</summary>
     static string RunFolderWith(string model, ulong seed, long iteration = 250, string data = "embedded")
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = TempDirs.New().FullName;
         var config = Zoo.Defaults(Setting.Parse<ModelKind>(model)) with { Seed = seed, Data = data };
         RunFolder.SaveCheckpoint(Path.Combine(dir, "checkpoints", "latest.safetensors"), new GanModel(config, Device.Cpu),
             new(iteration, 1, 0, 0, double.NaN, double.NaN));
@@ -65,7 +65,7 @@ public class PickTests
         OneLineFailure(Run("pick", a, b), "at least three runs");
         OneLineFailure(Run("pick", a, b, a), "named twice");
         OneLineFailure(Run("pick", a, b, Path.Combine(a, "missing")), "no such run folder or file");
-        OneLineFailure(Run("pick", a, b, Directory.CreateTempSubdirectory().FullName), "no checkpoints/latest.safetensors");
+        OneLineFailure(Run("pick", a, b, TempDirs.New().FullName), "no checkpoints/latest.safetensors");
         OneLineFailure(Run("pick", a, b, RunFolderWith("vanilla", 1), "--n", "100"), "has no Q network");
         OneLineFailure(Run("pick", a, b, RunFolderWith("infogan", 3, iteration: 500), "--n", "100"), "different iterations (250, 250, 500)");
         OneLineFailure(Run("pick", a, b, RunFolderWith("infogan", 3, data: EvalCliTests.TinyData()), "--n", "100"), "trained on different data");

@@ -34,7 +34,7 @@ public class EventFileTests
     [Fact]
     public void A_written_file_reads_back_whole_scalars_image_histogram_and_text()
     {
-        var dir = Directory.CreateTempSubdirectory("scratch-events").FullName;
+        var dir = TempDirs.New("scratch-events").FullName;
         try
         {
             byte[] png = [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3];
@@ -79,7 +79,7 @@ public class EventFileTests
     [Fact]
     public void A_flipped_byte_anywhere_in_a_record_is_reported_with_the_file_and_the_offset()
     {
-        var dir = Directory.CreateTempSubdirectory("scratch-events").FullName;
+        var dir = TempDirs.New("scratch-events").FullName;
         try
         {
             var (path, starts) = ThreeScalars(dir);
@@ -104,7 +104,7 @@ public class EventFileTests
     [Fact]
     public void A_torn_last_record_is_left_for_the_next_read_which_continues_from_the_offset_returned()
     {
-        var dir = Directory.CreateTempSubdirectory("scratch-events").FullName;
+        var dir = TempDirs.New("scratch-events").FullName;
         try
         {
             var (path, starts) = ThreeScalars(dir);
@@ -131,7 +131,7 @@ public class EventFileTests
     [Fact]
     public void Every_record_of_a_written_file_carries_matching_crcs()
     {
-        var dir = Directory.CreateTempSubdirectory("scratch-events").FullName;
+        var dir = TempDirs.New("scratch-events").FullName;
         try
         {
             var (path, starts) = ThreeScalars(dir);

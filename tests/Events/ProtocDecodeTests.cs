@@ -15,7 +15,7 @@ public class ProtocDecodeTests
     [ProtocFact]
     public void Protoc_decodes_a_written_record_as_a_tensorboard_event()
     {
-        var dir = Directory.CreateTempSubdirectory("scratch-protoc").FullName;
+        var dir = TempDirs.New("scratch-protoc").FullName;
         try
         {
             string path;

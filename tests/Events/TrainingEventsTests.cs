@@ -22,7 +22,7 @@ public class TrainingEventsTests
     [Fact]
     public void A_slow_run_reaches_its_file_within_a_second_not_only_every_fifty_iterations()
     {
-        var dir = Directory.CreateTempSubdirectory("scratch-events-slow").FullName;
+        var dir = TempDirs.New("scratch-events-slow").FullName;
         try
         {
             var model = new GanModel(Zoo.Defaults(ModelKind.Vanilla) with { BatchSize = 2 }, Device.Cpu);
@@ -41,7 +41,7 @@ public class TrainingEventsTests
     [Fact]
     public void A_run_writes_every_signal_each_epochs_pictures_and_histograms_and_its_config()
     {
-        var run = new RunFolder(Directory.CreateTempSubdirectory("scratch-events-run").FullName);
+        var run = new RunFolder(TempDirs.New("scratch-events-run").FullName);
         try
         {
             var config = Zoo.Defaults(ModelKind.Vanilla) with { BatchSize = 2, Epochs = 2, SampleEvery = 0, CheckpointEvery = 0 };
@@ -80,7 +80,7 @@ public class TrainingEventsTests
     [Fact]
     public void An_interrupted_run_leaves_a_readable_file_and_its_resume_writes_a_second_one()
     {
-        var run = new RunFolder(Directory.CreateTempSubdirectory("scratch-events-resume").FullName);
+        var run = new RunFolder(TempDirs.New("scratch-events-resume").FullName);
         try
         {
             var config = Zoo.Defaults(ModelKind.Vanilla) with { BatchSize = 2, Epochs = 1, SampleEvery = 0, CheckpointEvery = 0 };
@@ -107,7 +107,7 @@ public class TrainingEventsTests
     [Fact]
     public void Infogan_writes_its_information_loss_and_a_categorical_traversal_of_ten_rows()
     {
-        var run = new RunFolder(Directory.CreateTempSubdirectory("scratch-events-infogan").FullName);
+        var run = new RunFolder(TempDirs.New("scratch-events-infogan").FullName);
         try
         {
             var config = Zoo.Defaults(ModelKind.InfoGan) with { BatchSize = 16, Epochs = 1, SampleEvery = 0, CheckpointEvery = 0 };

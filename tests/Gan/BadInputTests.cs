@@ -15,7 +15,7 @@ namespace Scratch.Tests.Gan;
 [Collection("serial")]
 public class BadInputTests
 {
-    static string Tmp() => Directory.CreateTempSubdirectory().FullName;
+    static string Tmp() => TempDirs.New().FullName;
 
     /// <summary>A run folder as training leaves it: config.json and checkpoints/latest.safetensors, for a vanilla GAN.</summary>
     static (string Dir, string Checkpoint) FakeRun(GanConfig? config = null)

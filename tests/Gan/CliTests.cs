@@ -17,7 +17,7 @@ public class CliTests
         finally { Console.SetOut(oldO); Console.SetError(oldE); }
     }
 
-    static string Tmp() => Directory.CreateTempSubdirectory().FullName;
+    static string Tmp() => TempDirs.New().FullName;
 
     internal static void OneLineFailure((int Code, string Out, string Err) r, string expect)
     {

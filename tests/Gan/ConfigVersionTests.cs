@@ -76,9 +76,9 @@ public class ConfigVersionTests
         // The command that wrote the fixture (tests/Gan/Fixtures/README.md), stopped after a few iterations.
         string[] Args(string dir, int stopAfter) => ["train", "--model", "infogan", "--batch-size", "16", "--epochs", "1", "--seed", "5",
             "--sample-every", "0", "--device", "cpu", "--out", dir, "--stop-after", stopAfter.ToString()];
-        var whole = Path.Combine(Directory.CreateTempSubdirectory().FullName, "whole");
+        var whole = Path.Combine(TempDirs.New().FullName, "whole");
         Assert.Equal(0, Run(Args(whole, 4)).Code);
-        var parts = Path.Combine(Directory.CreateTempSubdirectory().FullName, "parts");
+        var parts = Path.Combine(TempDirs.New().FullName, "parts");
         Assert.Equal(0, Run(Args(parts, 2)).Code);
         var config = Path.Combine(parts, "config.json");
         var v1 = Fixture("config-v1-infogan.json");

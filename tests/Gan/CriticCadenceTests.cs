@@ -78,7 +78,7 @@ public class CriticCadenceTests
     [Fact]
     public void The_trainer_makes_its_first_generator_step_after_100_critic_steps_under_the_warmup()
     {
-        var run = new RunFolder(Directory.CreateTempSubdirectory("scratch-cadence").FullName);
+        var run = new RunFolder(TempDirs.New("scratch-cadence").FullName);
         try
         {
             // A small critic (the MLP) with the WGAN loss and the warm-up; G's loss is logged only where G stepped.

@@ -22,7 +22,7 @@ public class IdxTests
 
     static string Write(byte[] bytes, bool gzip, string name = "train-images-idx3-ubyte")
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = TempDirs.New().FullName;
         var path = Path.Combine(dir, name + (gzip ? ".gz" : ""));
         if (!gzip) File.WriteAllBytes(path, bytes);
         else using (var f = File.Create(path)) using (var z = new GZipStream(f, CompressionLevel.Fastest)) z.Write(bytes);
@@ -72,7 +72,7 @@ public class IdxTests
     [Fact]
     public void Image_files_round_trip_through_the_writer()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "s-idx3-ubyte");
+        var path = Path.Combine(TempDirs.New().FullName, "s-idx3-ubyte");
         var px = Enumerable.Range(0, 2 * 3 * 3).Select(i => (byte)(i * 7)).ToArray();
         Idx.WriteImages(path, 2, 3, 3, px);
         var r = Idx.ReadImages(path);
@@ -84,7 +84,7 @@ public class IdxTests
     public void A_folder_with_t10k_files_trains_on_the_training_split_only()
     {
         // t10k is held out for evaluation: a generator must not have seen the digits it is compared with.
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = TempDirs.New().FullName;
         Idx.WriteImages(Path.Combine(dir, "train-images-idx3-ubyte"), 3, 2, 2, new byte[12]);
         File.WriteAllBytes(Path.Combine(dir, "train-labels-idx1-ubyte"), [0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3]);
         Idx.WriteImages(Path.Combine(dir, "t10k-images-idx3-ubyte"), 2, 2, 2, Enumerable.Repeat((byte)9, 8).ToArray());

@@ -29,7 +29,7 @@ public class DigitsColumnTests
     [Fact]
     public void The_table_marks_O_only_where_the_inception_score_and_the_classes_covered_both_reach_the_rule()
     {
-        var sweep = Directory.CreateTempSubdirectory("scratch-digits").FullName;
+        var sweep = TempDirs.New("scratch-digits").FullName;
         try
         {
             Point(sweep, "lr=1", 5.04, 10);   // the one-epoch DCGAN whose digits could be read (docs/evaluation.md)
@@ -52,7 +52,7 @@ public class DigitsColumnTests
     [Fact]
     public void An_infogan_sweep_also_tabulates_Q_on_real_digits_and_the_generated_code_accuracy()
     {
-        var sweep = Directory.CreateTempSubdirectory("scratch-digits").FullName;
+        var sweep = TempDirs.New("scratch-digits").FullName;
         try
         {
             Point(sweep, "info-lambda-con=0.1", 9.4, 10, 0.8133, 0.9512);

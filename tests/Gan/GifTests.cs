@@ -25,7 +25,7 @@ public class GifTests
         int w = 40, h = 30;
         var rng = new Random(2);
         var frames = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, w * h * 3).Select(_ => (byte)rng.Next(256)).ToArray()).ToList();
-        var path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "p.gif");
+        var path = Path.Combine(TempDirs.New().FullName, "p.gif");
         Gif.Save(path, frames, w, h, channels: 3);
         for (int f = 0; f < 3; f++)
         {
@@ -42,7 +42,7 @@ public class GifTests
     public void Grey_frames_come_back_exactly()
     {
         var grey = Enumerable.Range(0, 16 * 16).Select(i => (byte)i).ToArray();
-        var path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "g.gif");
+        var path = Path.Combine(TempDirs.New().FullName, "g.gif");
         Gif.Save(path, [grey, grey.Reverse().ToArray()], 16, 16);
         var (count, rgba) = DecodeFrame(path, 0);
         Assert.Equal(2, count);

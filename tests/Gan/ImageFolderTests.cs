@@ -23,7 +23,7 @@ public class ImageFolderTests
     /// <summary>n small colour pictures of mixed sizes and formats, some in a subfolder.</summary>
     internal static string ColourFolder(int n)
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = TempDirs.New().FullName;
         for (int i = 0; i < n; i++)
         {
             int w = 40 + 8 * (i % 3), h = 48 - 6 * (i % 2);
@@ -33,7 +33,7 @@ public class ImageFolderTests
         return dir;
     }
 
-    static string Tmp() => Directory.CreateTempSubdirectory().FullName;
+    static string Tmp() => TempDirs.New().FullName;
 
     [Fact]
     public void A_wide_picture_is_centre_cropped_then_resized()

@@ -79,7 +79,7 @@ public class InfoMaxTests
     {
         Assert.Equal(0, Zoo.Defaults(ModelKind.InfoGan).InfoMax);
         Assert.Equal(0, GanConfig.FromJson("""{ "version": 2, "model": "infogan", "loss": "nonsaturating" }""").InfoMax);
-        var never = Path.Combine(Path.GetTempPath(), "scratch-never-made");
+        var never = TempDirs.Fresh("never-made-");
         OneLineFailure(Run("train", "--model", "dcgan", "--info-max", "1", "--out", never), "--info-max is for --model infogan only");
         OneLineFailure(Run("train", "--model", "infogan", "--info-max", "-1", "--out", never), "--info-max: must be non-negative");
         OneLineFailure(Run("train", "--model", "infogan", "--info-max", "1", "--info-trains", "g-and-q", "--out", never), "--info-trains both");
@@ -161,7 +161,7 @@ public class InfoMaxTests
     {
         Assert.Equal(0, Zoo.Defaults(ModelKind.InfoGan).InfoMaxVat);
         Assert.Equal(0, GanConfig.FromJson("""{ "version": 2, "model": "infogan", "loss": "nonsaturating", "info_max": 1 }""").InfoMaxVat);
-        var never = Path.Combine(Path.GetTempPath(), "scratch-never-made");
+        var never = TempDirs.Fresh("never-made-");
         OneLineFailure(Run("train", "--model", "infogan", "--info-max-vat", "3", "--out", never), "give --info-max a weight above 0");
         OneLineFailure(Run("train", "--model", "dcgan", "--info-max-vat", "3", "--out", never), "--info-max-vat is for --model infogan only");
         Assert.False(Directory.Exists(never));
@@ -218,7 +218,7 @@ public class InfoMaxTests
     {
         Assert.Equal(InfoMaxAugment.Shift, Zoo.Defaults(ModelKind.InfoGan).InfoMaxAugment);
         Assert.Equal(InfoMaxAugment.Shift, GanConfig.FromJson("""{ "version": 2, "model": "infogan", "loss": "nonsaturating", "info_max": 1 }""").InfoMaxAugment);
-        var never = Path.Combine(Path.GetTempPath(), "scratch-never-made");
+        var never = TempDirs.Fresh("never-made-");
         OneLineFailure(Run("train", "--model", "infogan", "--info-max-augment", "affine", "--out", never), "give --info-max a weight above 0");
         OneLineFailure(Run("train", "--model", "infogan", "--info-max", "1", "--info-max-augment", "rotate", "--out", never), "--info-max-augment");
         Assert.False(Directory.Exists(never));

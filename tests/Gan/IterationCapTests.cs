@@ -14,7 +14,7 @@ namespace Scratch.Tests.Gan;
 [Collection("serial")]
 public class IterationCapTests
 {
-    static string Tmp() => Directory.CreateTempSubdirectory("scratch-iterations").FullName;
+    static string Tmp() => TempDirs.New("scratch-iterations").FullName;
 
     static string[] MetricsIterations(string runDir) => File.ReadAllLines(Path.Combine(runDir, "metrics.csv")).Skip(1).Select(l => l.Split(',')[0]).ToArray();
 

@@ -55,7 +55,7 @@ public class QualityBenchTests
 
     static (int Code, string Output, string[] Calls, string Dir) RunScript(string model, params (string Key, string Value)[] environment)
     {
-        var dir = Directory.CreateTempSubdirectory("scratch-quality-").FullName;
+        var dir = TempDirs.New("scratch-quality-").FullName;
         var stub = Path.Combine(dir, "scratch");
         File.WriteAllText(stub, Stub.Replace("\r\n", "\n") + "\n");
         File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -146,14 +146,14 @@ public class RecipeTests
     [Fact]
     public void Info_trains_and_the_information_weights_are_train_flags_for_infogan_only()
     {
-        var never = Path.Combine(Path.GetTempPath(), "scratch-never-made");
+        var never = TempDirs.Fresh("never-made-");
         OneLineFailure(Run("train", "--model", "dcgan", "--info-trains", "both", "--out", never), "--info-trains is for --model infogan only");
         OneLineFailure(Run("train", "--model", "infogan", "--info-trains", "sometimes"), "--info-trains");
         OneLineFailure(Run("train", "--model", "wgan", "--info-lambda-con", "0.1", "--out", never), "--info-lambda-con is for --model infogan only");
         OneLineFailure(Run("train", "--model", "infogan", "--info-lambda-cat", "-1", "--out", never), "--info-lambda-cat: must be non-negative");
         Assert.False(Directory.Exists(never));
         // The weights reach the run's config.json, and a resumed run keeps them.
-        var run = Path.Combine(Directory.CreateTempSubdirectory().FullName, "info-weights");
+        var run = Path.Combine(TempDirs.New().FullName, "info-weights");
         var r = Run("train", "--model", "infogan", "--info-lambda-cat", "2", "--info-lambda-con", "0.1", "--batch-size", "16", "--out", run, "--sample-every", "0", "--stop-after", "1");
         Assert.True(r.Code == 0, r.Err);
         var c = GanConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json")));
@@ -169,8 +169,8 @@ public class RecipeTests
         Assert.Equal([32, 16, 1], narrow.G.Modules().OfType<ConvTranspose2d>().Select(c => c.Weight.Shape[1]));
         var old = GanConfig.FromJson("""{ "model": "wgan-gp", "loss": "wgan-gp", "architecture": "wgan-gp-mnist" }""");
         Assert.Equal(64, new GanModel(old, Device.Cpu).D.Modules().OfType<Conv2d>().First().Weight.Shape[0]);
-        OneLineFailure(Run("train", "--model", "dcgan", "--width", "32", "--out", Path.Combine(Path.GetTempPath(), "scratch-never-made")), "--width sets the base channel count");
-        OneLineFailure(Run("train", "--model", "wgan-gp", "--image-size", "64", "--width", "32", "--out", Path.Combine(Path.GetTempPath(), "scratch-never-made")), "--width");
-        OneLineFailure(Run("train", "--model", "wgan-gp", "--width", "513", "--out", Path.Combine(Path.GetTempPath(), "scratch-never-made")), "from 1 to 512");
+        OneLineFailure(Run("train", "--model", "dcgan", "--width", "32", "--out", TempDirs.Fresh("never-made-")), "--width sets the base channel count");
+        OneLineFailure(Run("train", "--model", "wgan-gp", "--image-size", "64", "--width", "32", "--out", TempDirs.Fresh("never-made-")), "--width");
+        OneLineFailure(Run("train", "--model", "wgan-gp", "--width", "513", "--out", TempDirs.Fresh("never-made-")), "from 1 to 512");
     }
 }

@@ -21,7 +21,7 @@ public class RgbTrainingTests
     public void A_64px_model_trains_on_a_colour_folder_and_draws_colour_grids_gifs_and_samples(string model, params string[] extra)
     {
         var data = ImageFolderTests.ColourFolder(8);
-        var run = Path.Combine(Directory.CreateTempSubdirectory().FullName, "run");
+        var run = Path.Combine(TempDirs.New().FullName, "run");
         var r = Run(["train", "--model", model, .. extra, "--data", data, "--epochs", "1", "--batch-size", "4", "--sample-every", "0", "--device", "cpu", "--out", run]);
         Assert.True(r.Code == 0, r.Err);
         var cfg = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))).RootElement;
@@ -46,9 +46,9 @@ public class RgbTrainingTests
         var data = ImageFolderTests.ColourFolder(8);
         // One epoch of four iterations, stopped after the second: the data comes back from the cache.
         string[] Args(string dir) => ["train", "--model", "dcgan64", "--data", data, "--epochs", "1", "--batch-size", "2", "--sample-every", "0", "--device", "cpu", "--seed", "3", "--out", dir];
-        var whole = Path.Combine(Directory.CreateTempSubdirectory().FullName, "whole");
+        var whole = Path.Combine(TempDirs.New().FullName, "whole");
         Assert.Equal(0, Run(Args(whole)).Code);
-        var parts = Path.Combine(Directory.CreateTempSubdirectory().FullName, "parts");
+        var parts = Path.Combine(TempDirs.New().FullName, "parts");
         Assert.Equal(0, Run([.. Args(parts), "--stop-after", "2"]).Code);
         var r = Run("train", "--resume", parts);
         Assert.True(r.Code == 0, r.Err);
@@ -60,8 +60,8 @@ public class RgbTrainingTests
     [Fact]
     public void Colour_is_refused_by_the_grey_only_models_with_the_way_out()
     {
-        OneLineFailure(Run("train", "--model", "dcgan", "--channels", "3", "--out", Path.Combine(Path.GetTempPath(), "never")), "makes grey images only; for colour use dcgan64");
-        OneLineFailure(Run("train", "--model", "dcgan64", "--channels", "2", "--out", Path.Combine(Path.GetTempPath(), "never")), "--channels: 1 (grey) or 3 (RGB) (got 2)");
-        OneLineFailure(Run("train", "--model", "wgan", "--image-size", "32", "--out", Path.Combine(Path.GetTempPath(), "never")), "makes 28×28 or 64×64 images");
+        OneLineFailure(Run("train", "--model", "dcgan", "--channels", "3", "--out", TempDirs.Fresh("never-")), "makes grey images only; for colour use dcgan64");
+        OneLineFailure(Run("train", "--model", "dcgan64", "--channels", "2", "--out", TempDirs.Fresh("never-")), "--channels: 1 (grey) or 3 (RGB) (got 2)");
+        OneLineFailure(Run("train", "--model", "wgan", "--image-size", "32", "--out", TempDirs.Fresh("never-")), "makes 28×28 or 64×64 images");
     }
 }

@@ -15,7 +15,7 @@ namespace Scratch.Tests.Gan;
 [Collection("serial")]
 public class TimeBudgetTests
 {
-    static string Tmp() => Directory.CreateTempSubdirectory("scratch-budget").FullName;
+    static string Tmp() => TempDirs.New("scratch-budget").FullName;
 
     /// <summary>Reads of the clock: the first (as training starts) says 0 s, each later one a second more.</summary>
     static Func<TimeSpan> FakeClock() { long s = 0; return () => TimeSpan.FromSeconds(s++); }

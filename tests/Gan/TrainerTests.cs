@@ -12,7 +12,7 @@ public class TrainerTests
     [Fact]
     public void An_interrupt_ends_training_after_the_current_iteration_with_a_checkpoint_and_the_metrics_on_disk()
     {
-        var run = new RunFolder(Directory.CreateTempSubdirectory("scratch-interrupt").FullName);
+        var run = new RunFolder(TempDirs.New("scratch-interrupt").FullName);
         try
         {
             var config = Zoo.Defaults(ModelKind.Vanilla) with { BatchSize = 16, Epochs = 1, SampleEvery = 0, CheckpointEvery = 0 };
@@ -34,7 +34,7 @@ public class TrainerTests
     [Fact]
     public void The_metrics_log_keeps_the_rows_up_to_the_checkpoint_and_finds_columns_by_name()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("scratch-metrics").FullName, "metrics.csv");
+        var path = Path.Combine(TempDirs.New("scratch-metrics").FullName, "metrics.csv");
         File.WriteAllText(path, "iteration,epoch,d_loss\n1,1,0.5\n2,1,0.25\n3,1,0.125\n");
         var log = new MetricsLog(path, ["iteration", "epoch", "d_loss", "is"], upTo: 2);
         log.Add("3,1,0.75,");

@@ -5,7 +5,7 @@ namespace Scratch.Tests.Layers;
 
 public class AtomicFileTests
 {
-    static string TempDir() => Directory.CreateTempSubdirectory("scratch-atomic-").FullName;
+    static string TempDir() => TempDirs.New("scratch-atomic-").FullName;
 
     [Fact]
     public void WritesReplacesAndAppendsWholeFiles()

@@ -190,7 +190,7 @@ public class CheckpointTests
     [Fact]
     public void Round_trip_is_bit_exact_and_the_header_is_valid_safetensors()
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = TempDirs.New().FullName;
         var path = Path.Combine(dir, "m.safetensors");
         var a = Net();
         a.Call(T.Uniform([5, 4], g: new RandomStream(3)));   // moves BatchNorm's running statistics
@@ -223,7 +223,7 @@ public class CheckpointTests
     [Fact]
     public void Loading_into_a_mismatched_model_names_the_first_difference()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "m.safetensors");
+        var path = Path.Combine(TempDirs.New().FullName, "m.safetensors");
         Checkpoint.Save(Net(), path);
         var other = new Sequential(new Linear(4, 5), new BatchNorm1d(5), new Linear(5, 2));
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(other, path));

@@ -163,7 +163,7 @@ public class PtxTests(ITestOutputHelper output)
         var version = Regex.Match(Run(ptxas, "--version"), @"release (\d+)\.(\d+)");
         var release = CudaDriverVersion.FromMajorMinor(int.Parse(version.Groups[1].Value), int.Parse(version.Groups[2].Value));
         output.WriteLine($"ptxas release {release}");
-        var dir = Directory.CreateTempSubdirectory("scratch-ptx");
+        var dir = TempDirs.New("scratch-ptx");
         var problems = new List<string>();
         int assembled = 0;
         foreach (var ((label, arch), text) in CompileAll(release))

@@ -87,7 +87,7 @@ public class MinimaxTests
     [Fact]
     public void Report_explains_the_saddle_and_writes_csv_and_plot()
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = TempDirs.New().FullName;
         var o = Program.Parse(["--method", "all", "--eta", "0.5", "--steps", "20", "--csv", Path.Combine(dir, "i.csv"), "--plot", Path.Combine(dir, "p.png")]);
         var text = Program.Report(o, out var paths);
         Assert.Contains("min_x max_y xy = 0, reached at x = 0", text);

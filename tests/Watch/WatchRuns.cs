@@ -7,7 +7,7 @@ namespace Scratch.Tests.Watch;
 /// <summary>Run folders as a training leaves them, made in a moment: event files of scalars and grids, and the files beside them.</summary>
 static class WatchRuns
 {
-    public static string Tmp() => Directory.CreateTempSubdirectory("scratch-watch-").FullName;
+    public static string Tmp() => TempDirs.New("scratch-watch-").FullName;
 
     /// <summary>A grey 28×56 PNG of one shade: something a browser can decode.</summary>
     public static byte[] Png(byte shade) => ImageFile.EncodePng(Enumerable.Repeat(shade, 28 * 56).ToArray(), 56, 28, 1);
