@@ -1,5 +1,7 @@
 using Scratch.Autograd;
 using Scratch.Gan.Models;
+using Scratch.Gan.Data;
+using Scratch.Gan.Training;
 using Scratch.Tensors;
 using Xunit;
 using static Scratch.Tests.Gan.CliTests;
@@ -172,6 +174,38 @@ public class InfoMaxTests
         double withVat = new GanModel(c with { InfoMaxVat = 3 }, Device.Cpu).DLoss(real).Loss.Item();
         Assert.True(withVat > shiftsOnly + 1e-4, $"the adversarial term adds a positive KL: {withVat} against {shiftsOnly}");
     }
+    [Fact]
+    public void Info_max_until_N_adds_the_term_through_iteration_N_then_leaves_InfoGANs_losses_alone()
+    {
+        Assert.Equal(0, Zoo.Defaults(ModelKind.InfoGan).InfoMaxUntil);
+        Assert.Equal(0, GanConfig.FromJson("""{ "version": 2, "model": "infogan", "loss": "nonsaturating", "info_max": 1 }""").InfoMaxUntil);
+        var never = TempDirs.Fresh("never-made-");
+        OneLineFailure(Run("train", "--model", "infogan", "--info-max-until", "250", "--out", never), "give --info-max a weight above 0");
+        OneLineFailure(Run("train", "--model", "infogan", "--info-max", "1", "--info-max-until", "-1", "--out", never), "--info-max-until");
+        Assert.False(Directory.Exists(never));
+
+        // Same seed, same real and fake batches: through iteration 3 D's loss is --info-max's, from 4 on the reference's.
+        var c = Zoo.Defaults(ModelKind.InfoGan) with { BatchSize = 16, InfoMax = 1, InfoMaxUntil = 3 };
+        var real = new T(NDArray.Uniform([16, 1, 28, 28], -1, 1, g: new RandomStream(3)));
+        double Loss(GanConfig k, long iteration) => new GanModel(k, Device.Cpu).DLoss(real, iteration).Loss.Item();
+        Assert.Equal(Loss(c with { InfoMaxUntil = 0 }, 3), Loss(c, 3));
+        Assert.Equal(Loss(c with { InfoMax = 0, InfoMaxUntil = 0 }, 4), Loss(c, 4));
+        Assert.True(Loss(c, 3) > Loss(c, 4) + 1e-3, "the term is positive for an untrained Q");
+
+        // The trainer hands D's step its iteration, counted from 1: until 1 leaves the term out of the second step only.
+        double[] TrainedD(int until)
+        {
+            var run = new RunFolder(TempDirs.New("until-").FullName);
+            var k = c with { InfoMaxUntil = until, Epochs = 1, SampleEvery = 0, CheckpointEvery = 0 };
+            var gan = new GanModel(k, Device.Cpu);
+            new Trainer(gan, ImageSet.Embedded(), run, new PlainProgress(new StringWriter())) { StopAfter = 2 }.Train(null);
+            return gan.D.Parameters().SelectMany(p => p.Data.ToDoubles()).ToArray();
+        }
+        var always = TrainedD(0);
+        Assert.Equal(always, TrainedD(2));
+        Assert.NotEqual(always, TrainedD(1));
+    }
+
     static double[] Image(Func<int, int, double> f) => Enumerable.Range(0, 784).Select(i => f(i / 28, i % 28)).ToArray();
 
     [Fact]

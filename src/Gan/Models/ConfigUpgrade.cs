@@ -32,7 +32,7 @@ public static class ConfigUpgrade
           "model": "dcgan", "loss": "nonsaturating", "epochs": 5, "batch_size": 128, "lr_d": 0.001, "lr_g": 0.001, "beta1": 0.5, "beta2": 0.999,
           "n_critic": 1, "clip": 0.01, "gp_lambda": 10, "noise_dim": 96, "noise": "uniform", "image_size": 28, "channels": 1, "optimizer": "adam",
           "data": "embedded", "device": "auto", "seed": 0, "sample_every": 250, "checkpoint_every": 1000, "eval_every": 0, "eval_n": 2000,
-          "info_lambda_cat": 1, "info_lambda_con": 0.1, "info_max": 0, "info_max_augment": "shift", "info_max_vat": 0,
+          "info_lambda_cat": 1, "info_lambda_con": 0.1, "info_max": 0, "info_max_augment": "shift", "info_max_vat": 0, "info_max_until": 0,
           "critic_schedule": "constant", "info_trains": "g-and-q", "info_continuous": "learnt-variance", "info_leak": 0.1
         }
         """;

@@ -27,6 +27,8 @@ public sealed record GanConfig
     public InfoMaxAugment InfoMaxAugment { get; init; }
     /// <summary>InfoGAN with InfoMax: the radius of its virtual adversarial perturbation (InfoMax.AdversarialInconsistency); 0 = off.</summary>
     public double InfoMaxVat { get; init; }
+    /// <summary>InfoGAN with InfoMax: the last iteration InfoMax trains; 0 = every iteration (<see cref="GanModel.InfoMaxOn"/>).</summary>
+    public int InfoMaxUntil { get; init; }
     public InfoContinuous InfoContinuous { get; init; }
     public double InfoLeak { get; init; }
     /// <summary>Base channel count of the wgan-gp-mnist networks (DIM in gan_mnist.py); null for the other networks.</summary>

@@ -133,10 +133,11 @@ public sealed class GanModel
     /// loss makes the host wait for the device; with readLosses false (the benchmark) nothing waits
     /// and NaN is returned. The gradient's norm is a pass over every gradient (a few % of a DCGAN
     /// step on the CPU), so the trainer asks for it less often than for the losses: readGradNorm.
+    /// The iteration (the trainer's, from 1) matters only to InfoGAN's --info-max-until (<see cref="InfoMaxOn"/>).
     /// </summary>
-    public DStepResult DStep(Tensor real, bool readLosses = true, bool readGradNorm = true)
+    public DStepResult DStep(Tensor real, bool readLosses = true, bool readGradNorm = true, long iteration = 1)
     {
-        var step = DLoss(real);
+        var step = DLoss(real, iteration);
         OptD.ZeroGrad();
         step.Loss.Backward();
         // Queued before the optimizer step (which must not see them change) and read after it, in one download.
@@ -172,9 +173,11 @@ public sealed class GanModel
     /// <summary>
     /// D's loss as its step records it (`scratch graph` draws this): the adversarial loss on a real
     /// batch and a fake one made without a graph (D's step must not train G), plus WGAN-GP's penalty,
-    /// or InfoGAN's information loss on the fake batch when it trains D too (info-trains both).
+    /// or InfoGAN's information loss on the fake batch when it trains D too (info-trains both), and at the
+    /// iterations <see cref="InfoMaxOn"/> names, --info-max's information maximisation on the real batch.
     /// </summary>
-    public (Tensor Loss, Tensor Adversarial, Tensor Fake, Tensor RealScores, Tensor FakeScores, Tensor? Penalty) DLoss(Tensor real)
+    public (Tensor Loss, Tensor Adversarial, Tensor Fake, Tensor RealScores, Tensor FakeScores, Tensor? Penalty) DLoss(Tensor real,
+        long iteration = 1)
     {
         int n = real.Shape[0];
         Tensor fake;
@@ -183,7 +186,7 @@ public sealed class GanModel
         if (Info != null && !QTrainsWithG)
         {
             // With --info-max, Q's categories of the real batch come from the same trunk pass as D's scores.
-            (Tensor sRealInfo, Tensor? qReal) = Config.InfoMax > 0 ? Info.Both(real) : (D.Call(real), null);
+            (Tensor sRealInfo, Tensor? qReal) = InfoMaxOn(iteration) ? Info.Both(real) : (D.Call(real), null);
             var (sFakeInfo, q) = Info.Both(fake);
             var adversarialInfo = GanLosses.D(Config.Loss, sRealInfo, sFakeInfo);
             var loss = adversarialInfo + InfoLoss(q, cat!, con!);
@@ -206,6 +209,13 @@ public sealed class GanModel
         var penalty = GanLosses.GradientPenalty(D, real, fake, Rng);
         return (adversarial + penalty * Config.GpLambda, adversarial, fake, sReal, sFake, penalty);
     }
+
+    /// <summary>
+    /// Whether D's step at this iteration (from 1) adds --info-max's term: up to --info-max-until, or always when that is 0.
+    /// The term founds categories that are digits early (a start's categories are settled by ~250 iterations); left on, it
+    /// keeps G's samples of one category alike (a high Fréchet distance), so a run may hand over to InfoGAN's losses alone.
+    /// </summary>
+    public bool InfoMaxOn(long iteration) => Config.InfoMax > 0 && (Config.InfoMaxUntil == 0 || iteration <= Config.InfoMaxUntil);
 
     /// <summary>D's scores of a real and a fake batch: one pass over both when <see cref="_jointD"/>.</summary>
     (Tensor Real, Tensor Fake) Scores(Tensor real, Tensor fake)

@@ -60,6 +60,10 @@ public static class TrainOptions
     public static readonly TrainOption<InfoMaxAugment> InfoMaxAugment = Choice("info-max-augment", "infogan, with --info-max: what a real digit's " +
         "category must survive: shifts of up to 2 pixels, or affine (also a rotation of up to 15° and a scale change of up to 10 %)",
         _ => Models.InfoMaxAugment.Shift, sweep: true) with { OnlyFor = InfoGan };
+    /// <summary>The last iteration that --info-max trains (Models/InfoMax.cs); 0, the default, is every iteration.</summary>
+    public static readonly TrainOption<int> InfoMaxUntil = Int("info-max-until", "infogan, with --info-max: the last iteration it trains; " +
+        "after it, openai/InfoGAN's losses alone (the categories it founded stay; G's samples vary more); 0 = every iteration",
+        _ => 0, min: 0, sweep: true) with { OnlyFor = InfoGan };
     /// <summary>IMSAT's virtual adversarial training on top of --info-max's shift (Models/InfoMax.cs); 0, the default, is shifts only.</summary>
     public static readonly TrainOption<double> InfoMaxVat = Real("info-max-vat", "infogan, with --info-max: the L2 radius per image (pixels in [-1, 1]) " +
         "of the perturbation that most changes Q's categories, which they must withstand as they withstand shifts (IMSAT's VAT); 0 = shifts only",
@@ -112,7 +116,8 @@ public static class TrainOptions
 
     /// <summary>Every setting, in help's and config.json's order (--lr before --lr-d and --lr-g, which it sets).</summary>
     public static readonly TrainOption[] All = [Model, Loss, Epochs, BatchSize, Lr, LrD, LrG, Beta1, Beta2, NCritic, CriticSchedule, InfoTrains,
-        InfoLambdaCat, InfoLambdaCon, InfoMax, InfoMaxAugment, InfoMaxVat, InfoContinuous, InfoLeak, Width, Clip, GpLambda, NoiseDim, Noise, ImageSize, Optimizer, Architecture,
+        InfoLambdaCat, InfoLambdaCon, InfoMax, InfoMaxAugment, InfoMaxVat, InfoMaxUntil, InfoContinuous, InfoLeak, Width, Clip, GpLambda,
+        NoiseDim, Noise, ImageSize, Optimizer, Architecture,
         Channels, Data, Device, Seed, SampleEvery, CheckpointEvery, EvalEvery, EvalN];
 
     /// <summary>A sanity bound on --width: DIM 512 already costs about 64× a step at gan_mnist.py's DIM 64.</summary>

@@ -39,6 +39,8 @@ public static class Zoo
             throw new ArgumentException("--info-max-vat adds a term to --info-max's information maximisation; give --info-max a weight above 0");
         if (c.InfoMaxAugment != InfoMaxAugment.Shift && c.InfoMax == 0)
             throw new ArgumentException("--info-max-augment sets what --info-max's categories must survive; give --info-max a weight above 0");
+        if (c.InfoMaxUntil > 0 && c.InfoMax == 0)
+            throw new ArgumentException("--info-max-until ends --info-max's information maximisation; give --info-max a weight above 0");
         var arch = c.Architecture;
         // The networks must be ones the model can use: wgan-gp-mnist is a critic (no sigmoid, no BatchNorm), for the
         // Wasserstein models at 28×28; the others are what the model and size pick.

@@ -103,7 +103,7 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                 {
                     var real = new Tensor(NDArray.From(next.Result, [c.BatchSize, data.Channels, c.ImageSize, c.ImageSize], model.Device));
                     next = NextBatch(order, b + 1);   // gathered while the device runs this step
-                    var d = model.DStep(real, read, norms);
+                    var d = model.DStep(real, read, norms, iter);
                     if (read)
                         last = last with { D = d.Loss, Wasserstein = d.Wasserstein, DReal = d.Real, DFake = d.Fake, GradNormD = d.GradNorm, Penalty = d.Penalty };
                     if (_cadence.EndsWithGStep(iter))
