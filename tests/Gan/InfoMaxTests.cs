@@ -161,12 +161,7 @@ public class InfoMaxTests
     [Fact]
     public void Info_max_vat_needs_info_max_and_an_older_config_without_it_means_off()
     {
-        Assert.Equal(0, Zoo.Defaults(ModelKind.InfoGan).InfoMaxVat);
-        Assert.Equal(0, GanConfig.FromJson("""{ "version": 2, "model": "infogan", "loss": "nonsaturating", "info_max": 1 }""").InfoMaxVat);
-        var never = TempDirs.Fresh("never-made-");
-        OneLineFailure(Run("train", "--model", "infogan", "--info-max-vat", "3", "--out", never), "give --info-max a weight above 0");
-        OneLineFailure(Run("train", "--model", "dcgan", "--info-max-vat", "3", "--out", never), "--info-max-vat is for --model infogan only");
-        Assert.False(Directory.Exists(never));
+        OffByDefaultAndNeedsInfoMax(c => c.InfoMaxVat, "--info-max-vat", "3");
 
         var c = Zoo.Defaults(ModelKind.InfoGan) with { BatchSize = 16, InfoMax = 1 };
         var real = new T(NDArray.Uniform([16, 1, 28, 28], -1, 1, g: new RandomStream(3)));
@@ -174,15 +169,27 @@ public class InfoMaxTests
         double withVat = new GanModel(c with { InfoMaxVat = 3 }, Device.Cpu).DLoss(real).Loss.Item();
         Assert.True(withVat > shiftsOnly + 1e-4, $"the adversarial term adds a positive KL: {withVat} against {shiftsOnly}");
     }
+
+    /// <summary>
+    /// A setting of --info-max's own: 0 by default and in a config written before it existed, and refused with one
+    /// line (nothing made) without --info-max or for another model.
+    /// </summary>
+    static void OffByDefaultAndNeedsInfoMax(Func<GanConfig, double> setting, string flag, string value)
+    {
+        Assert.Equal(0, setting(Zoo.Defaults(ModelKind.InfoGan)));
+        Assert.Equal(0, setting(GanConfig.FromJson("""{ "version": 2, "model": "infogan", "loss": "nonsaturating", "info_max": 1 }""")));
+        var never = TempDirs.Fresh("never-made-");
+        OneLineFailure(Run("train", "--model", "infogan", flag, value, "--out", never), "give --info-max a weight above 0");
+        OneLineFailure(Run("train", "--model", "dcgan", flag, value, "--out", never), $"{flag} is for --model infogan only");
+        Assert.False(Directory.Exists(never));
+    }
+
     [Fact]
     public void Info_max_until_N_adds_the_term_through_iteration_N_then_leaves_InfoGANs_losses_alone()
     {
-        Assert.Equal(0, Zoo.Defaults(ModelKind.InfoGan).InfoMaxUntil);
-        Assert.Equal(0, GanConfig.FromJson("""{ "version": 2, "model": "infogan", "loss": "nonsaturating", "info_max": 1 }""").InfoMaxUntil);
-        var never = TempDirs.Fresh("never-made-");
-        OneLineFailure(Run("train", "--model", "infogan", "--info-max-until", "250", "--out", never), "give --info-max a weight above 0");
-        OneLineFailure(Run("train", "--model", "infogan", "--info-max", "1", "--info-max-until", "-1", "--out", never), "--info-max-until");
-        Assert.False(Directory.Exists(never));
+        OffByDefaultAndNeedsInfoMax(c => c.InfoMaxUntil, "--info-max-until", "250");
+        OneLineFailure(Run("train", "--model", "infogan", "--info-max", "1", "--info-max-until", "-1", "--out", TempDirs.Fresh("never-")),
+            "--info-max-until");
 
         // Same seed, same real and fake batches: through iteration 3 D's loss is --info-max's, from 4 on the reference's.
         var c = Zoo.Defaults(ModelKind.InfoGan) with { BatchSize = 16, InfoMax = 1, InfoMaxUntil = 3 };
