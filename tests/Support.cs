@@ -23,11 +23,14 @@ public static class Devices
         {
             var name = IlgpuName;
             if (!IlgpuChoices.Contains(name))
-                throw new InvalidOperationException($"SCRATCH_TEST_ILGPU={name} is not an ILGPU device (choose one of {string.Join(", ", IlgpuChoices)})");
-            return Device.TryGet(name, out var d, out var why) ? d! : throw new InvalidOperationException($"SCRATCH_TEST_ILGPU={name}: that device is not available here: {why}");
+                throw new InvalidOperationException(
+                    $"SCRATCH_TEST_ILGPU={name} is not an ILGPU device (choose one of {string.Join(", ", IlgpuChoices)})");
+            return Device.TryGet(name, out var d, out var why) ? d!
+                : throw new InvalidOperationException($"SCRATCH_TEST_ILGPU={name}: that device is not available here: {why}");
         }
     }
-    public static string IlgpuName => Environment.GetEnvironmentVariable("SCRATCH_TEST_ILGPU") is { Length: > 0 } s ? s.Trim().ToLowerInvariant() : "ilgpu-cpu";
+    public static string IlgpuName =>
+        Environment.GetEnvironmentVariable("SCRATCH_TEST_ILGPU") is { Length: > 0 } s ? s.Trim().ToLowerInvariant() : "ilgpu-cpu";
     /// <summary>
     /// Whether <see cref="Ilgpu"/> computes exp/log/cos/tanh with .NET's own functions (ILGPU's CPU
     /// accelerator runs the kernels as .NET code) rather than a device's (CUDA's approximations,
@@ -160,7 +163,8 @@ public sealed record ArrayCase(int[] Shape, DType DType, int Layout, int Seed, b
     }
 
     public override string ToString() =>
-        $"{Tensors.Shape.Str(Shape)} {DType.Name()} layout={(Layout == 1 ? "permuted" : Layout == 2 ? "sliced" : "contiguous")} seed={Seed}{(Specials ? " with specials" : "")}";
+        $"{Tensors.Shape.Str(Shape)} {DType.Name()} layout={(Layout == 1 ? "permuted" : Layout == 2 ? "sliced" : "contiguous")} seed={Seed}{(Specials
+            ? " with specials" : "")}";
 }
 
 /// <summary>

@@ -26,7 +26,8 @@ public static class Engine
         {
             if (grads.TryGetValue(inputs[i], out var g)) result[i] = g;
             else if (allowUnused) result[i] = inputs[i].ZerosLike();   // PyTorch's allow_unused with materialize_grads
-            else throw new InvalidOperationException($"grad: input {i} ({inputs[i].ShapeStr}) was not used to compute the outputs; pass allowUnused: true to get zeros for it");
+            else throw new InvalidOperationException(
+                $"grad: input {i} ({inputs[i].ShapeStr}) was not used to compute the outputs; pass allowUnused: true to get zeros for it");
         }
         return result;
     }
@@ -35,20 +36,24 @@ public static class Engine
     public static void Backward(Tensor output, Tensor? gradOutput = null, bool retainGraph = false, bool createGraph = false) =>
         Run([output], [gradOutput], createGraph, retainGraph || createGraph, accumulateLeaves: true);
 
-    static Dictionary<Tensor, Tensor> Run(Tensor[] outputs, Tensor?[]? gradOutputs, bool createGraph, bool retain, bool accumulateLeaves, Tensor[]? targets = null)
+    static Dictionary<Tensor, Tensor> Run(Tensor[] outputs, Tensor?[]? gradOutputs, bool createGraph, bool retain, bool accumulateLeaves,
+        Tensor[]? targets = null)
     {
         var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < outputs.Length; i++)
         {
             var o = outputs[i];
-            if (!o.RequiresGrad) throw new InvalidOperationException($"backward: output {i} ({o.ShapeStr}) does not require grad: nothing it depends on requires grad");
+            if (!o.RequiresGrad) throw new InvalidOperationException(
+                $"backward: output {i} ({o.ShapeStr}) does not require grad: nothing it depends on requires grad");
             var g = gradOutputs != null && i < gradOutputs.Length ? gradOutputs[i] : null;
             if (g == null)
             {
-                if (o.Numel != 1) throw new InvalidOperationException($"backward: output {o.ShapeStr} is not a scalar; pass a gradient of that shape");
+                if (o.Numel != 1)
+                    throw new InvalidOperationException($"backward: output {o.ShapeStr} is not a scalar; pass a gradient of that shape");
                 g = new Tensor(o.Data.OnesLike());
             }
-            else if (!Shape.Same(g.Shape, o.Shape)) throw new ArgumentException($"backward: gradient {g.ShapeStr} does not match output {o.ShapeStr}");
+            else if (!Shape.Same(g.Shape, o.Shape))
+                throw new ArgumentException($"backward: gradient {g.ShapeStr} does not match output {o.ShapeStr}");
             Accumulate(grads, o, g);
         }
 
@@ -86,7 +91,9 @@ public static class Engine
             if (!grads.TryGetValue(t, out var g) || !Needs(t)) continue;
             var node = t.Node!;
             if (node.Freed)
-                throw new InvalidOperationException($"backward: the graph through '{node.Op}' was already freed by an earlier backward; pass retainGraph: true to the first call to go through it twice");
+                throw new InvalidOperationException(
+                    $"backward: the graph through '{node.Op}' was already freed by an earlier backward; " +
+                    "pass retainGraph: true to the first call to go through it twice");
             var needs = Array.ConvertAll(node.Inputs, Needs);
             Tensor?[] inGrads;
             if (GradMode.Enabled) node.Lent = true;
@@ -102,7 +109,8 @@ public static class Engine
                 var input = node.Inputs[i];
                 if (inGrads[i] is not { } gi) continue;
                 if (!Shape.Same(gi.Shape, input.Shape))
-                    throw new InvalidOperationException($"internal: '{node.Op}' returned a gradient of shape {gi.ShapeStr} for an input of shape {input.ShapeStr}");
+                    throw new InvalidOperationException(
+                        $"internal: '{node.Op}' returned a gradient of shape {gi.ShapeStr} for an input of shape {input.ShapeStr}");
                 if (buffers != null) buffers.Accumulate(input, gi);
                 else Accumulate(grads, input, gi);
             }

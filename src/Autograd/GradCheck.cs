@@ -49,7 +49,8 @@ public static class GradCheck
     const int MaxRows = 6;       // output rows shown in a failure's Jacobian slice
     const int MaxJacobianRows = 256;
 
-    public static GradCheckResult Run(Func<Tensor[], Tensor> f, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, int seed = 0)
+    public static GradCheckResult Run(Func<Tensor[], Tensor> f, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5,
+        double rtol = 1e-3, int seed = 0)
     {
         var xs = inputs.Select(x => new Tensor(x.Data.Clone(), requiresGrad: true) { Name = x.Name }).ToArray();
         return RunOnLeaves(() => f(xs), xs, eps, atol, rtol, seed);
@@ -59,17 +60,20 @@ public static class GradCheck
     /// Checks f's gradients with respect to existing leaves (a module's parameters, say), perturbing
     /// each element in place and putting it back afterwards.
     /// </summary>
-    public static GradCheckResult RunOnLeaves(Func<Tensor> f, Tensor[] leaves, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, int seed = 0) =>
+    public static GradCheckResult RunOnLeaves(Func<Tensor> f, Tensor[] leaves, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3,
+        int seed = 0) =>
         Check(f, leaves, eps, atol, rtol, seed, "gradcheck");
 
     static GradCheckResult Check(Func<Tensor> f, Tensor[] leaves, double eps, double atol, double rtol, int seed, string check)
     {
         if (leaves.Length == 0) throw new ArgumentException($"{check}: no inputs to check");
         foreach (var x in leaves)
-            if (x.DType != DType.Float64) throw new ArgumentException($"{check}: input {x.ShapeStr} is {x.DType.Name()}; use float64, where central differences are accurate");
+            if (x.DType != DType.Float64)
+                throw new ArgumentException($"{check}: input {x.ShapeStr} is {x.DType.Name()}; use float64, where central differences are accurate");
         var y0 = f();
         // v = ±U(0.5, 1.5): every output weighted differently and with its own sign.
-        var v = new Tensor(NDArray.Uniform(y0.Shape, 0.5, 1.5, DType.Float64, y0.Device, new RandomStream((ulong)seed + 17)) * NDArray.Bernoulli(y0.Shape, 0.5, DType.Float64, y0.Device, new RandomStream((ulong)seed + 18)).ScaleShift(2, -1));
+        var v = new Tensor(NDArray.Uniform(y0.Shape, 0.5, 1.5, DType.Float64, y0.Device, new RandomStream((ulong)seed + 17))
+            * NDArray.Bernoulli(y0.Shape, 0.5, DType.Float64, y0.Device, new RandomStream((ulong)seed + 18)).ScaleShift(2, -1));
         var analytic = Backward(f, leaves, v);
         GradCheckResult At(int i, int j, double expected, double actual, double error, bool ok) => new(ok, i, j, expected, actual, error)
         {
@@ -85,8 +89,9 @@ public static class GradCheck
                 if (Math.Abs(got - want) > atol + rtol * Math.Abs(want))
                     return At(i, j, want, got, Math.Abs(got - want), false) with
                     {
-                        Problem = $"the backward does not scale with grad_output: grad_output v gives {analytic[i][j]:G6}, {Scale}·v gives {got:G6} " +
-                                  $"(expected {want:G6}). A backward that ignores its incoming gradient does this.",
+                        Problem =
+                            $"the backward does not scale with grad_output: grad_output v gives {analytic[i][j]:G6}, {Scale}·v gives {got:G6} " +
+                            $"(expected {want:G6}). A backward that ignores its incoming gradient does this.",
                     };
             }
 
@@ -104,8 +109,9 @@ public static class GradCheck
         if (worst.Ok) return worst;
         return worst with
         {
-            Problem = $"numerical {worst.Expected:G8}, analytical {worst.Actual:G8} (error {worst.Error:E2}, allowed {atol:G3} + {rtol:G3}·|numerical|); " +
-                      "both are vᵀ·J for a random grad_output v",
+            Problem =
+                $"numerical {worst.Expected:G8}, analytical {worst.Actual:G8} (error {worst.Error:E2}, allowed {atol:G3} + {rtol:G3}·|numerical|); " +
+                "both are vᵀ·J for a random grad_output v",
             Report = JacobianSlice(f, leaves, worst.Input, worst.Index, eps),
         };
     }
@@ -153,7 +159,8 @@ public static class GradCheck
         var y = f();
         var failing = numerical[index];
         // Rows to compute analytically: all of them, or (for a large output) those the numerical column touches most.
-        var rows = Enumerable.Range(0, y.Numel).OrderByDescending(o => y.Numel <= MaxJacobianRows ? 0 : Math.Abs(failing[o])).Take(MaxJacobianRows).ToArray();
+        var rows = Enumerable.Range(0, y.Numel).OrderByDescending(o => y.Numel <= MaxJacobianRows ? 0 : Math.Abs(failing[o]))
+            .Take(MaxJacobianRows).ToArray();
         var analytical = new Dictionary<int, double[]>();
         foreach (var o in rows)
         {
@@ -170,7 +177,8 @@ public static class GradCheck
 
         string name = leaf.Name is { Length: > 0 } n ? n : $"input{input}";
         var sb = new StringBuilder($"  Jacobian ∂output/∂{name} near {name}{Coords(at)}, numerical / analytical " +
-                                   $"({differing.Length} of {(rows.Length < y.Numel ? $"the {rows.Length} checked of {y.Numel}" : y.Numel)} output rows differ, " +
+                                   $"({differing.Length} of {(rows.Length < y.Numel ? $"the {rows.Length} checked of {y.Numel}"
+                                       : y.Numel)} output rows differ, " +
                                    "marked ←; rows not shown are zero or agree):\n");
         const int w = 24;
         sb.Append(new string(' ', 14));
@@ -204,7 +212,8 @@ public static class GradCheck
     /// grad_output handed to the backward. So it checks that backward passes are themselves correctly
     /// differentiable, with respect to the inputs and to grad_output (the last input, named "grad_output").
     /// </summary>
-    public static GradCheckResult RunSecondOrder(Func<Tensor[], Tensor> f, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, int seed = 0)
+    public static GradCheckResult RunSecondOrder(Func<Tensor[], Tensor> f, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5,
+        double rtol = 1e-3, int seed = 0)
     {
         var g = new RandomStream((ulong)seed + 99);
         var y = f(inputs);   // for its shape
@@ -241,7 +250,8 @@ public static class GradCheck
 public static class GradGradCheck
 {
     /// <summary>See <see cref="GradCheck.RunSecondOrder"/>.</summary>
-    public static GradCheckResult Run(Func<Tensor[], Tensor> f, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, int seed = 0) =>
+    public static GradCheckResult Run(Func<Tensor[], Tensor> f, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3,
+        int seed = 0) =>
         GradCheck.RunSecondOrder(f, inputs, eps, atol, rtol, seed);
 
     public static void Assert(Func<Tensor[], Tensor> f, params Tensor[] inputs) => GradCheck.AssertSecondOrder(f, inputs);

@@ -11,7 +11,8 @@ public sealed record GraphNode(int Id, string Op, string? Name, int[] Shape, boo
 {
     public bool IsLeaf => Op == "leaf";
     /// <summary>What a picture writes in the box: the op (or the leaf's name) and the shape.</summary>
-    public string Label => $"{(IsLeaf ? Name ?? (RequiresGrad ? "leaf" : "const") : Name != null ? $"{Op} ({Name})" : Op)}\n[{string.Join("×", Shape)}]";
+    public string Label =>
+        $"{(IsLeaf ? Name ?? (RequiresGrad ? "leaf" : "const") : Name != null ? $"{Op} ({Name})" : Op)}\n[{string.Join("×", Shape)}]";
 }
 
 /// <summary>An input of an op: the tensor From flows into the op that made To.</summary>
@@ -51,7 +52,8 @@ public sealed class AutogradGraph
                     if (!seen.Contains(t.Node.Inputs[i])) stack.Push((t.Node.Inputs[i], false));
         }
 
-        var nodes = order.Select((t, i) => new GraphNode(i, t.Node?.Op ?? "leaf", t.Name, t.Shape, t.RequiresGrad, t.Node?.FromBackward ?? false)).ToList();
+        var nodes = order.Select(
+            (t, i) => new GraphNode(i, t.Node?.Op ?? "leaf", t.Name, t.Shape, t.RequiresGrad, t.Node?.FromBackward ?? false)).ToList();
         var edges = new List<GraphEdge>();
         foreach (var t in order)
             if (t.Node != null)

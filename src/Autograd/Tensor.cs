@@ -125,12 +125,17 @@ public sealed partial class Tensor : IDisposable
     public static Tensor From(float[] values, int[] shape, Device? device = null, bool requiresGrad = false) =>
         new(NDArray.From(values, shape, device), requiresGrad);
     public static Tensor Scalar(double v, DType dtype = DType.Float32, Device? device = null) => new(NDArray.Scalar(v, dtype, device));
-    public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) => new(NDArray.Zeros(shape, dtype, device), requiresGrad);
-    public static Tensor Ones(int[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) => new(NDArray.Ones(shape, dtype, device), requiresGrad);
-    public static Tensor Full(int[] shape, double v, DType dtype = DType.Float32, Device? device = null) => new(NDArray.Full(shape, v, dtype, device));
-    public static Tensor Uniform(int[] shape, double low = 0, double high = 1, DType dtype = DType.Float32, Device? device = null, RandomStream? g = null, bool requiresGrad = false) =>
+    public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) =>
+        new(NDArray.Zeros(shape, dtype, device), requiresGrad);
+    public static Tensor Ones(int[] shape, DType dtype = DType.Float32, Device? device = null, bool requiresGrad = false) =>
+        new(NDArray.Ones(shape, dtype, device), requiresGrad);
+    public static Tensor Full(int[] shape, double v, DType dtype = DType.Float32, Device? device = null) =>
+        new(NDArray.Full(shape, v, dtype, device));
+    public static Tensor Uniform(int[] shape, double low = 0, double high = 1, DType dtype = DType.Float32, Device? device = null,
+        RandomStream? g = null, bool requiresGrad = false) =>
         new(NDArray.Uniform(shape, low, high, dtype, device, g), requiresGrad);
-    public static Tensor Normal(int[] shape, double mean = 0, double std = 1, DType dtype = DType.Float32, Device? device = null, RandomStream? g = null, bool requiresGrad = false) =>
+    public static Tensor Normal(int[] shape, double mean = 0, double std = 1, DType dtype = DType.Float32, Device? device = null,
+        RandomStream? g = null, bool requiresGrad = false) =>
         new(NDArray.Normal(shape, mean, std, dtype, device, g), requiresGrad);
     public static Tensor Bernoulli(int[] shape, double p, DType dtype = DType.Float32, Device? device = null, RandomStream? g = null) =>
         new(NDArray.Bernoulli(shape, p, dtype, device, g));

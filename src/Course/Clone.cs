@@ -57,10 +57,12 @@ public static class Clone
 
     /// <summary>A question's answer file: in the clone it holds the answer; a learner's copy leaves it out.</summary>
     public static bool IsAnswer(string relative) =>
-        relative.StartsWith(Answers, StringComparison.Ordinal) && Path.GetFileName(relative).StartsWith('Q') && relative.EndsWith(".txt", StringComparison.Ordinal);
+        relative.StartsWith(Answers, StringComparison.Ordinal) && Path.GetFileName(relative).StartsWith('Q')
+            && relative.EndsWith(".txt", StringComparison.Ordinal);
 
     /// <summary>Whether the course rewrites this file: C# under src/.</summary>
-    public static bool MayHoldTasks(string relative) => relative.StartsWith("src/", StringComparison.Ordinal) && relative.EndsWith(".cs", StringComparison.Ordinal);
+    public static bool MayHoldTasks(string relative) =>
+        relative.StartsWith("src/", StringComparison.Ordinal) && relative.EndsWith(".cs", StringComparison.Ordinal);
 
     /// <summary>Every task marked in the clone (or a learner's copy: the markers stay), in id order.</summary>
     public static List<CourseTask> Tasks(string root)
@@ -79,7 +81,8 @@ public static class Clone
     public static List<CourseTask> Questions(string root)
     {
         var questions = new List<CourseTask>();
-        foreach (var file in Files(root).Where(f => f.StartsWith("questions/", StringComparison.Ordinal) && f.EndsWith(".md", StringComparison.Ordinal)))
+        foreach (var file in Files(root)
+                 .Where(f => f.StartsWith("questions/", StringComparison.Ordinal) && f.EndsWith(".md", StringComparison.Ordinal)))
         {
             var lines = File.ReadAllLines(Path.Combine(root, file));
             for (int i = 0; i < lines.Length; i++)
@@ -100,7 +103,8 @@ public static class Clone
     static void CheckUnique(List<CourseTask> tasks)
     {
         foreach (var dup in tasks.GroupBy(t => t.Id).Where(g => g.Count() > 1))
-            throw new CourseException($"{dup.First().Where}: TASK {dup.Key} is marked again at {string.Join(", ", dup.Skip(1).Select(d => d.Where))}");
+            throw new CourseException(
+                $"{dup.First().Where}: TASK {dup.Key} is marked again at {string.Join(", ", dup.Skip(1).Select(d => d.Where))}");
     }
 
     /// <summary>
@@ -131,7 +135,8 @@ public static class Clone
             var target = Path.Combine(dest, file);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             // A file that began with a byte-order mark keeps it: only the blanked bodies differ.
-            if (texts.TryGetValue(file, out var text)) File.WriteAllText(target, text, new System.Text.UTF8Encoding(HasBom(Path.Combine(root, file))));
+            if (texts.TryGetValue(file, out var text))
+                File.WriteAllText(target, text, new System.Text.UTF8Encoding(HasBom(Path.Combine(root, file))));
             else File.Copy(Path.Combine(root, file), target);
         }
         return all.Where(t => t.Module >= fromModule).OrderBy(t => t.Id, Comparer<string>.Create(CourseTask.Compare)).ToList();

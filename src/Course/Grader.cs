@@ -24,7 +24,9 @@ public static class Grader
 {
     public static string Filter(IEnumerable<string> ids) => string.Join("|", ids.Select(id => $"Task={id}"));
 
-    /// <summary>Builds and runs the tests of <paramref name="ids"/> in <paramref name="root"/>; <paramref name="log"/> gets the build's progress lines.</summary>
+    /// <summary>
+    /// Builds and runs the tests of <paramref name="ids"/> in <paramref name="root"/>; <paramref name="log"/> gets the build's progress lines.
+    /// </summary>
     public static TestRun Run(string root, IReadOnlyCollection<string> ids, TextWriter? log = null)
     {
         var results = Directory.CreateTempSubdirectory("scratch-course-");

@@ -60,11 +60,13 @@ public static partial class TaskRewriter
             marks.Add(new Mark(task, node));
         }
         foreach (var dup in marks.GroupBy(m => m.Task.Id).Where(g => g.Count() > 1))
-            throw new CourseException($"{dup.First().Task.Where}: TASK {dup.Key} is marked again at {string.Join(", ", dup.Skip(1).Select(d => d.Task.Where))}");
+            throw new CourseException(
+                $"{dup.First().Task.Where}: TASK {dup.Key} is marked again at {string.Join(", ", dup.Skip(1).Select(d => d.Task.Where))}");
         foreach (var inner in marks)
             foreach (var outer in marks)
                 if (inner != outer && outer.Node.Span.Contains(inner.Node.Span))
-                    throw new CourseException($"{inner.Task.Where}: TASK {inner.Task.Id} lies inside TASK {outer.Task.Id}'s region ({outer.Task.Where})");
+                    throw new CourseException(
+                        $"{inner.Task.Where}: TASK {inner.Task.Id} lies inside TASK {outer.Task.Id}'s region ({outer.Task.Where})");
         return marks;
     }
 

@@ -15,7 +15,8 @@ public static class TaskTests
     public static Dictionary<string, List<string>> Find(string root)
     {
         var found = new Dictionary<string, List<string>>();
-        foreach (var file in Clone.Files(root).Where(f => f.StartsWith("tests/", StringComparison.Ordinal) && f.EndsWith(".cs", StringComparison.Ordinal)))
+        foreach (var file in Clone.Files(root)
+                 .Where(f => f.StartsWith("tests/", StringComparison.Ordinal) && f.EndsWith(".cs", StringComparison.Ordinal)))
         {
             var text = File.ReadAllText(Path.Combine(root, file));
             if (!text.Contains("\"Task\"", StringComparison.Ordinal)) continue;
@@ -36,7 +37,8 @@ public static class TaskTests
             var ids = TaskIds(method.AttributeLists).Concat(classes.SelectMany(c => TaskIds(c.AttributeLists))).Distinct();
             var ns = method.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Reverse().Select(n => n.Name.ToString());
             // xunit names a nested class Outer+Inner.
-            var name = string.Join(".", ns.Append(string.Join("+", classes.AsEnumerable().Reverse().Select(c => c.Identifier.Text))).Append(method.Identifier.Text));
+            var name = string.Join(".",
+                ns.Append(string.Join("+", classes.AsEnumerable().Reverse().Select(c => c.Identifier.Text))).Append(method.Identifier.Text));
             foreach (var id in ids) yield return (id, name);
         }
     }

@@ -13,7 +13,8 @@ public static class AtomicFile
     /// <param name="example">a file name to suggest when the path is a folder</param>
     public static void Write(string path, Action<Stream> write, string example = "out.bin")
     {
-        if (Directory.Exists(path)) throw new IOException($"'{path}' is a folder; give a file name to write (for example {Path.Combine(path, example)})");
+        if (Directory.Exists(path))
+            throw new IOException($"'{path}' is a folder; give a file name to write (for example {Path.Combine(path, example)})");
         var full = Path.GetFullPath(path);
         var tmp = full + $".tmp-{Environment.ProcessId}";   // two processes writing one file do not share a temporary
         try

@@ -11,7 +11,8 @@ public sealed class Conv2d : Module, IBiasActivation
     public int Stride { get; }
     public int Padding { get; }
 
-    public Conv2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, bool bias = true, DType dtype = DType.Float32, RandomStream? g = null)
+    public Conv2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, bool bias = true, DType dtype = DType.Float32,
+        RandomStream? g = null)
     {
         Stride = stride; Padding = padding;
         int fanIn = inChannels * kernel * kernel;
@@ -35,7 +36,8 @@ public sealed class ConvTranspose2d : Module, IBiasActivation
     public int Padding { get; }
     public int OutputPadding { get; }
 
-    public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, int outputPadding = 0, bool bias = true, DType dtype = DType.Float32, RandomStream? g = null)
+    public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, int outputPadding = 0, bool bias = true,
+        DType dtype = DType.Float32, RandomStream? g = null)
     {
         Stride = stride; Padding = padding; OutputPadding = outputPadding;
         int fanIn = outChannels * kernel * kernel;   // PyTorch computes fan_in from dim 1 of the weight

@@ -60,8 +60,10 @@ public static class Init
     {
         switch (m)
         {
-            case Conv2d c: Uniform(c.Weight, Std(c.Weight.Shape[1], c.Weight.Shape[0], c.Weight.Shape[2], c.Stride, stridedOut: true), g); Zero(c.Bias); break;
-            case ConvTranspose2d c: Uniform(c.Weight, Std(c.Weight.Shape[0], c.Weight.Shape[1], c.Weight.Shape[2], c.Stride, stridedOut: false), g); Zero(c.Bias); break;
+            case Conv2d c:
+                Uniform(c.Weight, Std(c.Weight.Shape[1], c.Weight.Shape[0], c.Weight.Shape[2], c.Stride, stridedOut: true), g); Zero(c.Bias); break;
+            case ConvTranspose2d c:
+                Uniform(c.Weight, Std(c.Weight.Shape[0], c.Weight.Shape[1], c.Weight.Shape[2], c.Stride, stridedOut: false), g); Zero(c.Bias); break;
             case Linear l: Uniform(l.Weight, Math.Sqrt(2.0 / (l.In + l.Out)), g); Zero(l.Bias); break;
         }
 

@@ -107,7 +107,8 @@ public abstract class Module
             if (!state.TryGetValue(prefix + name, out var v))
                 throw new InvalidDataException($"load: the checkpoint has no tensor '{prefix + name}' that the model needs");
             if (!Shape.Same(v.Shape, t.Shape))
-                throw new InvalidDataException($"load: tensor '{prefix + name}' is {Shape.Str(v.Shape)} in the checkpoint but {t.ShapeStr} in the model");
+                throw new InvalidDataException(
+                    $"load: tensor '{prefix + name}' is {Shape.Str(v.Shape)} in the checkpoint but {t.ShapeStr} in the model");
         }
         var known = mine.Select(m => prefix + m.Name).ToHashSet();
         var extra = state.Keys.Where(k => k.StartsWith(prefix) && !known.Contains(k)).Order().FirstOrDefault();

@@ -34,7 +34,8 @@ public class BatchNorm : Module
     public override Tensor Forward(Tensor x)
     {
         if (x.Rank != _rank || x.Shape[1] != RunningMean.Numel)
-            throw new ArgumentException($"{GetType().Name}({RunningMean.Numel}): input {x.ShapeStr} should be rank {_rank} with {RunningMean.Numel} channels in dim 1");
+            throw new ArgumentException(
+                $"{GetType().Name}({RunningMean.Numel}): input {x.ShapeStr} should be rank {_rank} with {RunningMean.Numel} channels in dim 1");
         if (Training) return x.BatchNorm(Weight, Bias, RunningMean.Data, RunningVar.Data, Momentum, Eps);   // Ops/Norm.cs
         // Eval: y = (x − running mean)·(γ/√(running var + ε)) + β, the per-channel factor formed on the
         // small [1, C] tensor first, so the full-size tensor is touched by one multiply.

@@ -150,7 +150,8 @@ public sealed class Adam : Optimizer
     /// Adam's step t for one element, with the bias corrections c₁ = 1−β₁ᵗ and c₂ = 1−β₂ᵗ folded into
     /// two scalars: p ← p − (lr/c₁)·m / (√(v/c₂) + ε), which is p − lr·m̂/(√v̂ + ε).
     /// </summary>
-    public readonly struct Rule<T>(double lr, double beta1, double beta2, double eps, long step) : IUpdateRule<T> where T : unmanaged, IFloatingPointIeee754<T>
+    public readonly struct Rule<T>(double lr, double beta1, double beta2, double eps, long step) : IUpdateRule<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         public readonly T Beta1 = T.CreateTruncating(beta1), OneMinusBeta1 = T.CreateTruncating(1 - beta1);
         public readonly T Beta2 = T.CreateTruncating(beta2), OneMinusBeta2 = T.CreateTruncating(1 - beta2);

@@ -72,7 +72,8 @@ public static class SafeTensors
         if (n > (ulong)bytes.Length - 8) throw new InvalidDataException(Bad("header length exceeds the file"));
         JsonObject header;
         try { header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)n))!.AsObject(); }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException) { throw new InvalidDataException(Bad("header is not JSON")); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        { throw new InvalidDataException(Bad("header is not JSON")); }
         long dataStart = 8 + (long)n;
         var tensors = new Dictionary<string, NDArray>();
         var meta = new Dictionary<string, string>();

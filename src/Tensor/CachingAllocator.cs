@@ -12,7 +12,8 @@ namespace Scratch.Tensors;
 /// <see cref="Trim"/> drops the wholly free ones.
 /// </summary>
 /// <param name="reclaim">Asked before a new segment is made; true if it may have returned blocks (then the search runs again).</param>
-public sealed class CachingAllocator<TSegment>(Func<int, TSegment> create, int segmentLength, Func<bool>? reclaim = null, int alignment = 16) where TSegment : class
+public sealed class CachingAllocator<TSegment>(Func<int, TSegment> create, int segmentLength, Func<bool>? reclaim = null, int alignment = 16)
+    where TSegment : class
 {
     /// <summary>A piece of one segment: elements [Start, Start + Length) of <see cref="Segment"/>.</summary>
     public readonly record struct Block(TSegment Segment, int Id, int Start, int Length);

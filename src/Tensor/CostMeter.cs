@@ -44,11 +44,13 @@ public sealed class CostMeter(IBackend inner) : DelegatingBackend(inner)
         Run("where", Footprint(cond) + Footprint(x) + Footprint(y), Bytes(dst), dst.Numel, () => Inner.Where(cond, x, y, dst));
     public override void Reduce<TOp>(NDArray src, NDArray dst) =>
         Run("reduce", Footprint(src), Bytes(dst), src.Numel, () => Inner.Reduce<TOp>(src, dst));
-    public override void ArgMax(NDArray src, NDArray dst, int axis) => Run("argmax", Footprint(src), Bytes(dst), src.Numel, () => Inner.ArgMax(src, dst, axis));
+    public override void ArgMax(NDArray src, NDArray dst, int axis) =>
+        Run("argmax", Footprint(src), Bytes(dst), src.Numel, () => Inner.ArgMax(src, dst, axis));
     public override void MatMul(NDArray a, NDArray b, NDArray c) =>
         Run("matmul", Footprint(a) + Footprint(b), Bytes(c), 2.0 * a.Shape[0] / c.Shape[0] * c.Numel * a.Shape[2], () => Inner.MatMul(a, b, c));
     public override void Im2Col(NDArray x, NDArray cols, ConvGeometry g) => Run("im2col", Bytes(x), Bytes(cols), 0, () => Inner.Im2Col(x, cols, g));
-    public override void Col2Im(NDArray cols, NDArray x, ConvGeometry g) => Run("col2im", Bytes(cols), Bytes(x), cols.Numel, () => Inner.Col2Im(cols, x, g));
+    public override void Col2Im(NDArray cols, NDArray x, ConvGeometry g) =>
+        Run("col2im", Bytes(cols), Bytes(x), cols.Numel, () => Inner.Col2Im(cols, x, g));
     public override void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g) =>
         Run("maxpool", Bytes(x), Bytes(values) + Bytes(indices), x.Numel, () => Inner.MaxPool(x, values, indices, g));
     public override void PoolGather(NDArray x, NDArray indices, NDArray dst, ConvGeometry g) =>

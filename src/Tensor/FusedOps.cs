@@ -9,12 +9,16 @@ namespace Scratch.Tensors;
 public static partial class Op
 {
     /// <summary>1/√(a·x + b): BatchNorm's 1/σ from a sum of squares (a = 1/n, b = ε) in one pass.</summary>
-    public struct RsqrtScaleShift : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.One / T.Sqrt(a * x + b); }
+    public struct RsqrtScaleShift : IUnaryOp
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.One / T.Sqrt(a * x + b);
+    }
     /// <summary>a·x + b·y: a running average in one pass (SGD without momentum).</summary>
     public struct Axpby : IBinaryLanes<Axpby>
     {
         public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y;
-        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> y, Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y;
+        public static Vector<T> Lanes<T>(Vector<T> x, Vector<T> y, Vector<T> a, Vector<T> b)
+            where T : unmanaged, IFloatingPointIeee754<T> => a * x + b * y;
     }
     /// <summary>Binary cross-entropy of logit x against target y, max(x, 0) − x·y + log(1 + e^(−|x|)): finite for any x.</summary>
     public struct BceWithLogits : IBinaryOp
@@ -48,5 +52,8 @@ public static partial class Op
         }
     }
     /// <summary>a &lt; x &lt; b ? y : 0: hardtanh's gradient y, passed only where its input x was inside (a, b).</summary>
-    public struct HardtanhBackward : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > a && x < b ? y : T.Zero; }
+    public struct HardtanhBackward : IBinaryOp
+    {
+        public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > a && x < b ? y : T.Zero;
+    }
 }

@@ -49,7 +49,9 @@ public interface IBackend : IDisposable
     void Im2Col(NDArray x, NDArray cols, ConvGeometry g);
     /// <summary>The adjoint of Im2Col: sums patches back into an image. x is overwritten.</summary>
     void Col2Im(NDArray cols, NDArray x, ConvGeometry g);
-    /// <summary>Max pooling per channel: x contiguous [N,C,H,W] → values and window-local argmax indices (0..KH·KW−1), contiguous [N,C,OH,OW].</summary>
+    /// <summary>
+    /// Max pooling per channel: x contiguous [N,C,H,W] → values and window-local argmax indices (0..KH·KW−1), contiguous [N,C,OH,OW].
+    /// </summary>
     void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g);
     /// <summary>dst[n,c,oh,ow] = x[n,c, oh·s + idx / KW, ow·s + idx % KW]: picks each window's chosen element.</summary>
     void PoolGather(NDArray x, NDArray indices, NDArray dst, ConvGeometry g);
@@ -59,7 +61,8 @@ public interface IBackend : IDisposable
     /// One optimizer step in one pass: p ← rule(p, g, s1, s2) with the state s1, s2 updated in place.
     /// All four contiguous, of one shape and of dtype T; s2 may be s1 for a rule with one state (s2 is written first).
     /// </summary>
-    void Update<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, TRule rule) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>;
+    void Update<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, TRule rule) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        where TRule : struct, IUpdateRule<T>;
 }
 
 /// <summary>A backend that wraps another (the profiler, the cost meter) and forwards every call to it.</summary>

@@ -53,7 +53,8 @@ public sealed partial class NDArray
     static ConvGeometry Geometry(string op, NDArray x, int kh, int kw, int stride, int padding)
     {
         if (x.Rank != 4) throw new ArgumentException($"{op}: input {x.ShapeStr} must be [N,C,H,W]");
-        if (stride <= 0 || padding < 0) throw new ArgumentException($"{op}: stride must be positive and padding non-negative (got {stride}, {padding})");
+        if (stride <= 0 || padding < 0)
+            throw new ArgumentException($"{op}: stride must be positive and padding non-negative (got {stride}, {padding})");
         var g = new ConvGeometry(x.Shape[1], x.Shape[2], x.Shape[3], kh, kw, stride, stride, padding, padding);
         if (g.OH <= 0 || g.OW <= 0)
             throw new ArgumentException($"{op}: kernel {kh}x{kw} does not fit input {x.ShapeStr} with padding {padding}");
@@ -75,7 +76,9 @@ public sealed partial class NDArray
     {
         var g = new ConvGeometry(c, h, w, kh, kw, stride, stride, padding, padding);
         if (Rank != 3 || Shape[1] != g.Rows || Shape[2] != g.Cols)
-            throw new ArgumentException($"col2im: columns {ShapeStr} do not match image [{c},{h},{w}] with kernel {kh}x{kw}, stride {stride}, padding {padding} (want [N,{g.Rows},{g.Cols}])");
+            throw new ArgumentException(
+                $"col2im: columns {ShapeStr} do not match image [{c},{h},{w}] with kernel {kh}x{kw}, stride {stride}, padding {padding} " +
+                $"(want [N,{g.Rows},{g.Cols}])");
         var x = Empty([Shape[0], c, h, w], DType, Device);
         Backend.Col2Im(Contiguous(), x, g);
         return x;

@@ -81,7 +81,8 @@ public sealed partial class NDArray
     public void Fill(double v) => Backend.Fill(this, v);
 
     /// <summary>One optimizer step on this parameter in one pass (see <see cref="IUpdateRule{T}"/>); s2 may be s1.</summary>
-    public void UpdateInPlace<T, TRule>(NDArray grad, NDArray s1, NDArray s2, TRule rule) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
+    public void UpdateInPlace<T, TRule>(NDArray grad, NDArray s1, NDArray s2, TRule rule)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
     {
         if (DType != (typeof(T) == typeof(float) ? DType.Float32 : DType.Float64))
             throw new ArgumentException($"update: a rule in {typeof(T).Name} for a parameter of {DType}");

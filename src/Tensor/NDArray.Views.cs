@@ -33,7 +33,8 @@ public sealed partial class NDArray
             if (known == 0 || Numel % known != 0) throw new ArgumentException($"reshape: cannot reshape {ShapeStr} into {Tensors.Shape.Str(shape)}");
             shape[infer] = (int)(Numel / known);
         }
-        else if (known != Numel) throw new ArgumentException($"reshape: cannot reshape {ShapeStr} ({Numel} elements) into {Tensors.Shape.Str(shape)}");
+        else if (known != Numel)
+            throw new ArgumentException($"reshape: cannot reshape {ShapeStr} ({Numel} elements) into {Tensors.Shape.Str(shape)}");
         return shape;
     }
 
@@ -168,6 +169,7 @@ public sealed partial class NDArray
     internal static void CheckSame(string op, NDArray a, NDArray b)
     {
         if (a.DType != b.DType) throw new ArgumentException($"{op}: dtypes differ ({a.DType.Name()} {a.ShapeStr} vs {b.DType.Name()} {b.ShapeStr})");
-        if (a.Device != b.Device) throw new ArgumentException($"{op}: devices differ ({a.Device} {a.ShapeStr} vs {b.Device} {b.ShapeStr}); move one with To(device)");
+        if (a.Device != b.Device)
+            throw new ArgumentException($"{op}: devices differ ({a.Device} {a.ShapeStr} vs {b.Device} {b.ShapeStr}); move one with To(device)");
     }
 }

@@ -85,9 +85,11 @@ public sealed partial class NDArray : IDisposable
 
     public static NDArray Scalar(double v, DType dtype = DType.Float32, Device? device = null) => From([v], [], dtype, device);
 
-    public static NDArray Uniform(int[] shape, double low = 0, double high = 1, DType dtype = DType.Float32, Device? device = null, RandomStream? g = null) =>
+    public static NDArray Uniform(int[] shape, double low = 0, double high = 1, DType dtype = DType.Float32, Device? device = null,
+        RandomStream? g = null) =>
         Random(shape, RandomKind.Uniform, low, high, dtype, device, g);
-    public static NDArray Normal(int[] shape, double mean = 0, double std = 1, DType dtype = DType.Float32, Device? device = null, RandomStream? g = null) =>
+    public static NDArray Normal(int[] shape, double mean = 0, double std = 1, DType dtype = DType.Float32, Device? device = null,
+        RandomStream? g = null) =>
         Random(shape, RandomKind.Normal, mean, std, dtype, device, g);
     public static NDArray Bernoulli(int[] shape, double p, DType dtype = DType.Float32, Device? device = null, RandomStream? g = null) =>
         Random(shape, RandomKind.Bernoulli, p, 0, dtype, device, g);

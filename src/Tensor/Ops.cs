@@ -43,7 +43,8 @@ public interface IReduceOp
     T Identity<T>() where T : unmanaged, IFloatingPointIeee754<T>;
     T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T>;
     /// <summary>The whole dense row combined at SIMD width; false where the op has no such form.</summary>
-    static virtual bool ReduceRow<T>(ReadOnlySpan<T> x, out T result) where T : unmanaged, IFloatingPointIeee754<T> { result = default; return false; }
+    static virtual bool ReduceRow<T>(ReadOnlySpan<T> x, out T result) where T : unmanaged, IFloatingPointIeee754<T>
+    { result = default; return false; }
     /// <summary>acc[i] = Combine(acc[i], x[i]) over a dense row at SIMD width; false where the op has no such form.</summary>
     static virtual bool AccumulateRow<T>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> => false;
 }
@@ -134,7 +135,8 @@ public static partial class Op
     public struct Neg : IUnaryOp
     {
         public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => -x;
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Negate(x, y); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Negate(x, y); return true; }
     }
     /// <summary>Its float32 rows use <see cref="VectorExp"/>: TensorPrimitives.Exp gives 1.0000001 for e⁰.</summary>
     public struct Exp : IUnaryOp
@@ -150,17 +152,20 @@ public static partial class Op
     public struct Log : IUnaryOp
     {
         public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Log(x, y); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Log(x, y); return true; }
     }
     public struct Sqrt : IUnaryOp
     {
         public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x);
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sqrt(x, y); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Sqrt(x, y); return true; }
     }
     public struct Abs : IUnaryOp
     {
         public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Abs(x);
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Abs(x, y); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Abs(x, y); return true; }
     }
     /// <summary>
     /// Its float32 rows use <see cref="VectorTanh"/>, a rational approximation a few ulp from T.Tanh. float64 rows
@@ -185,7 +190,8 @@ public static partial class Op
             var e = T.Exp(x);
             return e / (T.One + e);
         }
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sigmoid(x, y); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, Span<T> y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Sigmoid(x, y); return true; }
     }
     /// <summary>
     /// PyTorch's relu, clamp_min(x, 0): only a negative x becomes 0, so NaN stays NaN and −0 stays −0.
@@ -219,7 +225,10 @@ public static partial class Op
     /// <summary>min(max(x, a), b); NaN stays NaN (neither comparison holds), as in PyTorch.</summary>
     public struct Clamp : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x < a ? a : (x > b ? b : x); }
     /// <summary>−1, 0 or 1; NaN gives 0 and −0 gives +0, as PyTorch's sign does (its comparisons are false for NaN).</summary>
-    public struct Sign : IUnaryOp { public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : (x < T.Zero ? -T.One : T.Zero); }
+    public struct Sign : IUnaryOp
+    {
+        public T Apply<T>(T x, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : (x < T.Zero ? -T.One : T.Zero);
+    }
     /// <summary>
     /// a·x + b: scalar scale and shift in one pass. b = 0 is x * a alone (NDArray's x * s), so −0·a stays −0
     /// as in PyTorch, where adding +0 would make it +0.
@@ -246,30 +255,42 @@ public static partial class Op
     public struct Add : IBinaryOp
     {
         public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x + y;
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Add(x, y, d); return true; }
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Add(x, y, d); return true; }
-        public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Add(y, x, d); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Add(x, y, d); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Add(x, y, d); return true; }
+        public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Add(y, x, d); return true; }
     }
     public struct Sub : IBinaryOp
     {
         public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x - y;
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Subtract(x, y, d); return true; }
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Subtract(x, y, d); return true; }
-        public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Subtract(x, y, d); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Subtract(x, y, d); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Subtract(x, y, d); return true; }
+        public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Subtract(x, y, d); return true; }
     }
     public struct Mul : IBinaryOp
     {
         public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x * y;
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Multiply(x, y, d); return true; }
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Multiply(x, y, d); return true; }
-        public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Multiply(y, x, d); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Multiply(x, y, d); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Multiply(x, y, d); return true; }
+        public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Multiply(y, x, d); return true; }
     }
     public struct Div : IBinaryOp
     {
         public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => x / y;
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Divide(x, y, d); return true; }
-        public static bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Divide(x, y, d); return true; }
-        public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Divide(x, y, d); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Divide(x, y, d); return true; }
+        public static bool ApplyRow<T>(ReadOnlySpan<T> x, T y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Divide(x, y, d); return true; }
+        public static bool ApplyRow<T>(T x, ReadOnlySpan<T> y, Span<T> d, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Divide(x, y, d); return true; }
     }
     public struct PowTensor : IBinaryOp { public T Apply<T>(T x, T y, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Pow(x, y); }
     /// <summary>PyTorch's maximum: NaN propagates, +0 is above −0 (<see cref="MaxOf"/>).</summary>
@@ -292,8 +313,10 @@ public static partial class Op
     {
         public T Identity<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.Zero;
         public T Combine<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T> => acc + x;
-        public static bool ReduceRow<T>(ReadOnlySpan<T> x, out T result) where T : unmanaged, IFloatingPointIeee754<T> { result = TensorPrimitives.Sum(x); return true; }
-        public static bool AccumulateRow<T>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Add(acc, x, acc); return true; }
+        public static bool ReduceRow<T>(ReadOnlySpan<T> x, out T result) where T : unmanaged, IFloatingPointIeee754<T>
+        { result = TensorPrimitives.Sum(x); return true; }
+        public static bool AccumulateRow<T>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Add(acc, x, acc); return true; }
     }
     /// <summary>
     /// PyTorch's max: a NaN anywhere makes the result NaN, and +0 is above −0 (<see cref="MaxOf"/>), which
@@ -309,6 +332,7 @@ public static partial class Op
             result = x.Length > 0 ? TensorPrimitives.Max(x) : default;
             return x.Length > 0;
         }
-        public static bool AccumulateRow<T>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Max(acc, x, acc); return true; }
+        public static bool AccumulateRow<T>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+        { TensorPrimitives.Max(acc, x, acc); return true; }
     }
 }

@@ -48,6 +48,7 @@ public abstract class Storage
     protected void ThrowIfReleased()
     {
         if (IsReleased)
-            throw new ObjectDisposedException("tensor", "this tensor's memory was released when its MemoryScope ended; call Keep() on tensors that must outlive the scope");
+            throw new ObjectDisposedException("tensor",
+                "this tensor's memory was released when its MemoryScope ended; call Keep() on tensors that must outlive the scope");
     }
 }

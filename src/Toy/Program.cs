@@ -41,7 +41,10 @@ public static class Program
             {
                 case "--method": method = Value(); break;
                 case "--function": function = Value(); break;
-                case "--eta": eta = Number("--eta", Value()); if (eta <= 0) throw new ArgumentException($"--eta must be positive (got {argv[i]})"); break;
+                case "--eta":
+                    eta = Number("--eta", Value());
+                    if (eta <= 0) throw new ArgumentException($"--eta must be positive (got {argv[i]})");
+                    break;
                 case "--steps":
                     var s = Value();
                     if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out steps) || steps <= 0)
@@ -54,7 +57,10 @@ public static class Program
                     break;
                 case "--csv": csv = Value(); break;
                 case "--plot": plot = Value(); break;
-                case "--help" or "-h": throw new ArgumentException("usage: scratch-toy [--method alternating|simultaneous|extragradient|optimistic|all] [--eta X] [--steps N] [--start x,y] [--function xy|xy-reg] [--csv FILE] [--plot FILE]");
+                case "--help" or "-h":
+                    throw new ArgumentException(
+                        "usage: scratch-toy [--method alternating|simultaneous|extragradient|optimistic|all] [--eta X] [--steps N] [--start x,y] " +
+                        "[--function xy|xy-reg] [--csv FILE] [--plot FILE]");
                 default: throw new ArgumentException($"unknown option '{argv[i]}' (try --help)");
             }
         }
@@ -93,12 +99,14 @@ public static class Program
     static string Verdict(string m, List<Point> path, double eta, Game g)
     {
         double r0 = path[0].Norm, r = path[^1].Norm;
-        int period = Enumerable.Range(1, path.Count - 1).FirstOrDefault(t => Math.Abs(path[t].X - path[0].X) < 1e-9 && Math.Abs(path[t].Y - path[0].Y) < 1e-9);
+        int period = Enumerable.Range(1, path.Count - 1)
+            .FirstOrDefault(t => Math.Abs(path[t].X - path[0].X) < 1e-9 && Math.Abs(path[t].Y - path[0].Y) < 1e-9);
         var norms = path.Select(q => q.Norm).ToArray();
         int third = Math.Max(1, norms.Length / 3);
         bool outward = r > r0 * 1.001 && norms.Zip(norms.Skip(1), (a, b) => b >= a - 1e-12).All(ok => ok);
         bool inward = norms.TakeLast(third).Max() < 0.9 * norms.Take(third).Max();
-        string trend = outward ? "spiralling outward" : inward ? "converging to the saddle" : "circling on a bounded orbit, never reaching the saddle";
+        string trend = outward ? "spiralling outward" : inward ? "converging to the saddle"
+            : "circling on a bounded orbit, never reaching the saddle";
         string why = g != Game.Bilinear ? "" : m switch
         {
             "alternating" => " — each step is a rotation with determinant 1 (period 6 at η = 1)",

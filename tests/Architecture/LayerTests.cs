@@ -58,7 +58,8 @@ public class LayerTests
         {
             var refs = XDocument.Load(path).Descendants("ProjectReference")
                 .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value)).Order().ToArray();
-            Assert.True(refs.SequenceEqual(Projects[project].Order()), $"{project} references {string.Join(", ", refs)}; allowed: {string.Join(", ", Projects[project])}");
+            Assert.True(refs.SequenceEqual(Projects[project].Order()),
+                $"{project} references {string.Join(", ", refs)}; allowed: {string.Join(", ", Projects[project])}");
         }
     }
 
@@ -84,7 +85,8 @@ public class LayerTests
         Assert.Contains(typeof(Scratch.Tensors.Device), InNamespaceOnly(TensorAssembly, TensorCore).GetTypes());
         var result = InNamespaceOnly(TensorAssembly, TensorCore).ShouldNot().HaveDependencyOnAny([.. Backends, DeviceRoot]).GetResult();
         Assert.True(result.IsSuccessful,
-            $"the core must not use {string.Join(", ", Backends)} nor {DeviceRoot}; offending types: {string.Join(", ", result.FailingTypeNames ?? [])}");
+            $"the core must not use {string.Join(", ", Backends)} nor {DeviceRoot}; offending types: {string.Join(", ",
+                result.FailingTypeNames ?? [])}");
     }
 
     public static TheoryData<string> BackendNames() => [.. Backends];
@@ -132,7 +134,8 @@ public class LayerTests
     public void A_gan_layer_references_no_layer_above_it_nor_a_peer(string ns)
     {
         var result = Forbidden(ns);
-        Assert.True(result.IsSuccessful, $"{ns} must not use {string.Join(", ", ForbiddenFor(ns))}; offending types: {string.Join(", ", result.FailingTypeNames ?? [])}");
+        Assert.True(result.IsSuccessful,
+            $"{ns} must not use {string.Join(", ", ForbiddenFor(ns))}; offending types: {string.Join(", ", result.FailingTypeNames ?? [])}");
     }
 
     [Fact]

@@ -27,7 +27,8 @@ public class LifetimeTests
     public void The_check_sees_a_release_where_there_is_one()
     {
         // The engine frees gradients by hand, by design: the scan must find that call.
-        var engine = FreeingByHand(typeof(Scratch.Autograd.Tensor).Assembly.Location, t => Outermost(t).FullName == "Scratch.Autograd.GradientBuffers");
+        var engine = FreeingByHand(typeof(Scratch.Autograd.Tensor).Assembly.Location,
+            t => Outermost(t).FullName == "Scratch.Autograd.GradientBuffers");
         Assert.Contains(engine, m => m.Contains("GradientBuffers"));
     }
 

@@ -29,8 +29,8 @@ public class FusionTests
     public void Fusion_changes_no_output_and_no_gradient(double slope)
     {
         Module Act() => slope == 0 ? new ReLU() : new LeakyReLU(slope);
-        Sequential Model() => new(new Conv2d(2, 3, 3, g: new RandomStream(5)), Act(), new ConvTranspose2d(3, 2, 2, stride: 2, g: new RandomStream(6)), Act(),
-            new Flatten(), new Linear(2 * 8 * 8, 4, g: new RandomStream(7)), Act(), new Linear(4, 1, g: new RandomStream(8)));
+        Sequential Model() => new(new Conv2d(2, 3, 3, g: new RandomStream(5)), Act(), new ConvTranspose2d(3, 2, 2, stride: 2, g: new RandomStream(6)),
+            Act(), new Flatten(), new Linear(2 * 8 * 8, 4, g: new RandomStream(7)), Act(), new Linear(4, 1, g: new RandomStream(8)));
         var plain = Model();
         var fused = Fusion.Apply(Model());
         Assert.Equal(8, plain.Steps.Count);
@@ -92,6 +92,7 @@ public class FusionTests
     static void AssertClose(double[] expected, double[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"element {i}: {expected[i]} vs {actual[i]}");
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"element {i}: {expected[i]} vs {actual[i]}");
     }
 }

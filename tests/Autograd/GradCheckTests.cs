@@ -111,7 +111,8 @@ public abstract class GradCheckTests
         Ok(GradCheck.RunSecondOrder(xs => xs[0].Linear(xs[1], xs[2]).Sigmoid(), Lin()), "linear∘sigmoid (2nd)", a, w);
         var a3 = new ArrayCase([3, M, K], DType.Float64, 0, seed + 4); var b3 = new ArrayCase([3, K, N], DType.Float64, 2, seed + 5);
         Ok(GradCheck.Run(xs => xs[0].MatMulSumBatch(xs[1]), [new T(a3.Make(D)), new T(b3.Make(D))]), "matmul_sum_batch", a3, b3);
-        Ok(GradCheck.RunSecondOrder(xs => xs[0].MatMulSumBatch(xs[1]).Tanh(), [new T(a3.Make(D)), new T(b3.Make(D))]), "matmul_sum_batch∘tanh (2nd)", a3, b3);
+        Ok(GradCheck.RunSecondOrder(xs => xs[0].MatMulSumBatch(xs[1]).Tanh(), [new T(a3.Make(D)), new T(b3.Make(D))]),
+            "matmul_sum_batch∘tanh (2nd)", a3, b3);
     }
 
     [Property]
@@ -129,7 +130,8 @@ public abstract class GradCheckTests
         Ok(GradCheck.Run(xs => xs[0].AvgPool2d(2, 1), [X()]), "avg_pool2d", xc);
         Ok(GradCheck.Run(xs => xs[0].UpsampleNearest(2), [X()]), "upsample", xc);
         Ok(GradCheck.RunSecondOrder(xs => xs[0].Conv2d(xs[1], null, S, P).Tanh(), [X(), W()]), "conv2d∘tanh (2nd)", xc, wc);
-        Ok(GradCheck.RunSecondOrder(xs => xs[0].ConvTranspose2d(xs[1], null, S, P, S - 1).Sigmoid(), [X(), Wt()]), "conv_transpose2d∘sigmoid (2nd)", xc, wtc);
+        Ok(GradCheck.RunSecondOrder(xs => xs[0].ConvTranspose2d(xs[1], null, S, P, S - 1).Sigmoid(), [X(), Wt()]),
+            "conv_transpose2d∘sigmoid (2nd)", xc, wtc);
         Ok(GradCheck.RunSecondOrder(xs => (xs[0] * xs[0]).MaxPool2d(2), [X()]), "square∘max_pool2d (2nd)", xc);
     }
 

@@ -84,6 +84,7 @@ public class HardtanhTests
         var cpu = c.Make(Devices.Cpu, -3, 3); var gpu = c.Make(Devices.Ilgpu, -3, 3);
         Check.Close(new T(cpu).Hardtanh(-1, 1.5).Data, new T(gpu).Hardtanh(-1, 1.5).Data, 0, 0, $"hardtanh {c}");
         var g = c.Make(Devices.Cpu, -1, 1);
-        Check.Close(NDArray.Zip<Op.HardtanhBackward>("hb", cpu, g, -1, 1.5), NDArray.Zip<Op.HardtanhBackward>("hb", gpu, g.To(Devices.Ilgpu), -1, 1.5), 0, 0, $"hardtanh backward {c}");
+        Check.Close(NDArray.Zip<Op.HardtanhBackward>("hb", cpu, g, -1, 1.5),
+            NDArray.Zip<Op.HardtanhBackward>("hb", gpu, g.To(Devices.Ilgpu), -1, 1.5), 0, 0, $"hardtanh backward {c}");
     }
 }

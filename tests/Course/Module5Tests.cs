@@ -65,8 +65,10 @@ public class Module5Tests
             var real = Scores(RealScores, requiresGrad: true);
             var fake = Scores(FakeScores, requiresGrad: true);
             GanLosses.D(kind, real, fake).Backward();
-            Assert.All(real.Grad!.ToDoubles().Zip(RealScores), p => Assert.True(p.First < 0 || (kind == LossKind.LeastSquares && p.Second >= 1), $"{kind}: real"));
-            Assert.All(fake.Grad!.ToDoubles().Zip(FakeScores), p => Assert.True(p.First > 0 || (kind == LossKind.LeastSquares && p.Second <= 0), $"{kind}: fake"));
+            Assert.All(real.Grad!.ToDoubles().Zip(RealScores),
+                p => Assert.True(p.First < 0 || (kind == LossKind.LeastSquares && p.Second >= 1), $"{kind}: real"));
+            Assert.All(fake.Grad!.ToDoubles().Zip(FakeScores),
+                p => Assert.True(p.First > 0 || (kind == LossKind.LeastSquares && p.Second <= 0), $"{kind}: fake"));
         }
     }
 

@@ -63,6 +63,7 @@ public class Module7Tests
         Assert.True((root * root - cov).FrobeniusNorm() < 1e-10, "√Σ·√Σ ≠ Σ");
         Assert.True((root - root.Transpose()).FrobeniusNorm() < 1e-12, "√Σ is not symmetric");
         Assert.All(root.Evd(Symmetricity.Symmetric).EigenValues, l => Assert.True(l.Real > -1e-9, $"√Σ has eigenvalue {l.Real}"));
-        Assert.Equal(Matrix<double>.Build.DiagonalOfDiagonalArray([1, 2, 3]), FrechetDistance.SqrtPsd(Matrix<double>.Build.DiagonalOfDiagonalArray([1, 4, 9])));
+        Assert.Equal(Matrix<double>.Build.DiagonalOfDiagonalArray([1, 2, 3]),
+            FrechetDistance.SqrtPsd(Matrix<double>.Build.DiagonalOfDiagonalArray([1, 4, 9])));
     }
 }

@@ -96,8 +96,10 @@ public class QuestionTests
         var unsure = new double[n * k];
         for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) unsure[i * k + j] = j == i % k ? 0.5 : 0.5 / 9;
         var score = Scratch.Gan.Evaluation.Metrics.InceptionScore.Compute;
-        Assert.True(Near(score(certain, n, k), answer[0][0], 5e-4), $"Q7.1 part 1: {answer[0][0]} is not the score of the certain two-class classifier");
-        Assert.True(Near(score(unsure, n, k), answer[1][0], 5e-4), $"Q7.1 part 2: {answer[1][0]} is not the score of the 0.5-on-its-class classifier");
+        Assert.True(Near(score(certain, n, k), answer[0][0], 5e-4),
+            $"Q7.1 part 1: {answer[0][0]} is not the score of the certain two-class classifier");
+        Assert.True(Near(score(unsure, n, k), answer[1][0], 5e-4),
+            $"Q7.1 part 2: {answer[1][0]} is not the score of the 0.5-on-its-class classifier");
     }
 
     [Fact, Trait("Task", "Q2.1")]
@@ -182,7 +184,8 @@ public class QuestionTests
         {
             var ci = CultureInfo.InvariantCulture;
             var measured = DigitsRule.Mark(double.Parse(rows[i][score], ci), int.Parse(rows[i][classes], ci));
-            Assert.True(marks[i] == measured, $"Q5.3 line {i + 1}: your {marks[i]} for lr {rows[i][lr]}, batch {rows[i][batch]} is not the measured mark");
+            Assert.True(marks[i] == measured,
+                $"Q5.3 line {i + 1}: your {marks[i]} for lr {rows[i][lr]}, batch {rows[i][batch]} is not the measured mark");
         }
     }
 }

@@ -20,7 +20,8 @@ public class EvalCliTests
     static string Checkpoint(string dir, string model)
     {
         var path = Path.Combine(dir, model + ".safetensors");
-        RunFolder.SaveCheckpoint(path, new GanModel(Zoo.Defaults(Setting.Parse<ModelKind>(model)), Device.Cpu), new(0, 0, 0, 0, double.NaN, double.NaN));
+        RunFolder.SaveCheckpoint(path, new GanModel(Zoo.Defaults(Setting.Parse<ModelKind>(model)), Device.Cpu),
+            new(0, 0, 0, 0, double.NaN, double.NaN));
         return path;
     }
 
@@ -46,7 +47,8 @@ public class EvalCliTests
         var ckpt = Checkpoint(Tmp(), "vanilla");
         var table = Run(["eval", "--checkpoint", ckpt, .. Tiny]);
         Assert.True(table.Code == 0, table.Err);
-        foreach (var s in new[] { "protocol: n = 60", "inception score", "Frechet distance", "KID", "precision (k=3)", "real held-out (n=200)", "classes covered" })
+        foreach (var s in new[] { "protocol: n = 60", "inception score", "Frechet distance", "KID", "precision (k=3)", "real held-out (n=200)",
+                 "classes covered" })
             Assert.Contains(s, table.Out);
 
         var r = Run(["eval", "--checkpoint", ckpt, "--json", .. Tiny]);
@@ -60,7 +62,8 @@ public class EvalCliTests
         var real = j.GetProperty("reference");
         Assert.Equal(10, real.GetProperty("classes_covered").GetInt32());
         Assert.True(real.GetProperty("inception_score").GetDouble() > 7);
-        Assert.True(real.GetProperty("frechet").GetDouble() < gen.GetProperty("frechet").GetDouble(), "an untrained G should be further from real digits than real digits are");
+        Assert.True(real.GetProperty("frechet").GetDouble() < gen.GetProperty("frechet").GetDouble(),
+            "an untrained G should be further from real digits than real digits are");
         Assert.Equal(JsonValueKind.Null, j.GetProperty("codes").ValueKind);
     }
 
@@ -74,11 +77,13 @@ public class EvalCliTests
         Assert.Equal(Enumerable.Range(0, 10), codes.GetProperty("digit_of_code").EnumerateArray().Select(d => d.GetInt32()).Order());
         // Q on real digits: every held-out digit of the protocol's reference row, its categories matched one to one to labels.
         Assert.InRange(codes.GetProperty("q_real_accuracy").GetDouble(), 0, 1);
-        Assert.Equal(JsonDocument.Parse(r.Out).RootElement.GetProperty("reference").GetProperty("n").GetInt32(), codes.GetProperty("q_real_count").GetInt32());
+        Assert.Equal(JsonDocument.Parse(r.Out).RootElement.GetProperty("reference").GetProperty("n").GetInt32(),
+            codes.GetProperty("q_real_count").GetInt32());
         Assert.Equal(Enumerable.Range(0, 10), codes.GetProperty("q_real_digit_of_code").EnumerateArray().Select(d => d.GetInt32()).Order());
         Assert.InRange(codes.GetProperty("q_real_information").GetDouble(), -1e-9, Math.Log(10) + 1e-9);
         Assert.InRange(codes.GetProperty("q_real_largest_share").GetDouble(), 0.1, 1);
-        var confusion = codes.GetProperty("q_real_confusion").EnumerateArray().Select(row => row.EnumerateArray().Select(c => c.GetInt32()).ToArray()).ToArray();
+        var confusion = codes.GetProperty("q_real_confusion").EnumerateArray()
+            .Select(row => row.EnumerateArray().Select(c => c.GetInt32()).ToArray()).ToArray();
         Assert.Equal(codes.GetProperty("q_real_count").GetInt32(), confusion.Sum(row => row.Sum()));
         var continuous = codes.GetProperty("continuous").EnumerateArray().ToList();
         Assert.Equal([1, 2], continuous.Select(c => c.GetProperty("code").GetInt32()));
@@ -144,7 +149,8 @@ public class EvalCliTests
         Assert.Single(File.ReadAllLines(Path.Combine(run, "epoch_times.csv")));
 
         var bad = Path.Combine(Tmp(), "nan");
-        var d = Run("train", "--model", "lsgan", "--epochs", "2", "--batch-size", "100", "--lr", "1e4", "--out", bad, "--sample-every", "0", "--data", TinyData(), "--device", "cpu");
+        var d = Run("train", "--model", "lsgan", "--epochs", "2", "--batch-size", "100", "--lr", "1e4", "--out", bad, "--sample-every", "0", "--data",
+            TinyData(), "--device", "cpu");
         Assert.NotEqual(0, d.Code);
         var warning = Assert.Single(File.ReadAllLines(Path.Combine(bad, "warnings.txt")));
         Assert.Contains("\tnon-finite\t", warning);
@@ -159,7 +165,8 @@ public class EvalCliTests
             "--n", "40", "--data", TinyData(), "--device", "cpu"];
         var r = Run(args);
         Assert.True(r.Code == 0, r.Err);
-        foreach (var f in new[] { "sweep.md", "sweep.csv", "contact-sheet.png", "batch-size=50_noise-dim=8/eval.json", "batch-size=100_noise-dim=8/fixed/epoch-001.png" })
+        foreach (var f in new[] { "sweep.md", "sweep.csv", "contact-sheet.png", "batch-size=50_noise-dim=8/eval.json",
+                 "batch-size=100_noise-dim=8/fixed/epoch-001.png" })
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         var csv = File.ReadAllLines(Path.Combine(dir, "sweep.csv"));
         Assert.Equal("batch-size,noise-dim,IS,FD,classes_covered,s/epoch,digits?", csv[0]);
@@ -173,7 +180,8 @@ public class EvalCliTests
         Assert.Equal(2, again.Out.Split('\n').Count(l => l.Contains("done already, skipped")));
 
         Assert.Equal(0, Run("sweep", "--aggregate", dir).Code);
-        var slurm = Run("sweep", "--model", "dcgan", "--grid", "lr=1e-4,2e-4 batch-size=64", "--epochs", "3", "--emit", "slurm", "--out", Path.Combine(dir, "s"));
+        var slurm = Run("sweep", "--model", "dcgan", "--grid", "lr=1e-4,2e-4 batch-size=64", "--epochs", "3", "--emit", "slurm", "--out",
+            Path.Combine(dir, "s"));
         Assert.True(slurm.Code == 0, slurm.Err);
         var script = File.ReadAllText(Path.Combine(dir, "s", "sweep.slurm"));
         Assert.Contains("#SBATCH --array=0-1", script);

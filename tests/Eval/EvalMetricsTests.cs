@@ -78,7 +78,8 @@ public class EvalMetricsTests
         Assert.Contains(est, e => e < 0);   // unbiased: single estimates fall on both sides of 0
 
         var same = Kid.Compute(Gaussian(rng, 400, d), 400, Gaussian(rng, 400, d), 400, d, subsets: 10, subsetSize: 200);
-        var shifted = Kid.Compute(Gaussian(rng, 400, d), 400, Gaussian(rng, 400, d, Enumerable.Repeat(1.0, d).ToArray()), 400, d, subsets: 10, subsetSize: 200);
+        var shifted = Kid.Compute(Gaussian(rng, 400, d), 400, Gaussian(rng, 400, d, Enumerable.Repeat(1.0, d).ToArray()), 400, d, subsets: 10,
+            subsetSize: 200);
         Assert.True(Math.Abs(same.Mean) < 3 * same.Std + 1e-3, $"same: {same}");
         Assert.True(shifted.Mean > 10 * Math.Abs(same.Mean) && shifted.Mean > 3 * shifted.Std, $"same {same}, shifted {shifted}");
     }

@@ -68,7 +68,8 @@ static class Protoc
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
             : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         var os = OperatingSystem.IsWindows() ? "windows" : OperatingSystem.IsMacOS() ? "macosx" : "linux";
-        var arch = RuntimeInformation.OSArchitecture switch { System.Runtime.InteropServices.Architecture.X64 => "x64", System.Runtime.InteropServices.Architecture.Arm64 => "arm64", _ => "x86" };
+        var arch = RuntimeInformation.OSArchitecture switch { System.Runtime.InteropServices.Architecture.X64 => "x64",
+            System.Runtime.InteropServices.Architecture.Arm64 => "arm64", _ => "x86" };
         var tools = System.IO.Path.Combine(packages, "grpc.tools");
         if (!Directory.Exists(tools)) return null;
         return Directory.GetDirectories(tools).Order(StringComparer.Ordinal).Reverse()
@@ -77,7 +78,9 @@ static class Protoc
     }
 }
 
-/// <summary>A fact that needs protoc; skipped, saying so, where the Grpc.Tools package is not in the NuGet folder (a test bundle run without the SDK).</summary>
+/// <summary>
+/// A fact that needs protoc; skipped, saying so, where the Grpc.Tools package is not in the NuGet folder (a test bundle run without the SDK).
+/// </summary>
 public sealed class ProtocFactAttribute : FactAttribute
 {
     public ProtocFactAttribute([System.Runtime.CompilerServices.CallerMemberName] string test = "")

@@ -87,7 +87,8 @@ public class TrainingEventsTests
             using (var ctrlC = new CancellationTokenSource())
             {
                 ctrlC.Cancel();   // Ctrl-C during the first iteration
-                new Trainer(new GanModel(config, Device.Cpu), Small(), run, new PlainProgress(new StringWriter())) { Interrupt = ctrlC.Token }.Train(null);
+                new Trainer(new GanModel(config, Device.Cpu), Small(), run, new PlainProgress(new StringWriter())) { Interrupt = ctrlC.Token }
+                    .Train(null);
             }
             var first = Assert.Single(EventFileReader.FilesIn(run.Dir));
             Assert.Equal([1L], EventFileReader.ReadAll(first).Where(e => e.Tag == "loss/d").Select(e => e.Step));
@@ -97,7 +98,8 @@ public class TrainingEventsTests
             var files = EventFileReader.FilesIn(run.Dir);
             Assert.Equal(2, files.Length);
             Assert.Equal(first, files[0]);   // untouched: a resume never appends to an old file
-            Assert.Equal(Enumerable.Range(2, 31).Select(i => (long)i), EventFileReader.ReadAll(files[1]).Where(e => e.Tag == "loss/d").Select(e => e.Step));
+            Assert.Equal(Enumerable.Range(2, 31).Select(i => (long)i),
+                EventFileReader.ReadAll(files[1]).Where(e => e.Tag == "loss/d").Select(e => e.Step));
             Assert.Equal([32L], EventFileReader.ReadAll(files[1]).Where(e => e.Tag == "memory/peak_mb").Select(e => e.Step));
             Assert.Empty(EventFileReader.ReadAll(files[1]).Where(e => e.Tag == "time/epoch_s"));   // a part of an epoch is not an epoch's time
         }

@@ -41,12 +41,14 @@ public class ExamplesTests(ITestOutputHelper output)
     {
         ["01-tensors-and-strides.cs"] = ["strides [1, 4]", "expand gives the new dim stride 0"],
         ["02-autograd-by-hand.cs"] = ["w.grad equals the hand-derived"],
-        ["03-gradcheck-your-op.cs"] = ["ok   a wrong derivative fails gradcheck", "gradcheck failed for input 0 [3,4] at (2, 3)", "does not scale with grad_output"],
+        ["03-gradcheck-your-op.cs"] = ["ok   a wrong derivative fails gradcheck", "gradcheck failed for input 0 [3,4] at (2, 3)",
+            "does not scale with grad_output"],
         ["04-mlp-on-mnist.cs"] = ["held-out accuracy"],
         ["05-gan-in-one-page.cs"] = ["G's mean"],
         ["06-minimax-toy.cs"] = ["it spirals out"],
         ["07-numerical-stability.cs"] = ["loss D = Infinity", "D(G(z)) = 1 exactly", "every gradient finite: True"],
-        ["08-same-ops-every-device.cs"] = ["ok   ilgpu-cpu: each elementwise op is exactly one kernel launch", "ok   ilgpu-cpu: x · y gives cpu-ref's bits",
+        ["08-same-ops-every-device.cs"] = ["ok   ilgpu-cpu: each elementwise op is exactly one kernel launch",
+            "ok   ilgpu-cpu: x · y gives cpu-ref's bits",
             "ok   ilgpu-cpu: tanh(x) is within", "ok   ilgpu-cpu: the same sum twice gives the same bits"],
         ["09-scalar-autograd.cs"] = ["ok   x1.grad = w1·do/dn",
             "ok   backward agrees with central differences", "ok   every prediction has its target's sign"],
@@ -86,7 +88,8 @@ public class ExamplesTests(ITestOutputHelper output)
         psi.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) && k != "MSBUILDDISABLENODEREUSE").ToList())
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
+                 && k != "MSBUILDDISABLENODEREUSE").ToList())
             psi.Environment.Remove(key);
 
         var clock = Stopwatch.StartNew();

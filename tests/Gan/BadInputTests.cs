@@ -73,10 +73,12 @@ public class BadInputTests
         var runs = Directory.GetParent(dir)!.CreateSubdirectory("scratch-runs-" + Guid.NewGuid().ToString("N")).FullName;
         try
         {
-            OneLineFailure(Run("sample", "--checkpoint", runs), $"'{runs}' is a folder; pass a checkpoint file (RUN/checkpoints/latest.safetensors; no run folder is in it)");
+            OneLineFailure(Run("sample", "--checkpoint", runs),
+                $"'{runs}' is a folder; pass a checkpoint file (RUN/checkpoints/latest.safetensors; no run folder is in it)");
             var moved = Path.Combine(runs, "dcgan-1");
             Directory.Move(dir, moved);
-            OneLineFailure(Run("sample", "--checkpoint", runs), $"(the newest run in it: {Path.Combine(moved, "checkpoints", "latest.safetensors")})");
+            OneLineFailure(Run("sample", "--checkpoint", runs),
+                $"(the newest run in it: {Path.Combine(moved, "checkpoints", "latest.safetensors")})");
         }
         finally { Directory.Delete(runs, true); }
     }
@@ -87,7 +89,8 @@ public class BadInputTests
         var (dir, ckpt) = FakeRun();
         var outDir = Path.Combine(dir, "pictures");
         Directory.CreateDirectory(outDir);
-        OneLineFailure(Run("sample", "--checkpoint", ckpt, "--out", outDir), $"--out: '{outDir}' is a folder; give a file name (for example {Path.Combine(outDir, "samples.png")})");
+        OneLineFailure(Run("sample", "--checkpoint", ckpt, "--out", outDir),
+            $"--out: '{outDir}' is a folder; give a file name (for example {Path.Combine(outDir, "samples.png")})");
         OneLineFailure(Run("interpolate", "--checkpoint", ckpt, "--out", outDir), $"'{outDir}' is a folder; give a file name");
         OneLineFailure(Run("sample", "--checkpoint", dir), $"is a folder; pass a checkpoint file (for a run folder: {ckpt})");
         OneLineFailure(Run("sample", "--checkpoint", ckpt, "--n", "-3"), "--n: must be at least 1");
@@ -104,12 +107,14 @@ public class BadInputTests
         File.WriteAllBytes(bad, File.ReadAllBytes(ckpt)[..1000]);
         OneLineFailure(Run("sample", "--checkpoint", bad, "--out", good), $"'{bad}' is not a valid checkpoint");
         // A checkpoint whose embedded config is not JSON.
-        SafeTensors.Save(bad, [], new Dictionary<string, string> { ["format"] = "scratch-gan-checkpoint", ["model"] = "vanilla", ["config"] = "{oops" });
+        SafeTensors.Save(bad, [],
+            new Dictionary<string, string> { ["format"] = "scratch-gan-checkpoint", ["model"] = "vanilla", ["config"] = "{oops" });
         OneLineFailure(Run("sample", "--checkpoint", bad, "--out", good), $"'{bad}' (the config in its metadata): not a valid Scratch run config");
         Assert.Equal(before, File.ReadAllBytes(good));
 
         // Unwritable: the parent "folder" is a file (permission bits would not stop root).
-        OneLineFailure(Run("sample", "--checkpoint", ckpt, "--n", "4", "--out", Path.Combine(good, "x.png")), $"cannot write '{Path.Combine(good, "x.png")}'");
+        OneLineFailure(Run("sample", "--checkpoint", ckpt, "--n", "4", "--out", Path.Combine(good, "x.png")),
+            $"cannot write '{Path.Combine(good, "x.png")}'");
     }
 
     [Fact]
@@ -125,15 +130,19 @@ public class BadInputTests
         OneLineFailure(Run("train", "--channels", "rgb", "--out", run), "--channels: 'rgb' is not a whole number");
         OneLineFailure(Run("train", "--clip", "0", "--out", run), "--clip: must be positive");
         OneLineFailure(Run("train", "--out", file), $"--out: '{file}' is a file; give a folder");
-        OneLineFailure(Run("train", "--model", "vanilla", "--epochs", "1", "--out", Path.Combine(file, "run")), "--out: cannot create the run folder");
-        OneLineFailure(Run("train", "--data", file, "--out", run), $"--data takes a folder (of IDX files or of .png/.jpg pictures); '{file}' is a file");
+        OneLineFailure(Run("train", "--model", "vanilla", "--epochs", "1", "--out", Path.Combine(file, "run")),
+            "--out: cannot create the run folder");
+        OneLineFailure(Run("train", "--data", file, "--out", run),
+            $"--data takes a folder (of IDX files or of .png/.jpg pictures); '{file}' is a file");
         var empty = Path.Combine(dir, "empty");
         Directory.CreateDirectory(empty);
         OneLineFailure(Run("train", "--data", empty, "--out", run), "holds no IDX training files and no .png, .jpg or .jpeg pictures");
         var pics = ImageFolderTests.ColourFolder(3);
         File.WriteAllText(Path.Combine(pics, "x.jpg"), "not a jpeg");
-        OneLineFailure(Run("train", "--model", "dcgan64", "--data", pics, "--out", run), $"{Path.Combine(pics, "x.jpg")}: not a readable PNG or JPEG");
-        OneLineFailure(Run("train", "--model", "vanilla", "--batch-size", "20000", "--out", run), "--batch-size 20000 is larger than the data set (10000 images)");
+        OneLineFailure(Run("train", "--model", "dcgan64", "--data", pics, "--out", run),
+            $"{Path.Combine(pics, "x.jpg")}: not a readable PNG or JPEG");
+        OneLineFailure(Run("train", "--model", "vanilla", "--batch-size", "20000", "--out", run),
+            "--batch-size 20000 is larger than the data set (10000 images)");
         Assert.False(Directory.Exists(run), "a refused run left a folder behind");
     }
 
@@ -146,7 +155,8 @@ public class BadInputTests
         RunFolder.SaveCheckpoint(ckpt, info, new(0, 0, 0, 0, double.NaN, double.NaN));
         var file = Path.Combine(dir, "a-file");
         File.WriteAllText(file, "x");
-        OneLineFailure(Run("traverse", "--checkpoint", ckpt, "--out", file), $"--out: '{file}' is a file; traverse writes three pictures into a folder");
+        OneLineFailure(Run("traverse", "--checkpoint", ckpt, "--out", file),
+            $"--out: '{file}' is a file; traverse writes three pictures into a folder");
         OneLineFailure(Run("traverse", "--checkpoint", ckpt, "--columns", "1"), "--columns: must be at least 2");
         Assert.Equal("x", File.ReadAllText(file));
         OneLineFailure(Run("bench", "gemm", "--iters", "0"), "--iters: must be at least 1");

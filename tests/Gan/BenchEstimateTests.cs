@@ -34,7 +34,8 @@ public class BenchEstimateTests
         // The estimate's bytes grow with the batch: a vanilla step on 8 images moves less than on 16.
         double Mb(int batch)
         {
-            var r = Run("bench", "vanilla-step", "--device", "ilgpu-cpu", "--iters", "1", "--warmup", "0", "--batch", batch.ToString(), "--estimate", "h100");
+            var r = Run("bench", "vanilla-step", "--device", "ilgpu-cpu", "--iters", "1", "--warmup", "0", "--batch", batch.ToString(),
+                "--estimate", "h100");
             Assert.True(r.Code == 0, r.Err);
             var m = System.Text.RegularExpressions.Regex.Match(r.Err, @"([0-9.]+) MB read");
             return double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);

@@ -68,9 +68,11 @@ public class CliTests
     public void Train_writes_the_run_folder_then_sample_interpolate_and_idx_work_from_its_checkpoint()
     {
         var run = Path.Combine(Tmp(), "run");
-        var r = Run("train", "--model", "vanilla", "--epochs", "1", "--batch-size", "500", "--out", run, "--sample-every", "10", "--checkpoint-every", "10");
+        var r = Run("train", "--model", "vanilla", "--epochs", "1", "--batch-size", "500", "--out", run, "--sample-every", "10",
+            "--checkpoint-every", "10");
         Assert.True(r.Code == 0, r.Err);
-        foreach (var f in new[] { "config.json", "metrics.csv", "curves.png", "fixed/epoch-001.png", "fixed/progress.gif", "checkpoints/latest.safetensors", "checkpoints/iter-000010.safetensors", "samples/iter-000020.png" })
+        foreach (var f in new[] { "config.json", "metrics.csv", "curves.png", "fixed/epoch-001.png", "fixed/progress.gif",
+                 "checkpoints/latest.safetensors", "checkpoints/iter-000010.safetensors", "samples/iter-000020.png" })
             Assert.True(File.Exists(Path.Combine(run, f)), f);
         Assert.Equal(21, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
         var cfg = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))).RootElement;
@@ -93,7 +95,8 @@ public class CliTests
     [Fact]
     public void An_interrupted_then_resumed_run_writes_the_same_metrics_as_an_uninterrupted_one()
     {
-        string[] Args(string dir) => ["train", "--model", "vanilla", "--epochs", "2", "--batch-size", "1000", "--out", dir, "--sample-every", "0", "--seed", "5"];
+        string[] Args(string dir) =>
+            ["train", "--model", "vanilla", "--epochs", "2", "--batch-size", "1000", "--out", dir, "--sample-every", "0", "--seed", "5"];
         var whole = Path.Combine(Tmp(), "whole");
         Assert.Equal(0, Run(Args(whole)).Code);
         var parts = Path.Combine(Tmp(), "parts");
@@ -111,7 +114,8 @@ public class CliTests
         // Each read makes the host wait for the device, so a GPU run logs every 10th iteration (and the
         // last one before a stop); the emulator is an ILGPU device, so it shows the same behaviour.
         var run = Path.Combine(Tmp(), "gpu-log");
-        var r = Run("train", "--model", "vanilla", "--batch-size", "16", "--device", Devices.IlgpuName, "--out", run, "--sample-every", "0", "--stop-after", "13");
+        var r = Run("train", "--model", "vanilla", "--batch-size", "16", "--device", Devices.IlgpuName, "--out", run, "--sample-every", "0",
+            "--stop-after", "13");
         Assert.True(r.Code == 0, r.Err);
         var iterations = File.ReadAllLines(Path.Combine(run, "metrics.csv")).Skip(1).Select(l => l.Split(',')[0]);
         Assert.Equal(["10", "13"], iterations);
@@ -122,7 +126,8 @@ public class CliTests
     {
         var run = Path.Combine(Tmp(), "nan");
         // A learning rate of 1e4 blows the least-squares losses up at iteration 2 (seeded, so always there).
-        var r = Run("train", "--model", "lsgan", "--epochs", "2", "--batch-size", "1000", "--lr", "1e4", "--out", run, "--sample-every", "0", "--checkpoint-every", "1");
+        var r = Run("train", "--model", "lsgan", "--epochs", "2", "--batch-size", "1000", "--lr", "1e4", "--out", run, "--sample-every", "0",
+            "--checkpoint-every", "1");
         OneLineFailure(r, "training diverged at iteration");
         Assert.Matches("the (D|G) loss is (NaN|∞|-∞|Infinity)", r.Err);
         var kept = Directory.GetFiles(Path.Combine(run, "checkpoints"), "iter-*.safetensors");

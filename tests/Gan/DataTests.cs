@@ -37,7 +37,8 @@ public class IdxTests
         return b;
     }
 
-    static void BitConverterBE(byte[] b, int at, int v) { b[at] = (byte)(v >> 24); b[at + 1] = (byte)(v >> 16); b[at + 2] = (byte)(v >> 8); b[at + 3] = (byte)v; }
+    static void BitConverterBE(byte[] b, int at, int v)
+    { b[at] = (byte)(v >> 24); b[at + 1] = (byte)(v >> 16); b[at + 2] = (byte)(v >> 8); b[at + 3] = (byte)v; }
 
     [Theory]
     [InlineData(false)]
@@ -53,10 +54,12 @@ public class IdxTests
     public void Wrong_magic_truncated_trailing_and_corrupt_files_name_the_file_and_the_problem()
     {
         var wrong = Write(Images(3, magic: 0x801), false);
-        Assert.Equal($"{wrong}: wrong magic number 0x00000801 (expected 0x00000803, IDX u8 images)", Assert.Throws<InvalidDataException>(() => Idx.ReadImages(wrong)).Message);
+        Assert.Equal($"{wrong}: wrong magic number 0x00000801 (expected 0x00000803, IDX u8 images)",
+            Assert.Throws<InvalidDataException>(() => Idx.ReadImages(wrong)).Message);
         var full = Images(3);
         var cut = Write(full[..^5], false);
-        Assert.Equal($"{cut}: truncated: header promises 12 bytes of data, file has 7", Assert.Throws<InvalidDataException>(() => Idx.ReadImages(cut)).Message);
+        Assert.Equal($"{cut}: truncated: header promises 12 bytes of data, file has 7",
+            Assert.Throws<InvalidDataException>(() => Idx.ReadImages(cut)).Message);
         var shortHeader = Write(full[..10], false);
         Assert.Contains("truncated IDX header", Assert.Throws<InvalidDataException>(() => Idx.ReadImages(shortHeader)).Message);
         var trailing = Write(Images(3, extra: 2), false);
@@ -100,7 +103,8 @@ public class IdxTests
     {
         public FashionFactAttribute([System.Runtime.CompilerServices.CallerMemberName] string test = "")
         {
-            if (!Directory.Exists(Fashion)) Skipping.Because(this, test, $"Fashion-MNIST is not installed ({Fashion}); apt-get install dataset-fashion-mnist");
+            if (!Directory.Exists(Fashion))
+                Skipping.Because(this, test, $"Fashion-MNIST is not installed ({Fashion}); apt-get install dataset-fashion-mnist");
         }
     }
 

@@ -20,7 +20,8 @@ public class DigitsColumnTests
         var model = codeAccuracy == null ? ModelKind.Dcgan : ModelKind.InfoGan;
         File.WriteAllText(run.ConfigPath, (Zoo.Defaults(model) with { Epochs = 1 }).ToJson());
         var protocol = new EvalProtocol(2000, 1, 10000, 2000, 20, 100, 3, "classifier penultimate layer", "embedded", "embedded");
-        var codes = codeAccuracy is { } a ? new CodeAccuracy(a, [.. Enumerable.Range(0, 10)], 200, [], qReal, [.. Enumerable.Range(0, 10)], 2000) : null;
+        var codes = codeAccuracy is { } a
+            ? new CodeAccuracy(a, [.. Enumerable.Range(0, 10)], 200, [], qReal, [.. Enumerable.Range(0, 10)], 2000) : null;
         var report = new EvalReport(Path.Combine(run.Dir, "checkpoints", "latest.safetensors"), Setting.Name(model), 1, 78, protocol,
             Scores(inceptionScore, classesCovered), Scores(9.59, 10), codes);
         File.WriteAllText(Path.Combine(run.Dir, "eval.json"), report.ToJson());

@@ -34,7 +34,8 @@ public class GifTests
             // The cube's levels are 51 apart, so the nearest entry is at most 25 away in each channel:
             // a squared error of at most 3·25² (a grey entry is taken only when it is nearer still).
             for (int p = 0; p < w * h; p++)
-                Assert.InRange(Enumerable.Range(0, 3).Sum(c => (rgba[4 * p + c] - frames[f][3 * p + c]) * (rgba[4 * p + c] - frames[f][3 * p + c])), 0, 3 * 25 * 25);
+                Assert.InRange(Enumerable.Range(0, 3)
+                    .Sum(c => (rgba[4 * p + c] - frames[f][3 * p + c]) * (rgba[4 * p + c] - frames[f][3 * p + c])), 0, 3 * 25 * 25);
         }
     }
 

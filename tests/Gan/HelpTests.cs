@@ -143,7 +143,8 @@ public class HelpTests
             var line = raw.Split(" #")[0];
             if (line.StartsWith("scratch "))
             {
-                current = verbs.FirstOrDefault(v => (line + " ").StartsWith($"scratch {v} ")) ?? throw new Xunit.Sdk.XunitException($"README names an unknown verb: {line}");
+                current = verbs.FirstOrDefault(v => (line + " ").StartsWith($"scratch {v} "))
+                    ?? throw new Xunit.Sdk.XunitException($"README names an unknown verb: {line}");
                 list[current] = list.GetValueOrDefault(current, "") + " " + line[("scratch " + current).Length..];
             }
             else if (current != null && line.StartsWith(' ')) list[current] += " " + line;

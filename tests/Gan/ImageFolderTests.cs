@@ -111,7 +111,8 @@ public class ImageFolderTests
         Assert.Equal(2, ImageFolder.Load(dir, 8, 0, Tmp()).Count);
         var bad = Path.Combine(dir, "broken.png");
         File.WriteAllText(bad, "this is not a picture");
-        Assert.StartsWith(bad + ": not a readable PNG or JPEG", Assert.Throws<InvalidDataException>(() => ImageFolder.Load(dir, 8, 0, Tmp())).Message);
+        Assert.StartsWith(bad + ": not a readable PNG or JPEG",
+            Assert.Throws<InvalidDataException>(() => ImageFolder.Load(dir, 8, 0, Tmp())).Message);
 
         var dir2 = ColourFolder(2);
         var cut = Path.Combine(dir2, "p1.png");

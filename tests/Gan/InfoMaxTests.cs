@@ -72,7 +72,8 @@ public class InfoMaxTests
         // An edge pixel shifted outwards leaves the image: what comes in is background, not a wrapped-around row.
         var edge = Enumerable.Repeat(-1f, 28 * 28).ToArray();
         for (int x = 0; x < 28; x++) edge[27 * 28 + x] = 1;
-        var s = Enumerable.Range(0, 50).Select(seed => InfoMax.Shifted(new T(NDArray.From(edge, [1, 1, 28, 28])), new RandomStream((ulong)seed)).ToDoubles());
+        var s = Enumerable.Range(0, 50)
+            .Select(seed => InfoMax.Shifted(new T(NDArray.From(edge, [1, 1, 28, 28])), new RandomStream((ulong)seed)).ToDoubles());
         Assert.All(s, img => Assert.All(img.Take(28 * 25), v => Assert.Equal(-1, v)));
     }
 
@@ -258,7 +259,8 @@ public class InfoMaxTests
     public void Info_max_augment_is_shift_by_default_and_affine_needs_info_max()
     {
         Assert.Equal(InfoMaxAugment.Shift, Zoo.Defaults(ModelKind.InfoGan).InfoMaxAugment);
-        Assert.Equal(InfoMaxAugment.Shift, GanConfig.FromJson("""{ "version": 2, "model": "infogan", "loss": "nonsaturating", "info_max": 1 }""").InfoMaxAugment);
+        Assert.Equal(InfoMaxAugment.Shift,
+            GanConfig.FromJson("""{ "version": 2, "model": "infogan", "loss": "nonsaturating", "info_max": 1 }""").InfoMaxAugment);
         var never = TempDirs.Fresh("never-made-");
         OneLineFailure(Run("train", "--model", "infogan", "--info-max-augment", "affine", "--out", never), "give --info-max a weight above 0");
         OneLineFailure(Run("train", "--model", "infogan", "--info-max", "1", "--info-max-augment", "rotate", "--out", never), "--info-max-augment");

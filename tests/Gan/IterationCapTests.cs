@@ -16,7 +16,8 @@ public class IterationCapTests
 {
     static string Tmp() => TempDirs.New("scratch-iterations").FullName;
 
-    static string[] MetricsIterations(string runDir) => File.ReadAllLines(Path.Combine(runDir, "metrics.csv")).Skip(1).Select(l => l.Split(',')[0]).ToArray();
+    static string[] MetricsIterations(string runDir) =>
+        File.ReadAllLines(Path.Combine(runDir, "metrics.csv")).Skip(1).Select(l => l.Split(',')[0]).ToArray();
 
     static string[] Numbers(int from, int to) => Enumerable.Range(from, to - from + 1).Select(i => i.ToString()).ToArray();
 
@@ -70,7 +71,8 @@ public class IterationCapTests
     public void Resuming_to_a_count_the_run_has_already_reached_fails_with_one_line_and_changes_nothing()
     {
         var run = Path.Combine(Tmp(), "run");
-        Assert.Equal(0, Run("train", "--model", "vanilla", "--batch-size", "50", "--iterations", "2", "--out", run, "--sample-every", "0", "--device", "cpu").Code);
+        Assert.Equal(0, Run("train", "--model", "vanilla", "--batch-size", "50", "--iterations", "2", "--out", run, "--sample-every", "0",
+            "--device", "cpu").Code);
         var checkpoint = File.ReadAllBytes(Path.Combine(run, "checkpoints", "latest.safetensors"));
 
         var r = Run("train", "--resume", run, "--iterations", "2");

@@ -99,7 +99,8 @@ public class ModelTests
 
     [Theory, Trait("Category", "Ilgpu")]
     [MemberData(nameof(IlgpuStepCases))]
-    public void One_training_step_on_the_ilgpu_device_gives_finite_losses_and_moves_both_networks(ModelKind model, LossKind loss) => Step(model, loss, Devices.Ilgpu);
+    public void One_training_step_on_the_ilgpu_device_gives_finite_losses_and_moves_both_networks(ModelKind model, LossKind loss) =>
+        Step(model, loss, Devices.Ilgpu);
 
     static void Step(ModelKind model, LossKind loss, Device device)
     {
@@ -118,7 +119,8 @@ public class ModelTests
         Assert.Equal(loss == LossKind.WassersteinGp, double.IsFinite(d.Penalty));
         Assert.Contains(gan.G.Parameters().Select(p => p.ToDoubles()).Zip(g0), p => !p.First.SequenceEqual(p.Second));
         Assert.Contains(gan.D.Parameters().Select(p => p.ToDoubles()).Zip(d0), p => !p.First.SequenceEqual(p.Second));
-        if (loss == LossKind.Wasserstein) Assert.All(gan.D.Parameters().SelectMany(p => p.ToDoubles()), v => Assert.InRange(v, -c.Clip - 1e-7, c.Clip + 1e-7));
+        if (loss == LossKind.Wasserstein)
+            Assert.All(gan.D.Parameters().SelectMany(p => p.ToDoubles()), v => Assert.InRange(v, -c.Clip - 1e-7, c.Clip + 1e-7));
     }
 
     /// <summary>D(x) = w·x with ‖w‖ = 1 has ∇ₓD = w everywhere, so the penalty (‖∇‖ − 1)² is zero.</summary>
@@ -138,7 +140,8 @@ public class ModelTests
         Assert.Equal(0, GanLosses.GradientPenalty(new LinearCritic(unit), real, fake, g).Item(), 10);
         var p = GanLosses.GradientPenalty(new LinearCritic(unit.Select(v => v * 3).ToArray()), real, fake, g).Item();
         Assert.Equal(4, p, 8);   // ‖∇‖ = 3 → (3 − 1)² = 4
-        Assert.True(GanLosses.GradientPenalty(Architectures.DcganD(g).Apply(_ => { }), new T(NDArray.Uniform([2, 1, 28, 28], -1, 1, g: g)), new T(NDArray.Uniform([2, 1, 28, 28], -1, 1, g: g)), g).Item() > 0);
+        Assert.True(GanLosses.GradientPenalty(Architectures.DcganD(g).Apply(_ => { }), new T(NDArray.Uniform([2, 1, 28, 28], -1, 1, g: g)),
+            new T(NDArray.Uniform([2, 1, 28, 28], -1, 1, g: g)), g).Item() > 0);
     }
 
     [Fact]

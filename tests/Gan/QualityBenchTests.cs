@@ -24,7 +24,8 @@ public class QualityBenchTests
     {
         public ShellFactAttribute([System.Runtime.CompilerServices.CallerMemberName] string test = "")
         {
-            var missing = new[] { "bash", "python3" }.Where(t => !(Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, t)))).ToList();
+            var missing = new[] { "bash", "python3" }
+                .Where(t => !(Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, t)))).ToList();
             if (missing.Count > 0) Skipping.Because(this, test, $"needs {string.Join(" and ", missing)} on PATH");
         }
     }
@@ -59,8 +60,10 @@ public class QualityBenchTests
         var stub = Path.Combine(dir, "scratch");
         File.WriteAllText(stub, Stub.Replace("\r\n", "\n") + "\n");
         File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var psi = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(Root(), "bench", "quality.sh"), model]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (k, v) in new[] { ("SCRATCH_BIN", stub), ("STUB_LOG", Path.Combine(dir, "calls.log")), ("SEEDS", "7"), ("QUALITY_OUT", Path.Combine(dir, "out")) }.Concat(environment))
+        var psi = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(Root(), "bench", "quality.sh"), model])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (k, v) in new[] { ("SCRATCH_BIN", stub), ("STUB_LOG", Path.Combine(dir, "calls.log")), ("SEEDS", "7"),
+                 ("QUALITY_OUT", Path.Combine(dir, "out")) }.Concat(environment))
             psi.Environment[k] = v;
         using var p = System.Diagnostics.Process.Start(psi)!;
         string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();

@@ -14,7 +14,8 @@ public class RecipeTests
 {
     static T Real(int n, RandomStream g) => new(NDArray.Uniform([n, 1, 28, 28], -1, 1, g: g));
     static List<double[]> Values(IEnumerable<T> ps) => ps.Select(p => p.ToDoubles()).ToList();
-    static bool Moved(IEnumerable<T> ps, List<double[]> before) => ps.Select(p => p.ToDoubles()).Zip(before).Any(p => !p.First.SequenceEqual(p.Second));
+    static bool Moved(IEnumerable<T> ps, List<double[]> before) =>
+        ps.Select(p => p.ToDoubles()).Zip(before).Any(p => !p.First.SequenceEqual(p.Second));
 
     // gan_mnist.py, DIM 64: G = 128·4096 + 4096 + 25·(256·128 + 128·64 + 64·1) + 128 + 64 + 1;
     // D = 25·(1·64 + 64·128 + 128·256) + 64 + 128 + 256 + 4096 + 1.
@@ -22,7 +23,8 @@ public class RecipeTests
     public void Wgan_gp_at_28px_uses_gan_mnist_networks_without_batchnorm_and_its_settings()
     {
         var c = Zoo.Defaults(ModelKind.WganGp);
-        Assert.Equal((ArchitectureKind.WganGpMnist, 128, NoiseKind.Normal, 50, 5, 10.0), (c.Architecture, c.NoiseDim, c.Noise, c.BatchSize, c.NCritic, c.GpLambda));
+        Assert.Equal((ArchitectureKind.WganGpMnist, 128, NoiseKind.Normal, 50, 5, 10.0),
+            (c.Architecture, c.NoiseDim, c.Noise, c.BatchSize, c.NCritic, c.GpLambda));
         Assert.Equal((1e-4, 1e-4, 0.5, 0.9, 16), (c.LrD, c.LrG, c.Beta1, c.Beta2, c.Width));   // a quarter of the file's DIM: docs/gans.md says why
         var gan = new GanModel(c with { Width = 64 }, Device.Cpu);
         Assert.Equal(1_554_177, gan.G.ParameterCount);
@@ -48,7 +50,8 @@ public class RecipeTests
         Assert.Equal(Math.Sqrt(4.0 / (64 * 25 + 128 * 25 / 4.0)), Std(convs[1].Weight), 3);
         Assert.Equal(Math.Sqrt(4.0 / (256 * 25 / 4.0 + 128 * 25)), Std(ups[0].Weight), 3);
         Assert.Equal(Math.Sqrt(2.0 / (128 + 4096)), Std(gIn.Weight), 3);
-        Assert.All(convs.Select(c => c.Bias!).Concat(ups.Select(u => u.Bias!)).Append(gIn.Bias!), b => Assert.All(b.ToDoubles(), x => Assert.Equal(0, x)));
+        Assert.All(convs.Select(c => c.Bias!).Concat(ups.Select(u => u.Bias!)).Append(gIn.Bias!),
+            b => Assert.All(b.ToDoubles(), x => Assert.Equal(0, x)));
     }
 
     // openai/InfoGAN custom_ops: every conv, transposed conv and linear weight N(0, 0.02), biases 0.
@@ -60,7 +63,8 @@ public class RecipeTests
         Assert.Equal(4 + 3 + 1 + 2, weighted.Count);   // G: 2 linear + 2 transposed; trunk: 2 conv + 1 linear; D head: 1; Q: 2
         foreach (var l in weighted)
         {
-            var (w, b) = l switch { Linear x => (x.Weight, x.Bias), Conv2d x => (x.Weight, x.Bias), ConvTranspose2d x => (x.Weight, x.Bias), _ => throw new InvalidOperationException() };
+            var (w, b) = l switch { Linear x => (x.Weight, x.Bias), Conv2d x => (x.Weight, x.Bias), ConvTranspose2d x => (x.Weight, x.Bias),
+                _ => throw new InvalidOperationException() };
             Assert.InRange(Std(w), 0.018, 0.022);
             Assert.All(b!.ToDoubles(), x => Assert.Equal(0, x));
         }
@@ -69,9 +73,11 @@ public class RecipeTests
     [Fact]
     public void A_wgan_gp_config_written_before_the_architecture_key_keeps_the_cs231n_networks_and_a_misfit_is_refused()
     {
-        var json = ConfigVersionTests.Fixture("config-v1-wgan-gp.json").Replace("\"architecture\": \"wgan-gp-mnist\",", "").Replace("\"width\": 16,", "");
+        var json = ConfigVersionTests.Fixture("config-v1-wgan-gp.json").Replace("\"architecture\": \"wgan-gp-mnist\",", "")
+            .Replace("\"width\": 16,", "");
         Assert.Equal(ArchitectureKind.Dcgan, GanConfig.FromJson(json).Architecture);
-        var e = Assert.Throws<ArgumentException>(() => Zoo.Validate(Zoo.Defaults(ModelKind.Dcgan) with { Architecture = ArchitectureKind.WganGpMnist }));
+        var e = Assert.Throws<ArgumentException>(
+            () => Zoo.Validate(Zoo.Defaults(ModelKind.Dcgan) with { Architecture = ArchitectureKind.WganGpMnist }));
         Assert.Equal("model dcgan cannot use architecture wgan-gp-mnist (choose dcgan)", e.Message);
     }
 
@@ -91,7 +97,8 @@ public class RecipeTests
     {
         var c = Zoo.Defaults(ModelKind.InfoGan);
         Assert.Equal((2e-4, 1e-3, 0.5, 128, 62, NoiseKind.Uniform), (c.LrD, c.LrG, c.Beta1, c.BatchSize, c.NoiseDim, c.Noise));
-        Assert.Equal((InfoTraining.Both, InfoContinuous.UnitVariance, 1.0, 1.0, 0.01), (c.InfoTrains, c.InfoContinuous, c.InfoLambdaCat, c.InfoLambdaCon, c.InfoLeak));
+        Assert.Equal((InfoTraining.Both, InfoContinuous.UnitVariance, 1.0, 1.0, 0.01),
+            (c.InfoTrains, c.InfoContinuous, c.InfoLambdaCat, c.InfoLambdaCon, c.InfoLeak));
         var gan = new GanModel(c, Device.Cpu);
         Assert.All(gan.D.Modules().OfType<LeakyReLU>(), l => Assert.Equal(0.01, l.Slope));
     }
@@ -106,7 +113,8 @@ public class RecipeTests
         Assert.Equal(gan.D.Parameters().Count(), gan.OptD.Parameters.Count());
 
         var d = gan.DLoss(Real(8, new RandomStream(3)));
-        Assert.True(d.Loss.Item() > d.Adversarial.Item() + 0.5, $"D loss {d.Loss.Item()} should hold the information term over {d.Adversarial.Item()}");   // ≈ ln 10 for an untrained Q
+        Assert.True(d.Loss.Item() > d.Adversarial.Item() + 0.5,
+            $"D loss {d.Loss.Item()} should hold the information term over {d.Adversarial.Item()}");   // ≈ ln 10 for an untrained Q
 
         var q0 = Values(info.QHead.Parameters());
         gan.DStep(Real(8, new RandomStream(4)));
@@ -154,7 +162,8 @@ public class RecipeTests
         Assert.False(Directory.Exists(never));
         // The weights reach the run's config.json, and a resumed run keeps them.
         var run = Path.Combine(TempDirs.New().FullName, "info-weights");
-        var r = Run("train", "--model", "infogan", "--info-lambda-cat", "2", "--info-lambda-con", "0.1", "--batch-size", "16", "--out", run, "--sample-every", "0", "--stop-after", "1");
+        var r = Run("train", "--model", "infogan", "--info-lambda-cat", "2", "--info-lambda-con", "0.1", "--batch-size", "16", "--out", run,
+            "--sample-every", "0", "--stop-after", "1");
         Assert.True(r.Code == 0, r.Err);
         var c = GanConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json")));
         Assert.Equal((2.0, 0.1), (c.InfoLambdaCat, c.InfoLambdaCon));
@@ -169,7 +178,8 @@ public class RecipeTests
         Assert.Equal([32, 16, 1], narrow.G.Modules().OfType<ConvTranspose2d>().Select(c => c.Weight.Shape[1]));
         var old = GanConfig.FromJson("""{ "model": "wgan-gp", "loss": "wgan-gp", "architecture": "wgan-gp-mnist" }""");
         Assert.Equal(64, new GanModel(old, Device.Cpu).D.Modules().OfType<Conv2d>().First().Weight.Shape[0]);
-        OneLineFailure(Run("train", "--model", "dcgan", "--width", "32", "--out", TempDirs.Fresh("never-made-")), "--width sets the base channel count");
+        OneLineFailure(Run("train", "--model", "dcgan", "--width", "32", "--out", TempDirs.Fresh("never-made-")),
+            "--width sets the base channel count");
         OneLineFailure(Run("train", "--model", "wgan-gp", "--image-size", "64", "--width", "32", "--out", TempDirs.Fresh("never-made-")), "--width");
         OneLineFailure(Run("train", "--model", "wgan-gp", "--width", "513", "--out", TempDirs.Fresh("never-made-")), "from 1 to 512");
     }

@@ -12,7 +12,8 @@ namespace Scratch.Tests.Gan;
 [Collection("serial")]
 public class RgbTrainingTests
 {
-    static bool HasColour(byte[] rgb) => Enumerable.Range(0, rgb.Length / 3).Any(p => rgb[3 * p] != rgb[3 * p + 1] || rgb[3 * p + 1] != rgb[3 * p + 2]);
+    static bool HasColour(byte[] rgb) =>
+        Enumerable.Range(0, rgb.Length / 3).Any(p => rgb[3 * p] != rgb[3 * p + 1] || rgb[3 * p + 1] != rgb[3 * p + 2]);
 
     [Theory]
     [InlineData("dcgan64")]
@@ -22,7 +23,8 @@ public class RgbTrainingTests
     {
         var data = ImageFolderTests.ColourFolder(8);
         var run = Path.Combine(TempDirs.New().FullName, "run");
-        var r = Run(["train", "--model", model, .. extra, "--data", data, "--epochs", "1", "--batch-size", "4", "--sample-every", "0", "--device", "cpu", "--out", run]);
+        var r = Run(["train", "--model", model, .. extra, "--data", data, "--epochs", "1", "--batch-size", "4", "--sample-every", "0", "--device",
+            "cpu", "--out", run]);
         Assert.True(r.Code == 0, r.Err);
         var cfg = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))).RootElement;
         Assert.Equal((3, 64), (cfg.GetProperty("channels").GetInt32(), cfg.GetProperty("image_size").GetInt32()));
@@ -45,7 +47,8 @@ public class RgbTrainingTests
     {
         var data = ImageFolderTests.ColourFolder(8);
         // One epoch of four iterations, stopped after the second: the data comes back from the cache.
-        string[] Args(string dir) => ["train", "--model", "dcgan64", "--data", data, "--epochs", "1", "--batch-size", "2", "--sample-every", "0", "--device", "cpu", "--seed", "3", "--out", dir];
+        string[] Args(string dir) => ["train", "--model", "dcgan64", "--data", data, "--epochs", "1", "--batch-size", "2", "--sample-every", "0",
+            "--device", "cpu", "--seed", "3", "--out", dir];
         var whole = Path.Combine(TempDirs.New().FullName, "whole");
         Assert.Equal(0, Run(Args(whole)).Code);
         var parts = Path.Combine(TempDirs.New().FullName, "parts");
@@ -60,8 +63,10 @@ public class RgbTrainingTests
     [Fact]
     public void Colour_is_refused_by_the_grey_only_models_with_the_way_out()
     {
-        OneLineFailure(Run("train", "--model", "dcgan", "--channels", "3", "--out", TempDirs.Fresh("never-")), "makes grey images only; for colour use dcgan64");
-        OneLineFailure(Run("train", "--model", "dcgan64", "--channels", "2", "--out", TempDirs.Fresh("never-")), "--channels: 1 (grey) or 3 (RGB) (got 2)");
+        OneLineFailure(Run("train", "--model", "dcgan", "--channels", "3", "--out", TempDirs.Fresh("never-")),
+            "makes grey images only; for colour use dcgan64");
+        OneLineFailure(Run("train", "--model", "dcgan64", "--channels", "2", "--out", TempDirs.Fresh("never-")),
+            "--channels: 1 (grey) or 3 (RGB) (got 2)");
         OneLineFailure(Run("train", "--model", "wgan", "--image-size", "32", "--out", TempDirs.Fresh("never-")), "makes 28×28 or 64×64 images");
     }
 }

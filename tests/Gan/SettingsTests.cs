@@ -69,7 +69,8 @@ public class SettingsTests
     [Fact]
     public void An_unknown_name_is_one_line_that_names_the_file_and_the_choices()
     {
-        var e = Assert.Throws<InvalidDataException>(() => GanConfig.FromJson(WrittenBeforeEnums.Replace("\"loss\": \"wgan-gp\"", "\"loss\": \"hinge\""), "run/config.json"));
+        var e = Assert.Throws<InvalidDataException>(
+            () => GanConfig.FromJson(WrittenBeforeEnums.Replace("\"loss\": \"wgan-gp\"", "\"loss\": \"hinge\""), "run/config.json"));
         Assert.Equal("run/config.json: unknown loss 'hinge' (choose one of nonsaturating, minimax, lsgan, wgan, wgan-gp)", e.Message);
         Assert.Throws<ArgumentException>(() => Setting.Parse<ModelKind>("WganGp"));   // the C# name is not a setting's name
     }

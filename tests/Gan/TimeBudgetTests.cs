@@ -32,7 +32,8 @@ public class TimeBudgetTests
             var data = ImageSet.Embedded();
             var log = new StringWriter();
             // 3 s of budget: iterations 1 and 2 start at 1 s and 2 s, iteration 3 starts at 3 s and is the last.
-            var end = new Trainer(new GanModel(config, Device.Cpu), data, run, new PlainProgress(log)) { BudgetMinutes = 3 / 60.0, Now = FakeClock() }.Train(null);
+            var end = new Trainer(new GanModel(config, Device.Cpu), data, run, new PlainProgress(log)) { BudgetMinutes = 3 / 60.0, Now = FakeClock() }
+                .Train(null);
 
             Assert.Equal(TrainingEnd.OutOfTime, end);
             Assert.Contains("time budget of 0.05 min spent after iteration 3", log.ToString());
@@ -46,7 +47,8 @@ public class TimeBudgetTests
             // The resumed call counts its own time: three more iterations.
             var model = new GanModel(config, Device.Cpu);
             var from = RunFolder.LoadCheckpoint(run.LatestCheckpoint, model);
-            var again = new Trainer(model, data, run, new PlainProgress(new StringWriter())) { BudgetMinutes = 3 / 60.0, Now = FakeClock() }.Train(from);
+            var again = new Trainer(model, data, run, new PlainProgress(new StringWriter())) { BudgetMinutes = 3 / 60.0, Now = FakeClock() }
+                .Train(from);
             Assert.Equal(TrainingEnd.OutOfTime, again);
             Assert.Equal(Enumerable.Range(1, 6).Select(i => i.ToString()), File.ReadAllLines(run.MetricsPath).Skip(1).Select(l => l.Split(',')[0]));
         }
@@ -57,7 +59,8 @@ public class TimeBudgetTests
     public void Train_with_a_tiny_budget_stops_in_the_first_epoch_saves_the_run_and_exits_0()
     {
         var run = Path.Combine(Tmp(), "run");
-        var r = Run("train", "--model", "vanilla", "--epochs", "3", "--batch-size", "50", "--minutes", "1e-9", "--out", run, "--sample-every", "0", "--device", "cpu");
+        var r = Run("train", "--model", "vanilla", "--epochs", "3", "--batch-size", "50", "--minutes", "1e-9", "--out", run, "--sample-every", "0",
+            "--device", "cpu");
         Assert.True(r.Code == 0, r.Err);
         Assert.Contains("time budget spent: the run is saved; train further with --resume", r.Out);
         Assert.InRange(MetricsRows(run), 1, 199);   // 10,000 digits / 50 per batch = 200 iterations an epoch
@@ -75,7 +78,8 @@ public class TimeBudgetTests
         foreach (var verb in new[] { new[] { "train" }, ["sweep", "--grid", "lr=1e-4"] })
         {
             var out1 = Path.Combine(Tmp(), "run");
-            foreach (var (value, expect) in new[] { ("0", "--minutes: must be positive"), ("-2", "--minutes: must be positive"), ("soon", "--minutes: 'soon' is not a number") })
+            foreach (var (value, expect) in new[] { ("0", "--minutes: must be positive"), ("-2", "--minutes: must be positive"),
+                     ("soon", "--minutes: 'soon' is not a number") })
             {
                 var r = Run([.. verb, "--minutes", value, "--out", out1]);
                 Assert.Equal(2, r.Code);
@@ -98,7 +102,8 @@ public class TimeBudgetTests
         Assert.InRange(MetricsRows(Path.Combine(dir, "batch-size=100")), 1, 2);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(dir, "sweep.csv")).Length);   // both points evaluated and tabulated
 
-        var slurm = Run("sweep", "--model", "dcgan", "--grid", "lr=1e-4", "--epochs", "3", "--minutes", "2.5", "--emit", "slurm", "--out", Path.Combine(dir, "s"));
+        var slurm = Run("sweep", "--model", "dcgan", "--grid", "lr=1e-4", "--epochs", "3", "--minutes", "2.5", "--emit", "slurm", "--out",
+            Path.Combine(dir, "s"));
         Assert.True(slurm.Code == 0, slurm.Err);
         var script = File.ReadAllText(Path.Combine(dir, "s", "sweep.slurm"));
         Assert.Contains("train --resume \"$dir\" --epochs 3 --minutes 2.5", script);

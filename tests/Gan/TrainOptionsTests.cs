@@ -30,8 +30,10 @@ public class TrainOptionsTests
     {
         var train = ScratchCli.Root.Subcommands.Single(c => c.Name == "train");
         var settings = TrainOptions.All.Where(o => o.OnCommandLine).Select(o => "--" + o.Name);
-        Assert.Equal(settings.Concat(["--out", "--resume", "--minutes", "--iterations", "--watch", "--watch-port", "--stop-after", "--eval-real"]), train.Options.Select(o => o.Name));
-        Assert.Equal(["loss", "batch-size", "lr", "lr-d", "lr-g", "beta1", "beta2", "n-critic", "info-lambda-cat", "info-lambda-con", "info-max", "info-max-augment", "info-max-vat", "info-max-until", "clip",
+        Assert.Equal(settings.Concat(["--out", "--resume", "--minutes", "--iterations", "--watch", "--watch-port", "--stop-after", "--eval-real"]),
+            train.Options.Select(o => o.Name));
+        Assert.Equal(["loss", "batch-size", "lr", "lr-d", "lr-g", "beta1", "beta2", "n-critic", "info-lambda-cat", "info-lambda-con", "info-max",
+            "info-max-augment", "info-max-vat", "info-max-until", "clip",
             "gp-lambda", "noise-dim", "noise", "optimizer", "seed"], SweepGrid.Options);
         var point = SweepGrid.Parse("lr=1e-4 noise=normal")[0];
         Assert.Equal(["--lr", "1e-4", "--noise", "normal"], point.TrainArgs);

@@ -19,7 +19,8 @@ public class TrainerTests
             using var ctrlC = new CancellationTokenSource();
             ctrlC.Cancel();   // as if Ctrl-C came during the first iteration
             var log = new StringWriter();
-            var end = new Trainer(new GanModel(config, Device.Cpu), ImageSet.Embedded(), run, new PlainProgress(log)) { Interrupt = ctrlC.Token }.Train(null);
+            var end = new Trainer(new GanModel(config, Device.Cpu), ImageSet.Embedded(), run, new PlainProgress(log)) { Interrupt = ctrlC.Token }
+                .Train(null);
 
             Assert.Equal(TrainingEnd.Interrupted, end);
             Assert.Contains("interrupted after iteration 1; resume with --resume", log.ToString());

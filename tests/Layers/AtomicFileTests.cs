@@ -26,7 +26,8 @@ public class AtomicFileTests
         var dir = TempDir();
         var path = Path.Combine(dir, "model.safetensors");
         AtomicFile.WriteText(path, "good");
-        Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, s => { s.Write("half"u8); throw new InvalidOperationException("interrupted"); }));
+        Assert.Throws<InvalidOperationException>(
+            () => AtomicFile.Write(path, s => { s.Write("half"u8); throw new InvalidOperationException("interrupted"); }));
         Assert.Equal("good", File.ReadAllText(path));
         Assert.Single(Directory.GetFiles(dir));
     }

@@ -6,7 +6,9 @@ using T = Scratch.Autograd.Tensor;
 
 namespace Scratch.Tests.Layers;
 
-/// <summary>Every layer's gradients, with respect to its input and every parameter, against central differences (float64), on both backends.</summary>
+/// <summary>
+/// Every layer's gradients, with respect to its input and every parameter, against central differences (float64), on both backends.
+/// </summary>
 public class LayerGradTests
 {
     const DType F64 = DType.Float64;
@@ -17,7 +19,8 @@ public class LayerGradTests
     {
         ["Linear"] = (() => new Linear(3, 2, dtype: F64, g: new RandomStream(1)), [4, 3], -1),
         ["Conv2d"] = (() => new Conv2d(2, 2, 3, stride: 2, padding: 1, dtype: F64, g: new RandomStream(2)), [2, 2, 5, 5], -1),
-        ["ConvTranspose2d"] = (() => new ConvTranspose2d(2, 1, 3, stride: 2, padding: 1, outputPadding: 1, dtype: F64, g: new RandomStream(3)), [1, 2, 3, 3], -1),
+        ["ConvTranspose2d"] = (() => new ConvTranspose2d(2, 1, 3, stride: 2, padding: 1, outputPadding: 1, dtype: F64, g: new RandomStream(3)),
+            [1, 2, 3, 3], -1),
         ["BatchNorm1d(train)"] = (() => new BatchNorm1d(3, dtype: F64), [5, 3], -1),
         ["BatchNorm2d(train)"] = (() => new BatchNorm2d(2, dtype: F64), [3, 2, 2, 2], -1),
         ["BatchNorm2d(eval)"] = (() => { var b = new BatchNorm2d(2, dtype: F64); b.Eval(); return b; }, [3, 2, 2, 2], -1),
@@ -34,7 +37,8 @@ public class LayerGradTests
         ["Dropout"] = (() => new Dropout(0.3, new RandomStream(5)), [3, 4], -1),
         ["Dropout2d"] = (() => new Dropout2d(0.3, new RandomStream(6)), [2, 3, 2, 2], -1),
         ["Embedding"] = (() => new Embedding(5, 3, F64, new RandomStream(7)), [], 0),
-        ["Sequential"] = (() => new Sequential(new Linear(3, 4, dtype: F64, g: new RandomStream(8)), new Tanh(), new Linear(4, 1, dtype: F64, g: new RandomStream(9))), [2, 3], -1),
+        ["Sequential"] = (() => new Sequential(new Linear(3, 4, dtype: F64, g: new RandomStream(8)), new Tanh(),
+            new Linear(4, 1, dtype: F64, g: new RandomStream(9))), [2, 3], -1),
     };
 
     [Theory]
@@ -52,7 +56,8 @@ public class LayerGradTests
         // ReLU-like layers get inputs away from their kink (|x| ≥ 0.1).
         T x = layer == "Embedding"
             ? new T(NDArray.From(new double[] { 0, 3, 3, 1 }, [4], F64, dev))
-            : new T(NDArray.Uniform(shape, 0.1, 1, F64, dev, new RandomStream(11)) * NDArray.Bernoulli(shape, 0.5, F64, dev, new RandomStream(12)).ScaleShift(2, -1), requiresGrad: true);
+            : new T(NDArray.Uniform(shape, 0.1, 1, F64, dev, new RandomStream(11))
+                * NDArray.Bernoulli(shape, 0.5, F64, dev, new RandomStream(12)).ScaleShift(2, -1), requiresGrad: true);
         if (low < 0 && layer != "Embedding") x = new T(NDArray.Uniform(shape, -1, 1, F64, dev, new RandomStream(13)), requiresGrad: true);
         var leaves = (x.RequiresGrad ? new[] { x } : []).Concat(m.Parameters()).ToArray();
         T F()

@@ -29,8 +29,10 @@ public class BackendEqualityTests
 
     [Property] public void Copy(ArrayCase c) => Same(c, x => x.Contiguous());
     [Property] public void Neg_Abs_Sign(ArrayCase c) { Same(c, x => x.Neg()); Same(c, x => x.Abs()); Same(c, x => x.Sign()); }
-    [Property] public void Exp_Tanh_Sigmoid(ArrayCase c) { Same(c, x => x.Exp()); Same(c, x => x.Tanh(), f32Rel: CudaTanhRel); Same(c, x => x.Sigmoid()); }
-    [Property] public void Log_Sqrt_Pow(ArrayCase c) { Same(c, x => x.Log(), 0.1, 3); Same(c, x => x.Sqrt(), 0.1, 3); Same(c, x => x.Pow(1.7), 0.1, 3); Same(c, x => x.Pow(2)); }
+    [Property] public void Exp_Tanh_Sigmoid(ArrayCase c)
+    { Same(c, x => x.Exp()); Same(c, x => x.Tanh(), f32Rel: CudaTanhRel); Same(c, x => x.Sigmoid()); }
+    [Property] public void Log_Sqrt_Pow(ArrayCase c)
+    { Same(c, x => x.Log(), 0.1, 3); Same(c, x => x.Sqrt(), 0.1, 3); Same(c, x => x.Pow(1.7), 0.1, 3); Same(c, x => x.Pow(2)); }
     [Property] public void Relu_Leaky_Clamp(ArrayCase c) { Same(c, x => x.Relu()); Same(c, x => x.LeakyRelu(0.2)); Same(c, x => x.Clamp(-0.5, 0.7)); }
     [Property] public void Affine_Threshold(ArrayCase c) { Same(c, x => x.ScaleShift(-1.5, 0.25)); Same(c, x => x.Above(0.3)); }
 
@@ -100,7 +102,11 @@ public class BackendEqualityTests
                      d => x.Make(d).MaxPool2d(2, 2).Indices,
                      d => x.Make(d).MaxPool2d(3, 2).Values,
                      d => x.Make(d).MaxPool2d(3, 2).Indices,
-                     d => { var (_, i) = x.Make(d).MaxPool2d(3, 1); return NDArray.MaxPool2dScatter(x.Make(d).MaxPool2d(3, 1).Values, i, [2, C, H, H + 1], 3, 1); },
+                     d =>
+                     {
+                         var (_, i) = x.Make(d).MaxPool2d(3, 1);
+                         return NDArray.MaxPool2dScatter(x.Make(d).MaxPool2d(3, 1).Values, i, [2, C, H, H + 1], 3, 1);
+                     },
                      d => x.Make(d).AvgPool2d(2, 1),
                      d => x.Make(d).UpsampleNearest(2),
                  })

@@ -34,7 +34,8 @@ public class CachingAllocatorTests
             foreach (var g in live.GroupBy(b => b.Segment))
             {
                 var sorted = g.OrderBy(b => b.Start).ToList();
-                for (int i = 1; i < sorted.Count; i++) Assert.True(sorted[i - 1].Start + sorted[i - 1].Length <= sorted[i].Start, "two live blocks overlap");
+                for (int i = 1; i < sorted.Count; i++)
+                    Assert.True(sorted[i - 1].Start + sorted[i - 1].Length <= sorted[i].Start, "two live blocks overlap");
             }
             foreach (var b in live) a.Return(b);
             Assert.Equal(a.Reserved, a.Idle);

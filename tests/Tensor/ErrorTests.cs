@@ -35,7 +35,8 @@ public class ErrorTests
     public void Reshape_and_conv()
     {
         Assert.Equal("reshape: cannot reshape [2,3] (6 elements) into [4]", Message(() => NDArray.Zeros([2, 3]).Reshape(4)));
-        Assert.Contains("conv2d: input [1,3,8,8] and weight [4,2,3,3] do not match", Message(() => NDArray.Zeros([1, 3, 8, 8]).Conv2d(NDArray.Zeros([4, 2, 3, 3]))));
+        Assert.Contains("conv2d: input [1,3,8,8] and weight [4,2,3,3] do not match",
+            Message(() => NDArray.Zeros([1, 3, 8, 8]).Conv2d(NDArray.Zeros([4, 2, 3, 3]))));
         Assert.Contains("axis 3 is out of range", Message(() => NDArray.Zeros([2, 3]).Sum([3])));
         Assert.Contains("unknown device 'tpu'", Message(() => Device.Get("tpu")));
     }

@@ -31,7 +31,8 @@ public class GemmLayoutTests
                 d.Backend.MatMul(a.Expand(batch, m, k), b.Expand(batch, k, n), c);
                 return c.ToDoubles();
             }
-            Check.Close(Run(Device.Reference), Run(Devices.Cpu), 1e-5, 1e-5, $"B={batch} M={m} K={k} N={n}{(transA ? " aᵀ" : "")} bᵀ, both broadcast");
+            Check.Close(Run(Device.Reference), Run(Devices.Cpu), 1e-5, 1e-5,
+                $"B={batch} M={m} K={k} N={n}{(transA ? " aᵀ" : "")} bᵀ, both broadcast");
         }
     }
 }

@@ -33,7 +33,8 @@ public class IlgpuConcurrencyTests
                     var x = NDArray.From(values, [n], DType.Float64, Devices.Ilgpu);
                     var got = ((x + x) + r).ToDoubles();   // a Zip and a Map kernel, shared by every thread
                     for (int i = 0; i < n; i++)
-                        if (got[i] != 2 * values[i] + r) { errors.Enqueue($"thread {t}, round {r}, element {i}: expected {2 * values[i] + r}, got {got[i]}"); break; }
+                        if (got[i] != 2 * values[i] + r)
+                        { errors.Enqueue($"thread {t}, round {r}, element {i}: expected {2 * values[i] + r}, got {got[i]}"); break; }
                 }
             }
             catch (Exception e) { errors.Enqueue($"thread {t}: {e.GetType().Name}: {e.Message}"); }   // a thread's exception would end the test host

@@ -17,7 +17,8 @@ public class IlgpuKernelTests
     static IlgpuBackend Ilgpu => (IlgpuBackend)Devices.Ilgpu.Backend.Innermost();
 
     [Property(MaxTest = 10)]
-    public void Tiled_gemm_equals_the_simple_kernel_and_the_cpu_on_odd_shapes(bool f64, byte m, byte k, byte n, bool transA, bool transB, bool sumBatch, int seed)
+    public void Tiled_gemm_equals_the_simple_kernel_and_the_cpu_on_odd_shapes(bool f64, byte m, byte k, byte n, bool transA, bool transB,
+        bool sumBatch, int seed)
     {
         int M = m % 150 + 1, K = k % 70 + 1, N = n % 150 + 1, B = 2;
         var dt = f64 ? DType.Float64 : DType.Float32;

@@ -65,7 +65,8 @@ public class LawTests
         var rng = new Random(5);
         var av = Enumerable.Range(0, M * K).Select(_ => rng.NextDouble() - 0.5).ToArray();
         var bv = Enumerable.Range(0, K * N).Select(_ => rng.NextDouble() - 0.5).ToArray();
-        var expect = (Matrix<double>.Build.Dense(M, K, (i, j) => av[i * K + j]) * Matrix<double>.Build.Dense(K, N, (i, j) => bv[i * N + j])).ToRowMajorArray();
+        var expect = (Matrix<double>.Build.Dense(M, K, (i, j) => av[i * K + j]) * Matrix<double>.Build.Dense(K, N, (i, j) => bv[i * N + j]))
+            .ToRowMajorArray();
         var c = NDArray.From(av, [M, K], DType.Float32).MatMul(NDArray.From(bv, [K, N], DType.Float32));
         Check.Close(expect, c.ToDoubles(), 1e-4, 1e-4, "gemm 130x300x257");
     }

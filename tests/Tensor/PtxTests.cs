@@ -50,15 +50,19 @@ public class PtxTests(ITestOutputHelper output)
             foreach (var g in def.GetGenericArguments())
             {
                 var ifaces = g.GetGenericParameterConstraints().Where(c => c.IsInterface && !c.IsGenericType).ToList();
-                var genericIfaces = g.GetGenericParameterConstraints().Where(c => c.IsInterface && c.IsGenericType && c.Namespace?.StartsWith("Scratch.") == true).Select(c => c.GetGenericTypeDefinition()).ToList();   // IUpdateRule<T>, not IFloatingPointIeee754<T>
+                var genericIfaces = g.GetGenericParameterConstraints()
+                    .Where(c => c.IsInterface && c.IsGenericType && c.Namespace?.StartsWith("Scratch.") == true)
+                    .Select(c => c.GetGenericTypeDefinition()).ToList();   // IUpdateRule<T>, not IFloatingPointIeee754<T>
                 var choices = ifaces.Count > 0 ? scratchStructs.Where(t => ifaces.All(i => i.IsAssignableFrom(t))).ToList()
-                    : genericIfaces.Count > 0 ? closedStructs.Where(t => genericIfaces.All(i => t.GetInterfaces().Any(ti => ti.IsGenericType && ti.GetGenericTypeDefinition() == i))).ToList()
+                    : genericIfaces.Count > 0 ? closedStructs.Where(
+                        t => genericIfaces.All(i => t.GetInterfaces().Any(ti => ti.IsGenericType && ti.GetGenericTypeDefinition() == i))).ToList()
                     : [typeof(float), typeof(double)];
                 combos = combos.SelectMany(prefix => choices.Select(t => prefix.Append(t).ToArray())).ToList();
             }
             foreach (var combo in combos)
             {
-                try { result.Add(($"{def.Name}<{string.Join(",", combo.Select(t => t.DeclaringType is { } d ? d.Name + "." + t.Name : t.Name))}>", def.MakeGenericMethod(combo))); }
+                try { result.Add(($"{def.Name}<{string.Join(",", combo.Select(t => t.DeclaringType is { } d ? d.Name + "." + t.Name : t.Name))}>",
+                    def.MakeGenericMethod(combo))); }
                 catch (ArgumentException) { }   // a combination that does not meet the constraints
             }
         }
@@ -86,7 +90,8 @@ public class PtxTests(ITestOutputHelper output)
                 catch (Exception e) { failures.Add($"{label} sm_{arch.Major}{arch.Minor}: {e.GetType().Name}: {e.Message.Split('\n')[0]}"); }
             }
         }
-        if (failures.Count > 0) throw new InvalidOperationException($"{failures.Count} kernel(s) failed to compile to PTX:\n" + string.Join("\n", failures));
+        if (failures.Count > 0)
+            throw new InvalidOperationException($"{failures.Count} kernel(s) failed to compile to PTX:\n" + string.Join("\n", failures));
         return ptx;
     }
 
@@ -106,7 +111,8 @@ public class PtxTests(ITestOutputHelper output)
         var linear = Compiled.Value.Where(kv => kv.Key.Label.Contains("Linear") || kv.Key.Label.StartsWith("Update<")).ToList();
         Assert.True(linear.Count >= 10, $"only {linear.Count} linear kernels found");
         foreach (var ((label, arch), text) in linear)
-            Assert.True(IntDivRem.Matches(text).Count == 0, $"{label} on sm_{arch.Major}{arch.Minor} does {IntDivRem.Matches(text).Count} integer div/rem: {IntDivRem.Match(text).Value}");
+            Assert.True(IntDivRem.Matches(text).Count == 0,
+                $"{label} on sm_{arch.Major}{arch.Minor} does {IntDivRem.Matches(text).Count} integer div/rem: {IntDivRem.Match(text).Value}");
     }
 
     [Fact]
@@ -115,7 +121,8 @@ public class PtxTests(ITestOutputHelper output)
         // Consumer GPUs run float64 at 1/32–1/64 of the float32 rate: a float kernel must not touch it.
         // Known exception: ILGPU's own float Pow converts one value to f64 for a sign test (2
         // instructions per element, outside any loop) — Op.Pow and Op.PowTensor are exempt.
-        foreach (var ((label, arch), text) in Compiled.Value.Where(kv => (kv.Key.Label.Contains("Single") || kv.Key.Label == "RandomF32") && !kv.Key.Label.Contains(",Op.Pow")))
+        foreach (var ((label, arch), text) in Compiled.Value.Where(kv => (kv.Key.Label.Contains("Single") || kv.Key.Label == "RandomF32")
+                 && !kv.Key.Label.Contains(",Op.Pow")))
             Assert.True(F64.Matches(text).Count == 0, $"{label} on sm_{arch.Major}{arch.Minor} uses float64: {F64.Matches(text).Count} instructions");
     }
 
@@ -170,13 +177,15 @@ public class PtxTests(ITestOutputHelper output)
         {
             var file = Path.Combine(dir.FullName, Regex.Replace(label, "[^A-Za-z0-9]+", "_") + $"_{arch.Major}{arch.Minor}.ptx");
             File.WriteAllText(file, text);
-            var psi = new ProcessStartInfo(ptxas, [$"-arch=sm_{arch.Major}{arch.Minor}", "-v", "-O3", "-o", "/dev/null", file]) { RedirectStandardError = true, RedirectStandardOutput = true };
+            var psi = new ProcessStartInfo(ptxas, [$"-arch=sm_{arch.Major}{arch.Minor}", "-v", "-O3", "-o", "/dev/null", file])
+                { RedirectStandardError = true, RedirectStandardOutput = true };
             using var p = Process.Start(psi)!;
             string log = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
             p.WaitForExit();
             var spill = Regex.Match(log, @"(\d+) bytes spill stores");
             var regs = Regex.Match(log, @"Used (\d+) registers");
-            if (p.ExitCode != 0) problems.Add($"{label} sm_{arch.Major}{arch.Minor}: ptxas failed: {log.Split('\n').FirstOrDefault(l => l.Contains("error"))}");
+            if (p.ExitCode != 0)
+                problems.Add($"{label} sm_{arch.Major}{arch.Minor}: ptxas failed: {log.Split('\n').FirstOrDefault(l => l.Contains("error"))}");
             else if (spill.Success && spill.Groups[1].Value != "0") problems.Add($"{label} sm_{arch.Major}{arch.Minor}: {spill.Value}");
             else { assembled++; if (arch == CudaArchitecture.SM_90) output.WriteLine($"{label,-44} {regs.Groups[1].Value,4} registers"); }
         }

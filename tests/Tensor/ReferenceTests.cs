@@ -32,7 +32,8 @@ public abstract class ReferenceEquality
     {
         var expected = run(Ref); var actual = run(Fast);
         for (int i = 0; i < expected.Length; i++)
-            Check.Close(expected[i], actual[i], tol.Rel, tol.Abs, $"{Fast} vs cpu-ref, {what}" + (expected.Length > 1 ? $", output {i}" : ""), zeroSign);
+            Check.Close(expected[i], actual[i], tol.Rel, tol.Abs,
+                $"{Fast} vs cpu-ref, {what}" + (expected.Length > 1 ? $", output {i}" : ""), zeroSign);
     }
 
     /// <summary>The whole storage under a view, as one flat array: elements outside the view must be untouched.</summary>
@@ -44,7 +45,8 @@ public abstract class ReferenceEquality
     // float32 ops a GPU may compute with approximate instructions (CUDA's tanh.approx has a relative
     // error up to 2^-11, ex2/lg2.approx a few ulp): 1e-3 relative holds there too. The SIMD forms of
     // the CPU backend (TensorPrimitives' exp, a rational tanh) are a few ulp off the scalar form.
-    static readonly Type[] Approximate = [typeof(Op.Exp), typeof(Op.Log), typeof(Op.Tanh), typeof(Op.Sigmoid), typeof(Op.Pow), typeof(Op.PowTensor), typeof(Op.BceWithLogits)];
+    static readonly Type[] Approximate = [typeof(Op.Exp), typeof(Op.Log), typeof(Op.Tanh), typeof(Op.Sigmoid), typeof(Op.Pow), typeof(Op.PowTensor),
+        typeof(Op.BceWithLogits)];
     static (double, double) Tol(DType dt, Type? op = null) =>
         dt == DType.Float64 ? (1e-12, 1e-12) : Approximate.Contains(op) ? (1e-3, 1e-5) : (1e-5, 1e-6);
     /// <summary>For sums of n terms of size ~2, added in another order: the rounding grows with n.</summary>
@@ -54,7 +56,8 @@ public abstract class ReferenceEquality
     public static Type[] OpsOf<TKind>() => typeof(Op).GetNestedTypes().Where(t => typeof(TKind).IsAssignableFrom(t)).ToArray();
     /// <summary>Every optimizer rule (Adam.Rule&lt;T&gt;, …), as a generic definition to close over float or double.</summary>
     public static Type[] UpdateRules() => typeof(Scratch.Layers.Adam).Assembly.GetTypes()
-        .Where(t => t.IsValueType && t.IsGenericTypeDefinition && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IUpdateRule<>))).ToArray();
+        .Where(t => t.IsValueType && t.IsGenericTypeDefinition
+            && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IUpdateRule<>))).ToArray();
 
     /// <summary>Calls a generic primitive (Map, Zip, Reduce, Update) with the functor chosen at run time.</summary>
     static void Call(IBackend b, string primitive, Type functor, params object[] args) =>
@@ -165,8 +168,8 @@ public abstract class ReferenceEquality
 
     // ---- matrix product ----
 
-    public sealed record MatMulCase(DType DType, int B, int M, int K, int N, bool TransA, bool TransB, bool BroadcastA, bool BroadcastB, bool SumBatch, int Seed,
-        bool Specials = false)
+    public sealed record MatMulCase(DType DType, int B, int M, int K, int N, bool TransA, bool TransB, bool BroadcastA, bool BroadcastB,
+        bool SumBatch, int Seed, bool Specials = false)
     {
         /// <summary>a [B,M,K] and b [B,K,N] as the primitive receives them: transposed views, stride-0 batches.</summary>
         public (NDArray A, NDArray Bm) Make(Device d)
@@ -181,7 +184,8 @@ public abstract class ReferenceEquality
             return (Operand(M, K, TransA, BroadcastA, Seed), Operand(K, N, TransB, BroadcastB, Seed + 1));
         }
         public override string ToString() =>
-            $"{DType.Name()} B={B} M={M} K={K} N={N}{(TransA ? " aᵀ" : "")}{(TransB ? " bᵀ" : "")}{(BroadcastA ? " a broadcast" : "")}{(BroadcastB ? " b broadcast" : "")}{(SumBatch ? " → [1,M,N]" : "")}" +
+            $"{DType.Name()} B={B} M={M} K={K} N={N}{(TransA ? " aᵀ" : "")}{(TransB ? " bᵀ" : "")}{(BroadcastA ? " a broadcast" : "")}{(BroadcastB
+                ? " b broadcast" : "")}{(SumBatch ? " → [1,M,N]" : "")}" +
             (Specials ? " with specials" : "");
     }
 
@@ -337,7 +341,8 @@ public static class ReferenceArbitraries
         from ties in Gen.Elements(false, true)
         from seed in Gen.Choose(0, 1_000_000)
         where kh <= h && kw <= w   // the window fits without padding, so the pool tests can drop it
-        select new ReferenceEquality.ConvCase(f64 ? DType.Float64 : DType.Float32, n, new ConvGeometry(c, h, w, kh, kw, sh, sw, ph, pw), ties, seed, specials);
+        select new ReferenceEquality.ConvCase(f64 ? DType.Float64 : DType.Float32, n, new ConvGeometry(c, h, w, kh, kw, sh, sw, ph, pw), ties,
+            seed, specials);
 }
 
 [Properties(Arbitrary = [typeof(Arbitraries), typeof(ReferenceArbitraries)], MaxTest = 40)]

@@ -54,7 +54,8 @@ public abstract class SpecialValueExamples
     /// number written in the test (an exact float32 result still differs from it by its rounding).
     /// </summary>
     static void Expect(double[] expected, NDArray actual, string what) =>
-        Check.Close(expected, actual.ToDoubles(), actual.DType == DType.Float32 ? 3e-7 : 1e-15, 0, $"{actual.Device} {actual.DType.Name()} {what}", zeroSign: true);
+        Check.Close(expected, actual.ToDoubles(), actual.DType == DType.Float32 ? 3e-7 : 1e-15, 0, $"{actual.Device} {actual.DType.Name()} {what}",
+            zeroSign: true);
 
     /// <summary>Bit for bit, zero signs included.</summary>
     static void Exactly(double[] expected, NDArray actual, string what) =>

@@ -88,7 +88,8 @@ public class MinimaxTests
     public void Report_explains_the_saddle_and_writes_csv_and_plot()
     {
         var dir = TempDirs.New().FullName;
-        var o = Program.Parse(["--method", "all", "--eta", "0.5", "--steps", "20", "--csv", Path.Combine(dir, "i.csv"), "--plot", Path.Combine(dir, "p.png")]);
+        var o = Program.Parse(
+            ["--method", "all", "--eta", "0.5", "--steps", "20", "--csv", Path.Combine(dir, "i.csv"), "--plot", Path.Combine(dir, "p.png")]);
         var text = Program.Report(o, out var paths);
         Assert.Contains("min_x max_y xy = 0, reached at x = 0", text);
         Assert.Equal(4, paths.Count);

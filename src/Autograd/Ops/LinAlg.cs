@@ -110,11 +110,13 @@ public sealed partial class Tensor
     public Tensor ConvTranspose2d(Tensor w, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0)
     {
         if (w.Rank != 4 || Rank != 4 || w.Shape[0] != Shape[1])
-            throw new ArgumentException($"conv_transpose2d: input {ShapeStr} and weight {w.ShapeStr} do not match (want [N,Cin,H,W] and [Cin,Cout,KH,KW])");
+            throw new ArgumentException(
+                $"conv_transpose2d: input {ShapeStr} and weight {w.ShapeStr} do not match (want [N,Cin,H,W] and [Cin,Cout,KH,KW])");
         if (outputPadding < 0 || outputPadding >= stride)
             throw new ArgumentException($"conv_transpose2d: output_padding {outputPadding} must be in [0, stride={stride})");
         int kh = w.Shape[2], kw = w.Shape[3];
-        int oh = NDArray.ConvTransposeSize(Shape[2], kh, stride, padding, outputPadding), ow = NDArray.ConvTransposeSize(Shape[3], kw, stride, padding, outputPadding);
+        int oh = NDArray.ConvTransposeSize(Shape[2], kh, stride, padding, outputPadding),
+            ow = NDArray.ConvTransposeSize(Shape[3], kw, stride, padding, outputPadding);
         if (oh <= 0 || ow <= 0) throw new ArgumentException($"conv_transpose2d: input {ShapeStr} with kernel {kh}x{kw} gives an empty output");
         return TransposedConv(w, bias, stride, padding, oh, ow);
     }

@@ -45,7 +45,8 @@ public sealed partial class Tensor
 
     int[] KeptShape(int[]? axes)
     {
-        var ax = axes == null || axes.Length == 0 ? Enumerable.Range(0, Rank).ToArray() : axes.Select(a => Tensors.Shape.Axis("reduce", a, Rank)).ToArray();
+        var ax = axes == null || axes.Length == 0 ? Enumerable.Range(0, Rank).ToArray()
+            : axes.Select(a => Tensors.Shape.Axis("reduce", a, Rank)).ToArray();
         return Shape.Select((d, i) => ax.Contains(i) ? 1 : d).ToArray();
     }
 

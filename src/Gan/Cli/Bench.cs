@@ -11,7 +11,8 @@ namespace Scratch.Gan.Cli;
 /// </summary>
 public static class Bench
 {
-    public static readonly string[] Workloads = ["gemm", "vanilla-step", "dcgan-step", "wgan-gp-step", "sample-1k", "dcgan64-step", "infogan-step", "dcgan-step-logged", "dcgan-epoch-events"];
+    public static readonly string[] Workloads = ["gemm", "vanilla-step", "dcgan-step", "wgan-gp-step", "sample-1k", "dcgan64-step", "infogan-step",
+        "dcgan-step-logged", "dcgan-epoch-events"];
 
     static readonly Argument<string?> Workload = new("workload")
     {
@@ -21,16 +22,19 @@ public static class Bench
     };
     static readonly Option<int> Iters = Opt.Int("--iters", "timed runs", 10);
     static readonly Option<int> Warmup = Opt.Int("--warmup", "untimed runs first", 3, min: 0);
-    static readonly Option<int?> Batch = Opt.OptionalInt("--batch", "images per step of a GAN workload, to see how cost grows [default: the peer's: 128; 64 for dcgan64-step]");
+    static readonly Option<int?> Batch = Opt.OptionalInt("--batch",
+        "images per step of a GAN workload, to see how cost grows [default: the peer's: 128; 64 for dcgan64-step]");
     static readonly Option<string?> Device = Opt.Device();
-    static readonly Option<string?> EstimateFor = Opt.Text("--estimate", "with --device ilgpu-cpu: a roofline estimate of one step on these GPUs (on stderr)",
+    static readonly Option<string?> EstimateFor = Opt.Text("--estimate",
+        "with --device ilgpu-cpu: a roofline estimate of one step on these GPUs (on stderr)",
         string.Join(",", GpuSpec.Known.Select(g => g.Name)) + "|all");
 
     public static Command Define()
     {
         Workload.CompletionSources.Add(Workloads);
         EstimateFor.CompletionSources.Add([.. GpuSpec.Known.Select(g => g.Name), "all"]);
-        var command = new Command("bench", "time one workload as ../shared/peer/torchsharp does; prints one JSON line") { Workload, Iters, Warmup, Batch, Device, EstimateFor };
+        var command = new Command("bench", "time one workload as ../shared/peer/torchsharp does; prints one JSON line")
+            { Workload, Iters, Warmup, Batch, Device, EstimateFor };
         command.SetAction(Run);
         return command;
     }
@@ -39,7 +43,8 @@ public static class Bench
     {
         var workload = p.GetValue(Workload) ?? throw new UsageException($"bench: name a workload ({string.Join(", ", Workloads)})");
         if (!Workloads.Contains(workload))
-            throw new UsageException($"bench: unknown workload '{workload}' ({Suggest.DidYouMean(workload, Workloads) ?? string.Join(", ", Workloads)})");
+            throw new UsageException(
+                $"bench: unknown workload '{workload}' ({Suggest.DidYouMean(workload, Workloads) ?? string.Join(", ", Workloads)})");
         int iters = p.GetValue(Iters), warmup = p.GetValue(Warmup);
         var device = Program.DeviceOption(p.GetValue(Device));
         var gpus = Estimate.Parse(p.GetValue(EstimateFor));
@@ -50,13 +55,16 @@ public static class Bench
 
     static int Measure(string workload, Device device, int iters, int warmup, CostMeter? meter, GpuSpec[]? gpus, int? batch)
     {
-        if (batch != null && workload is "gemm" or "sample-1k") throw new UsageException($"bench: --batch applies to the GAN step workloads, not {workload}");
+        if (batch != null && workload is "gemm" or "sample-1k")
+            throw new UsageException($"bench: --batch applies to the GAN step workloads, not {workload}");
         Action step = Step(workload, device, batch);
         bool trace = Environment.GetEnvironmentVariable("SCRATCH_MEMORY_TRACE") == "1";
         for (int i = 0; i < warmup; i++)
         {
             step();
-            if (trace) Console.Error.WriteLine($"warm-up {i}: peak {MemoryStats.For(device).PeakBytes >> 20} MB, reserved {device.Backend.BytesAllocated >> 20} MB, live {MemoryStats.For(device).LiveBytes >> 20} MB");
+            if (trace)
+                Console.Error.WriteLine($"warm-up {i}: peak {MemoryStats.For(device).PeakBytes >> 20} MB, " +
+                    $"reserved {device.Backend.BytesAllocated >> 20} MB, live {MemoryStats.For(device).LiveBytes >> 20} MB");
         }
         ProfilingBackend.Reset();
         meter?.Reset();
@@ -73,7 +81,8 @@ public static class Bench
         }
         times.Sort();
         long? launches = Estimate.Launches(device.Backend) is var l1 and > 0 ? (l1 - launches0) / iters : null;
-        if (ProfilingBackend.Enabled) Console.Error.WriteLine(ProfilingBackend.Report(int.TryParse(Environment.GetEnvironmentVariable("SCRATCH_PROFILE_TOP"), out var top) ? top : 25));
+        if (ProfilingBackend.Enabled) Console.Error.WriteLine(
+            ProfilingBackend.Report(int.TryParse(Environment.GetEnvironmentVariable("SCRATCH_PROFILE_TOP"), out var top) ? top : 25));
         if ((ProfilingBackend.Enabled || meter != null) && launches != null) Console.Error.WriteLine($"launches per step: {launches}");
         if (meter != null) Console.Error.WriteLine(Estimate.Report(meter, gpus!, iters));
         var memory = StepMemory.Measure(device, stats);

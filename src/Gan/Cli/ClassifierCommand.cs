@@ -7,7 +7,8 @@ namespace Scratch.Gan.Cli;
 /// <summary>`scratch classifier train`: trains the judge that `scratch eval` uses, and writes its weights.</summary>
 public static class ClassifierCommand
 {
-    static readonly Option<string?> Data = Opt.Text("--data", "an IDX folder to train on (t10k files, if any, are the held-out set) [default: the embedded digits]", "DIR");
+    static readonly Option<string?> Data = Opt.Text("--data",
+        "an IDX folder to train on (t10k files, if any, are the held-out set) [default: the embedded digits]", "DIR");
     static readonly Option<string> Out = Opt.Text("--out", "where to write the weights", "FILE", "classifier.safetensors");
     static readonly Option<int> Epochs = Opt.Int("--epochs", "passes over the data", 15);
     static readonly Option<int> Seed = Opt.Int("--seed", "seed of the initial weights and the shuffles", 0, min: 0);
@@ -16,7 +17,8 @@ public static class ClassifierCommand
     /// <summary>`classifier` holds one subcommand today, `train`; alone it says so.</summary>
     public static Command Define()
     {
-        var train = new Command("train", "train the MNIST classifier that eval judges with (one ships in the program)") { Data, Out, Epochs, Seed, Device };
+        var train = new Command("train", "train the MNIST classifier that eval judges with (one ships in the program)")
+            { Data, Out, Epochs, Seed, Device };
         train.SetAction(Run);
         var classifier = new Command("classifier", "the judge of `scratch eval`: classifier train") { train };
         classifier.SetAction(NeedsSubcommand);

@@ -11,7 +11,8 @@ namespace Scratch.Gan.Cli;
 /// </summary>
 public static class CourseCommand
 {
-    static readonly Argument<string> InitDir = new("dir") { HelpName = "DIR", Description = "the new folder for the learner's copy (must not exist or be empty)" };
+    static readonly Argument<string> InitDir = new("dir") { HelpName = "DIR",
+        Description = "the new folder for the learner's copy (must not exist or be empty)" };
     static readonly Option<int> From = Opt.Int("--from", "blank the tasks of this module and later; earlier modules keep their solutions", 0, min: 0);
     static readonly Option<string> Dir = Opt.Text("--dir", "the learner's copy (or a clone, to see the solutions pass)", "DIR", ".");
     static readonly Option<bool> Check = Opt.Flag("--check", "build and run every task's tests: pass, todo (still blank), FAIL (takes a build)");
@@ -52,7 +53,8 @@ public static class CourseCommand
         else
         {
             Console.WriteLine($"scratch course init: wrote {dest}, a copy of {root} with {tasks.Count} tasks blanked "
-                + $"(modules {tasks.Min(t => t.Module)} to {tasks.Max(t => t.Module)}{(from > 0 ? $"; modules before {from} keep their solutions" : "")})");
+                + $"(modules {tasks.Min(t => t.Module)} to {tasks.Max(t => t.Module)}{(from > 0
+                    ? $"; modules before {from} keep their solutions" : "")})");
             // Grade from here (or with the installed tool), pointing --dir at the copy: the grader builds the
             // copy, and a `dotnet run` inside it would rebuild the very program that is running.
             var first = tasks[0];
@@ -81,7 +83,8 @@ public static class CourseCommand
             Console.WriteLine($"building {root} and running the tests of {graded.Count} tasks and questions…");
             var run = Course(() => Grader.Run(root, graded));
             if (run.Tests.Count == 0) return BuildFailed(run);
-            status = rows.ToDictionary(t => t.Id, t => t.Id.StartsWith('Q') && !tests.ContainsKey(t.Id) ? "read" : Status(t.Id, run, tests.GetValueOrDefault(t.Id) ?? []));
+            status = rows.ToDictionary(t => t.Id,
+                t => t.Id.StartsWith('Q') && !tests.ContainsKey(t.Id) ? "read" : Status(t.Id, run, tests.GetValueOrDefault(t.Id) ?? []));
         }
         int idWidth = rows.Max(t => t.Id.Length), whereWidth = rows.Max(t => t.Where.Length);
         foreach (var t in rows)
@@ -90,7 +93,8 @@ public static class CourseCommand
             Console.WriteLine($"{t.Id.PadRight(idWidth)}  {state}{t.Where.PadRight(whereWidth)}  {t.Hint}");
         }
         if (status != null)
-            Console.WriteLine($"{tasks.Count(t => status[t.Id] == "pass")} of {tasks.Count} tasks pass, {tasks.Count(t => status[t.Id] == "todo")} are still blank; "
+            Console.WriteLine($"{tasks.Count(t => status[t.Id] == "pass")} of {tasks.Count} tasks pass, "
+                + $"{tasks.Count(t => status[t.Id] == "todo")} are still blank; "
                 + $"{questions.Count(q => status[q.Id] == "pass")} of {questions.Count(q => tests.ContainsKey(q.Id))} answers check out");
         return 0;
     }

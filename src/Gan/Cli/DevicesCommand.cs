@@ -8,7 +8,8 @@ public static class DevicesCommand
 {
     public static Command Define()
     {
-        var command = new Command("devices", "list backends and devices, and why any is unavailable (auto | cpu | cpu-ref | cuda | opencl | ilgpu-cpu | ilgpu-cpu-nvidia)");
+        var command = new Command("devices",
+            "list backends and devices, and why any is unavailable (auto | cpu | cpu-ref | cuda | opencl | ilgpu-cpu | ilgpu-cpu-nvidia)");
         command.SetAction(_ => Run());
         return command;
     }
@@ -18,7 +19,8 @@ public static class DevicesCommand
         var rows = new List<(string Spec, bool Ok, string Detail)>();
         foreach (var (spec, ok, detail) in Device.Survey())
         {
-            var note = ok && spec != "cpu" && Device.TryGet(spec, out var d, out _) && d!.Backend.Innermost() is Tensors.Ilgpu.IlgpuBackend ib ? $"{ib.GemmName} — {ib.GemmNote}" : null;
+            var note = ok && spec != "cpu" && Device.TryGet(spec, out var d, out _) && d!.Backend.Innermost() is Tensors.Ilgpu.IlgpuBackend ib
+                ? $"{ib.GemmName} — {ib.GemmNote}" : null;
             rows.Add((spec, ok, note == null ? detail : $"{detail}\nmatmul: {note}"));
         }
         var auto = Device.Get("auto").ToString();

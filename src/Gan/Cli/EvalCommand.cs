@@ -13,7 +13,8 @@ public static class EvalCommand
     static readonly Option<int> N = Opt.Int("--n", "samples to measure", 10000, min: 10);
     static readonly Option<int> Seed = Opt.Int("--seed", "seed of the latents", 1, min: 0);
     static readonly Option<bool> Json = Opt.Flag("--json", "print one JSON object instead of the table");
-    static readonly Option<string?> ClassifierFile = Opt.Text("--classifier", "the judge's weights, from `scratch classifier train` [default: the one shipped in the program]", "FILE");
+    static readonly Option<string?> ClassifierFile = Opt.Text("--classifier",
+        "the judge's weights, from `scratch classifier train` [default: the one shipped in the program]", "FILE");
     static readonly Option<string?> Data = Opt.Text("--data", "real images to compare with [default: the run's data, held out]", "DIR");
     static readonly Option<string?> Out = Opt.Text("--out", "also write the report as JSON to this file", "FILE");
     static readonly Option<string?> Device = Opt.Device();
@@ -66,11 +67,13 @@ public static class EvalCommand
             evaluator.Generated(gan), evaluator.Reference(), evaluator.Codes(gan));
     }
 
-    public static Evaluator MakeEvaluator(string? classifierPath, string? dataDir, int n, ulong seed, int realLimit = int.MaxValue, int kidSubsets = 100)
+    public static Evaluator MakeEvaluator(string? classifierPath, string? dataDir, int n, ulong seed, int realLimit = int.MaxValue,
+        int kidSubsets = 100)
     {
         var (net, about) = classifierPath == null ? Classifier.Embedded() : Classifier.Load(classifierPath);
         string name = (classifierPath ?? "embedded " + Classifier.EmbeddedName) +
-            (about.TryGetValue("held_out_accuracy", out var acc) && double.TryParse(acc, System.Globalization.CultureInfo.InvariantCulture, out var v) ? $", held-out accuracy {v:P2}" : "");
+            (about.TryGetValue("held_out_accuracy", out var acc) && double.TryParse(acc, System.Globalization.CultureInfo.InvariantCulture, out var v)
+                ? $", held-out accuracy {v:P2}" : "");
         return new Evaluator(net, name, EvalData.Load(dataDir), n, seed, realLimit, kidSubsets, Math.Min(1000, n));
     }
 }

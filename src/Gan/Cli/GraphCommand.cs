@@ -38,7 +38,9 @@ public static class GraphCommand
             GraphPng.Save(outPath, graph, $"{model}: one training step (D loss, G loss); red = recorded by a double backward");
             if (dotPath != null) AtomicFile.WriteText(dotPath, graph.ToDot(model), "graph.dot");
             int red = graph.Edges.Count(e => e.FromBackward);
-            Console.WriteLine($"graph: {graph.Nodes.Count} tensors, {graph.Edges.Count} edges ({red} from a double backward) -> {outPath}{(dotPath != null ? $", {dotPath}" : "")}");
+            Console.WriteLine(
+                $"graph: {graph.Nodes.Count} tensors, {graph.Edges.Count} edges ({red} from a double backward) -> {outPath}{(dotPath != null
+                ? $", {dotPath}" : "")}");
             return 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)

@@ -28,7 +28,8 @@ internal static class Opt
     /// <summary>One of a fixed set of words: help lists them, the shell completes them, a typo gets a suggestion.</summary>
     public static Option<string> Choice(string name, string description, string dflt, params string[] choices)
     {
-        var o = new Option<string>(name) { Description = description, DefaultValueFactory = _ => dflt, CustomParser = r => ParseChoice(r, name, choices) };
+        var o = new Option<string>(name) { Description = description, DefaultValueFactory = _ => dflt,
+            CustomParser = r => ParseChoice(r, name, choices) };
         return WithChoices(o, choices);
     }
 
@@ -110,7 +111,8 @@ internal static class Opt
     static double? ParseDouble(ArgumentResult r, string name, double min, bool allowZero)
     {
         if (Single(r, name) is not { } s) return null;
-        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v)) r.AddError($"{name}: '{s}' is not a number");
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+            r.AddError($"{name}: '{s}' is not a number");
         else if (!(v >= min || (allowZero && v == 0))) r.AddError($"{name}: must be {(allowZero ? "non-negative" : "positive")} (got {s})");
         return v;
     }

@@ -13,7 +13,8 @@ public static class Program
         try { return ScratchCli.Run(argv); }
         catch (UsageException e) { return Fail(e.Message, 2); }
         catch (Training.TrainingDivergedException e) { return Fail(e.Message, 1); }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or NotSupportedException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or NotSupportedException or InvalidOperationException
+            or UnauthorizedAccessException)
         {
             return Fail(e.Message, 1);
         }

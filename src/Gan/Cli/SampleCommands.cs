@@ -14,7 +14,8 @@ public static class SampleCommands
     /// <summary>The options the three verbs share; each verb gets its own set (an option belongs to one command).</summary>
     sealed class FromCheckpoint
     {
-        public readonly Option<string?> Checkpoint = Opt.Text("--checkpoint", "(required) a checkpoint of a run: RUN/checkpoints/latest.safetensors or an iter-*.safetensors", "FILE");
+        public readonly Option<string?> Checkpoint = Opt.Text("--checkpoint",
+            "(required) a checkpoint of a run: RUN/checkpoints/latest.safetensors or an iter-*.safetensors", "FILE");
         public readonly Option<int> Seed = Opt.Int("--seed", "seed of the latents", 1, min: 0);
         public readonly Option<string?> Device = Opt.Device();
         public Command Add(Command c) { c.Add(Checkpoint); c.Add(Seed); c.Add(Device); return c; }
@@ -22,22 +23,28 @@ public static class SampleCommands
 
     static readonly FromCheckpoint SampleFrom = new(), InterpolateFrom = new(), TraverseFrom = new();
     static readonly Option<int> SampleN = Opt.Int("--n", "how many samples", 64);
-    static readonly Option<string> Format = Opt.Choice("--format", "a PNG grid, or an IDX file ([N, H, W] grey, [N, 3, H, W] colour)", "png", "png", "idx");
-    static readonly Option<string?> SampleOut = Opt.Text("--out", "the file to write [default: samples.png, or samples-idx3-ubyte with --format idx]", "FILE");
+    static readonly Option<string> Format = Opt.Choice("--format", "a PNG grid, or an IDX file ([N, H, W] grey, [N, 3, H, W] colour)",
+        "png", "png", "idx");
+    static readonly Option<string?> SampleOut = Opt.Text("--out",
+        "the file to write [default: samples.png, or samples-idx3-ubyte with --format idx]", "FILE");
     static readonly Option<int> Pairs = Opt.Int("--pairs", "pairs of latents, each drawn as a linear and a spherical row", 4);
     static readonly Option<int> Steps = Opt.Int("--steps", "pictures per row", 10, min: 2);
     static readonly Option<string> InterpolateOut = Opt.Text("--out", "the PNG to write", "FILE", "interpolate.png");
     static readonly Option<int> Columns = Opt.Int("--columns", "pictures per row (the values of a continuous code from -2 to 2)", 10, min: 2);
-    static readonly Option<string> TraverseOut = Opt.Text("--out", "the folder for categorical.png, continuous-1.png and continuous-2.png", "DIR", "traverse");
+    static readonly Option<string> TraverseOut = Opt.Text("--out", "the folder for categorical.png, continuous-1.png and continuous-2.png",
+        "DIR", "traverse");
 
     public static Command DefineSample() =>
-        Verb(SampleFrom.Add(new Command("sample", "draw samples from a checkpoint into a PNG grid or an IDX file") { SampleN, Format, SampleOut }), Sample);
+        Verb(SampleFrom.Add(new Command("sample", "draw samples from a checkpoint into a PNG grid or an IDX file") { SampleN, Format, SampleOut }),
+            Sample);
 
     public static Command DefineInterpolate() =>
-        Verb(InterpolateFrom.Add(new Command("interpolate", "walk between pairs of latents: a straight line, then the great circle (slerp)") { Pairs, Steps, InterpolateOut }), Interpolate);
+        Verb(InterpolateFrom.Add(new Command("interpolate", "walk between pairs of latents: a straight line, then the great circle (slerp)")
+            { Pairs, Steps, InterpolateOut }), Interpolate);
 
     public static Command DefineTraverse() =>
-        Verb(TraverseFrom.Add(new Command("traverse", "InfoGAN's Figure 2: vary each code of an infogan checkpoint") { Columns, TraverseOut }), Traverse);
+        Verb(TraverseFrom.Add(new Command("traverse", "InfoGAN's Figure 2: vary each code of an infogan checkpoint") { Columns, TraverseOut }),
+            Traverse);
 
     static Command Verb(Command c, Func<ParseResult, int> run) { c.SetAction(run); return c; }
 
@@ -72,8 +79,11 @@ public static class SampleCommands
         var seed = (ulong)p.GetValue(SampleFrom.Seed);
         var outPath = p.GetValue(SampleOut) ?? (format == "png" ? "samples.png" : "samples-idx3-ubyte");
         var gan = Load(p, SampleFrom);
-        if (format == "png" && n > MaxGrid) throw new UsageException($"--n: a PNG grid holds at most {MaxGrid} samples (got {n}); use --format idx for more");
-        if (Directory.Exists(outPath)) throw new UsageException($"--out: '{outPath}' is a folder; give a file name (for example {Path.Combine(outPath, format == "png" ? "samples.png" : "samples-idx3-ubyte")})");
+        if (format == "png" && n > MaxGrid)
+            throw new UsageException($"--n: a PNG grid holds at most {MaxGrid} samples (got {n}); use --format idx for more");
+        if (Directory.Exists(outPath))
+            throw new UsageException($"--out: '{outPath}' is a folder; give a file name (for example {Path.Combine(outPath,
+                format == "png" ? "samples.png" : "samples-idx3-ubyte")})");
         var g = new RandomStream(seed);
         int s = gan.Config.ImageSize, ch = gan.Config.Channels;
         var values = new float[n * ch * s * s];
@@ -98,7 +108,8 @@ public static class SampleCommands
         int steps = parse.GetValue(Steps), pairs = parse.GetValue(Pairs);
         var seed = (ulong)parse.GetValue(InterpolateFrom.Seed);
         var outPath = parse.GetValue(InterpolateOut)!;
-        if (2L * pairs * steps > MaxGrid) throw new UsageException($"--pairs {pairs} × 2 rows × --steps {steps} is more than the {MaxGrid} pictures a grid holds");
+        if (2L * pairs * steps > MaxGrid)
+            throw new UsageException($"--pairs {pairs} × 2 rows × --steps {steps} is more than the {MaxGrid} pictures a grid holds");
         var gan = Load(parse, InterpolateFrom);
         var g = new RandomStream(seed);
         var rows = new List<double[]>();
@@ -133,8 +144,10 @@ public static class SampleCommands
         int cols = p.GetValue(Columns);
         var seed = (ulong)p.GetValue(TraverseFrom.Seed);
         var gan = Load(p, TraverseFrom);
-        if (gan.Config.Model != ModelKind.InfoGan) throw new UsageException($"traverse needs an infogan checkpoint; this one is {Setting.Name(gan.Config.Model)}");
-        if (File.Exists(outDir)) throw new UsageException($"--out: '{outDir}' is a file; traverse writes three pictures into a folder (it is created if missing)");
+        if (gan.Config.Model != ModelKind.InfoGan)
+            throw new UsageException($"traverse needs an infogan checkpoint; this one is {Setting.Name(gan.Config.Model)}");
+        if (File.Exists(outDir))
+            throw new UsageException($"--out: '{outDir}' is a file; traverse writes three pictures into a folder (it is created if missing)");
         int nz = gan.Config.NoiseDim, k = InfoGanD.Categories, m = InfoGanD.Continuous;
         var noise = gan.Noise(cols, new RandomStream(seed)).ToDoubles();
         double[] Code(int col, int cat, double c1, double c2)

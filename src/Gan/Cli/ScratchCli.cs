@@ -60,7 +60,8 @@ public static class ScratchCli
     /// <summary>`scratch help [VERB…]`: the same text as `scratch [VERB…] --help`.</summary>
     static Command HelpVerb()
     {
-        var verb = new Argument<string[]>("verb") { Arity = ArgumentArity.ZeroOrMore, HelpName = "VERB", Description = "the verb to explain, e.g. train or classifier train" };
+        var verb = new Argument<string[]>("verb") { Arity = ArgumentArity.ZeroOrMore, HelpName = "VERB",
+            Description = "the verb to explain, e.g. train or classifier train" };
         verb.CompletionSources.Add(_ => Root.Subcommands.Select(c => new System.CommandLine.Completions.CompletionItem(c.Name)));
         var help = new Command("help", "list the verbs, or show one verb's options") { verb };
         help.SetAction(p =>

@@ -14,23 +14,30 @@ namespace Scratch.Gan.Cli;
 /// </summary>
 public static class SweepCommand
 {
-    static readonly Option<string?> Aggregate = Opt.Text("--aggregate", "only tabulate the finished points in DIR (after a Slurm array); takes no other option", "DIR");
+    static readonly Option<string?> Aggregate = Opt.Text("--aggregate",
+        "only tabulate the finished points in DIR (after a Slurm array); takes no other option", "DIR");
     static readonly Option<string> Model = Opt.Choice("--model", "the GAN every point trains", "dcgan", Models.Zoo.ModelNames);
-    static readonly Option<string?> Grid = Opt.Text("--grid", "(required) space-separated train options with comma-separated values, e.g. \"lr=1e-4,2e-4 batch-size=64,128\"; sweepable: " +
+    static readonly Option<string?> Grid = Opt.Text("--grid",
+        "(required) space-separated train options with comma-separated values, e.g. \"lr=1e-4,2e-4 batch-size=64,128\"; sweepable: " +
         string.Join(" ", SweepGrid.Options), "\"OPT=V1,V2 OPT=V1,V2\"");
     static readonly Option<int> Epochs = Opt.Int("--epochs", "epochs each point trains", 5);
-    static readonly Option<double?> Minutes = Opt.OptionalDouble("--minutes", "minutes of training each point gets at most (train's --minutes; with --epochs, whichever comes first) [default: no limit]");
+    static readonly Option<double?> Minutes = Opt.OptionalDouble("--minutes",
+        "minutes of training each point gets at most (train's --minutes; with --epochs, whichever comes first) [default: no limit]");
     static readonly Option<int> Jobs = Opt.Int("--jobs", "points trained at once (child processes)", 1);
     static readonly Option<int> N = Opt.Int("--n", "samples each point's eval measures", 10000, min: 10);
     static readonly Option<string?> Emit = Opt.OptionalChoice("--emit", "write a Slurm array script instead of training here", "slurm");
-    static readonly Option<int> CpusPerTask = Opt.Int("--cpus-per-task", "with --emit slurm: CPUs each array task asks for (more than a node has never starts)",
+    static readonly Option<int> CpusPerTask = Opt.Int("--cpus-per-task",
+        "with --emit slurm: CPUs each array task asks for (more than a node has never starts)",
         SlurmScript.DefaultCpus);
-    static readonly Option<string> Time = Opt.Text("--time", "with --emit slurm: each array task's time limit, in Slurm's form (MM, HH:MM:SS, D-HH:MM:SS)",
+    static readonly Option<string> Time = Opt.Text("--time",
+        "with --emit slurm: each array task's time limit, in Slurm's form (MM, HH:MM:SS, D-HH:MM:SS)",
         "TIME", SlurmScript.DefaultTime);
-    static readonly Option<string?> Out = Opt.Text("--out", "the sweep folder, one run folder per point [default: runs/sweep-MODEL-DATE-TIME]", "DIR");
+    static readonly Option<string?> Out = Opt.Text("--out",
+        "the sweep folder, one run folder per point [default: runs/sweep-MODEL-DATE-TIME]", "DIR");
     static readonly Option<string?> Data = Opt.Text("--data", "passed to every point's train", "DIR");
     static readonly Option<string?> Device = Opt.Device();
-    static readonly Option<int> EvalReal = Opt.Hidden(Opt.Int("--eval-real", "real reference images", int.MaxValue, min: 10));   // tests: fewer, quicker
+    static readonly Option<int> EvalReal = Opt.Hidden(
+        Opt.Int("--eval-real", "real reference images", int.MaxValue, min: 10));   // tests: fewer, quicker
 
     public static Command Define()
     {
@@ -48,7 +55,8 @@ public static class SweepCommand
         var aggregate = parse.GetValue(Aggregate);
         if (aggregate != null)
         {
-            var other = parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>().FirstOrDefault(r => !r.Implicit && r.Option != Aggregate);
+            var other = parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+                .FirstOrDefault(r => !r.Implicit && r.Option != Aggregate);
             if (other != null) throw new UsageException($"--aggregate takes no other option (got {other.Option.Name})");
             var found = SweepTable.Read(aggregate);
             SweepTable.Write(aggregate, found);
@@ -56,7 +64,8 @@ public static class SweepCommand
             return 0;
         }
         var model = parse.GetValue(Model)!;
-        var points = SweepGrid.Parse(parse.GetValue(Grid) ?? throw new UsageException("--grid is required, e.g. --grid \"lr=1e-4,2e-4 batch-size=64,128\""));
+        var points = SweepGrid.Parse(parse.GetValue(Grid)
+            ?? throw new UsageException("--grid is required, e.g. --grid \"lr=1e-4,2e-4 batch-size=64,128\""));
         int epochs = parse.GetValue(Epochs);
         int jobs = parse.GetValue(Jobs);
         int n = parse.GetValue(N);
@@ -101,13 +110,15 @@ public static class SweepCommand
             catch (TrainingDivergedException e) { Console.WriteLine($"{p.Name}: {e.Message}; left out of the table"); return; }
             if (code == 1 && jobs > 1 && File.ReadAllText(Path.Combine(outDir, p.Name + ".log")).Contains("training diverged"))
             { Console.WriteLine($"{p.Name}: training diverged (see its log); left out of the table"); return; }
-            if (code != 0) throw new InvalidOperationException($"sweep point {p.Name} failed to train (exit {code}; see its log); finished points are kept, run the sweep again to continue");
+            if (code != 0) throw new InvalidOperationException(
+                $"sweep point {p.Name} failed to train (exit {code}; see its log); finished points are kept, run the sweep again to continue");
             // One evaluation at a time: they share the CPU backend's worker threads.
             lock (evalLock)
             {
                 var report = EvalCommand.Evaluate(new RunFolder(dir).LatestCheckpoint, n, 1, Program.DeviceOption("cpu"), realLimit: evalReal);
                 AtomicFile.WriteText(evalPath, report.ToJson() + "\n", "eval.json");
-                Console.WriteLine($"{p.Name}: IS {report.Generated.InceptionScore:F2}, FD {report.Generated.Frechet:F2}, classes covered {report.Generated.ClassesCovered}");
+                Console.WriteLine($"{p.Name}: IS {report.Generated.InceptionScore:F2}, FD {report.Generated.Frechet:F2}, " +
+                    $"classes covered {report.Generated.ClassesCovered}");
             }
         }
         var rows = SweepTable.Read(outDir);

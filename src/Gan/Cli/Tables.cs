@@ -25,7 +25,8 @@ internal static class Tables
     /// <summary>The timing as a table; the JSON line (bench/compare.sh's input) is printed after it, unchanged.</summary>
     public static void Bench(string workload, string device, double medianMs, double minMs, int iters, long? launches, Bench.StepMemory m)
     {
-        var t = new Table().AddColumns("workload", "device", "median ms", "min ms", "iters", "launches/step", "pool peak MB", "pool reserved MB", "peak RSS MB");
+        var t = new Table()
+            .AddColumns("workload", "device", "median ms", "min ms", "iters", "launches/step", "pool peak MB", "pool reserved MB", "peak RSS MB");
         foreach (var i in new[] { 2, 3, 4, 5, 6, 7, 8 }) t.Columns[i].RightAligned();
         Row(t, workload, device, $"{medianMs:F3}", $"{minMs:F3}", $"{iters}", launches?.ToString() ?? "-",
             $"{m.PoolPeakMb:F1}", $"{m.PoolReservedMb:F1}", m.PeakRssMb?.ToString("F1") ?? "-");

@@ -17,13 +17,19 @@ public static class TrainCommand
     // What this invocation does with the run; config.json does not keep these.
     static readonly Option<string?> Out = Opt.Text("--out", "the run folder (created) [default: runs/MODEL-DATE-TIME]", "DIR");
     static readonly Option<string?> Resume = Opt.Text("--resume", "continue the run in this folder (" +
-        string.Join(", ", TrainOptions.All.Where(s => s.ChangesOnResume).Select(s => "--" + s.Name)) + ", --minutes and --iterations may change, nothing else)", "RUN_DIR");
-    static readonly Option<double?> Minutes = Opt.OptionalDouble("--minutes", "stop after N minutes of training (fractions allowed), saving as at an epoch's end; with --epochs, whichever comes first; " +
+        string.Join(", ", TrainOptions.All.Where(s => s.ChangesOnResume).Select(s => "--" + s.Name)) +
+        ", --minutes and --iterations may change, nothing else)", "RUN_DIR");
+    static readonly Option<double?> Minutes = Opt.OptionalDouble("--minutes",
+        "stop after N minutes of training (fractions allowed), saving as at an epoch's end; with --epochs, whichever comes first; " +
         "counts this invocation only, so --resume trains up to N more minutes (evaluations not counted) [default: no limit]");
-    static readonly Option<int?> Iterations = Opt.OptionalInt("--iterations", "stop after iteration N of the run, saving as at an epoch's end; counts from the run's start, " +
-        "so --resume trains up to iteration N; without --epochs, as many epochs as reach N; with --minutes, whichever comes first [default: no limit]");
-    static readonly Option<bool> Watch = Opt.Flag("--watch", "serve `scratch watch`'s live page of the runs beside this one (127.0.0.1 only) while it trains");
-    static readonly Option<int> WatchPort = Opt.Int("--watch-port", "the port of --watch's page (0: any free port)", WatchCommand.DefaultPort, min: 0);
+    static readonly Option<int?> Iterations = Opt.OptionalInt("--iterations",
+        "stop after iteration N of the run, saving as at an epoch's end; counts from the run's start, " +
+        "so --resume trains up to iteration N; without --epochs, as many epochs as reach N; " +
+        "with --minutes, whichever comes first [default: no limit]");
+    static readonly Option<bool> Watch = Opt.Flag("--watch",
+        "serve `scratch watch`'s live page of the runs beside this one (127.0.0.1 only) while it trains");
+    static readonly Option<int> WatchPort = Opt.Int("--watch-port", "the port of --watch's page (0: any free port)",
+        WatchCommand.DefaultPort, min: 0);
     // For tests: stop (with a checkpoint) after this iteration; fewer real reference images for --eval-every.
     static readonly Option<int> StopAfter = Opt.Hidden(Opt.Int("--stop-after", "stop after this iteration", int.MaxValue));
     static readonly Option<int> EvalReal = Opt.Hidden(Opt.Int("--eval-real", "real reference images for --eval-every", int.MaxValue, min: 10));
@@ -52,10 +58,12 @@ public static class TrainCommand
         RunFolder.Progress? from = null;
         if (resume != null)
         {
-            if (File.Exists(resume)) throw new UsageException($"--resume: '{resume}' is a file; pass the run folder that holds config.json and checkpoints/");
+            if (File.Exists(resume))
+                throw new UsageException($"--resume: '{resume}' is a file; pass the run folder that holds config.json and checkpoints/");
             run = new RunFolder(resume);
             if (!File.Exists(run.ConfigPath)) throw new UsageException($"--resume: '{resume}' has no config.json: not a run folder");
-            if (!File.Exists(run.LatestCheckpoint)) throw new UsageException($"--resume: '{resume}' has no checkpoints/latest.safetensors to resume from");
+            if (!File.Exists(run.LatestCheckpoint))
+                throw new UsageException($"--resume: '{resume}' has no checkpoints/latest.safetensors to resume from");
             var fixedByRun = given.Keys.Where(s => !s.ChangesOnResume).Select(s => "--" + s.Name).Concat(Opt.Given(p, Out) ? [Out.Name] : []);
             if (fixedByRun.FirstOrDefault() is { } name)
                 throw new UsageException($"{name} cannot be changed when resuming: the run continues with the settings in its config.json");
@@ -72,7 +80,8 @@ public static class TrainCommand
             try { Zoo.Validate(c); } catch (ArgumentException e) { throw new UsageException(e.Message); }
             run = new RunFolder(p.GetValue(Out) ?? Path.Combine("runs", $"{Setting.Name(c.Model)}-{DateTime.Now:yyyyMMdd-HHmmss}"));
             if (File.Exists(run.Dir)) throw new UsageException($"--out: '{run.Dir}' is a file; give a folder for the run (it is created if missing)");
-            if (File.Exists(run.ConfigPath)) throw new UsageException($"--out: '{run.Dir}' already holds a run; pick another folder or continue it with --resume {run.Dir}");
+            if (File.Exists(run.ConfigPath))
+                throw new UsageException($"--out: '{run.Dir}' already holds a run; pick another folder or continue it with --resume {run.Dir}");
         }
         // 0 asks the data: the 64×64 networks follow it (3 if any picture has colour) unless told; the others are grey.
         int channels = resume == null && !given.ContainsKey(TrainOptions.Channels) && c.Architecture == ArchitectureKind.Dcgan64 ? 0 : c.Channels;
@@ -95,13 +104,16 @@ public static class TrainCommand
         else
         {
             try { Directory.CreateDirectory(run.Dir); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new IOException($"--out: cannot create the run folder '{run.Dir}': {e.Message}"); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            { throw new IOException($"--out: cannot create the run folder '{run.Dir}': {e.Message}"); }
             AtomicFile.WriteText(run.ConfigPath, c.ToJson(), "config.json");
         }
         long maxIterations = p.GetValue(Iterations) ?? long.MaxValue;
         if (from != null && from.Iteration >= maxIterations)
-            throw new UsageException($"--iterations {maxIterations}: the run in '{run.Dir}' is already at iteration {from.Iteration}; give a larger N");
-        Console.WriteLine($"scratch train: {Setting.Name(c.Model)} ({Setting.Name(c.Loss)}) on {data.Source}, {data.Count} images, device {device} — run folder {run.Dir}");
+            throw new UsageException(
+                $"--iterations {maxIterations}: the run in '{run.Dir}' is already at iteration {from.Iteration}; give a larger N");
+        Console.WriteLine($"scratch train: {Setting.Name(c.Model)} ({Setting.Name(c.Loss)}) on {data.Source}, {data.Count} images, " +
+            $"device {device} — run folder {run.Dir}");
         Console.WriteLine($"G: {gan.G.ParameterCount:N0} parameters, D: {gan.D.ParameterCount:N0} parameters");
         Func<GanModel, EvalScores>? evaluate = null;
         if (c.EvalEvery > 0)
@@ -116,7 +128,8 @@ public static class TrainCommand
         using (ITrainingObserver progress = Terminal.Interactive ? new TerminalProgress() : new PlainProgress(Console.Out))
             end = new Trainer(gan, data, run, progress)
             {
-                StopAfter = stopAfter, Evaluate = evaluate, Interrupt = interrupt.Token, BudgetMinutes = p.GetValue(Minutes) ?? double.PositiveInfinity,
+                StopAfter = stopAfter, Evaluate = evaluate, Interrupt = interrupt.Token,
+                BudgetMinutes = p.GetValue(Minutes) ?? double.PositiveInfinity,
                 MaxIterations = maxIterations,
             }.Train(from);
         if (end == TrainingEnd.Interrupted)
@@ -126,7 +139,8 @@ public static class TrainCommand
         }
         if (end == TrainingEnd.OutOfTime) Console.WriteLine($"time budget spent: the run is saved; train further with --resume {run.Dir}");
         if (end == TrainingEnd.IterationsDone)
-            Console.WriteLine($"iteration {maxIterations} reached: the run is saved; train further with --resume {run.Dir} --iterations M (M > {maxIterations})");
+            Console.WriteLine(
+                $"iteration {maxIterations} reached: the run is saved; train further with --resume {run.Dir} --iterations M (M > {maxIterations})");
         Console.WriteLine($"done: samples in {Path.Combine(run.Dir, "fixed")}, curves in {Path.Combine(run.Dir, "curves.png")}");
         return 0;
     }

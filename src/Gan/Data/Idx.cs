@@ -52,7 +52,8 @@ public static class Idx
         if (all.Length < 4 + 4 * rank) throw new InvalidDataException($"{name}: truncated IDX header ({all.Length} bytes)");
         int m = BinaryPrimitives.ReadInt32BigEndian(all);
         if (m != magic)
-            throw new InvalidDataException($"{name}: wrong magic number 0x{m:X8} (expected 0x{magic:X8}, IDX {(magic == ImagesMagic ? "u8 images" : magic == LabelsMagic ? "u8 labels" : $"u8, {rank} dims")})");
+            throw new InvalidDataException($"{name}: wrong magic number 0x{m:X8} (expected 0x{magic:X8}, IDX {(magic == ImagesMagic ? "u8 images"
+                : magic == LabelsMagic ? "u8 labels" : $"u8, {rank} dims")})");
         var dims = new int[rank];
         long n = 1;
         for (int i = 0; i < rank; i++)
@@ -62,7 +63,8 @@ public static class Idx
             n *= dims[i];
         }
         int start = 4 + 4 * rank;
-        if (all.Length - start < n) throw new InvalidDataException($"{name}: truncated: header promises {n} bytes of data, file has {all.Length - start}");
+        if (all.Length - start < n)
+            throw new InvalidDataException($"{name}: truncated: header promises {n} bytes of data, file has {all.Length - start}");
         if (all.Length - start > n) throw new InvalidDataException($"{name}: {all.Length - start - n} unexpected bytes after the data");
         return (dims, all.AsSpan(start, (int)n).ToArray());
     }
@@ -73,7 +75,8 @@ public static class Idx
     /// <summary>Writes a u8 array of 1–4 dims (magic 0x0000 08nn, nn = the number of dims), atomically.</summary>
     public static void Write(string path, int[] dims, byte[] data)
     {
-        if (dims.Aggregate(1L, (p, d) => p * d) != data.Length) throw new ArgumentException($"idx: {data.Length} bytes do not fill [{string.Join(", ", dims)}]");
+        if (dims.Aggregate(1L, (p, d) => p * d) != data.Length)
+            throw new ArgumentException($"idx: {data.Length} bytes do not fill [{string.Join(", ", dims)}]");
         var bytes = new byte[4 + 4 * dims.Length + data.Length];
         BinaryPrimitives.WriteInt32BigEndian(bytes, 0x800 + dims.Length);
         for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);

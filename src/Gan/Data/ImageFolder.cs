@@ -24,7 +24,8 @@ public static class ImageFolder
     /// copied folders, which carry a picture's extension but are not pictures.
     /// </summary>
     public static List<string> Files(string dir) =>
-        Directory.EnumerateFiles(dir, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
+        Directory.EnumerateFiles(dir, "*",
+            new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
             .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
             .Where(f => !Path.GetRelativePath(dir, f).Split(Path.DirectorySeparatorChar).Contains(CacheFolderName))
             .Order(StringComparer.Ordinal).ToList();
@@ -87,7 +88,8 @@ public static class ImageFolder
         });
         // Report the first bad file in folder order (not whichever thread failed first), and how many more there are.
         var bad = failed.Where(e => e != null).ToList();
-        if (bad.Count > 0) throw new InvalidDataException(bad[0]!.Message + (bad.Count > 1 ? $" (and {bad.Count - 1} more unreadable pictures)" : ""));
+        if (bad.Count > 0)
+            throw new InvalidDataException(bad[0]!.Message + (bad.Count > 1 ? $" (and {bad.Count - 1} more unreadable pictures)" : ""));
         return all;
     }
 
@@ -118,7 +120,8 @@ public static class ImageFolder
         for (int n = 0; n < nchw.Length / (3 * plane); n++)
         {
             var r = nchw.AsSpan(n * 3 * plane, plane);
-            if (!r.SequenceEqual(nchw.AsSpan(n * 3 * plane + plane, plane)) || !r.SequenceEqual(nchw.AsSpan(n * 3 * plane + 2 * plane, plane))) return true;
+            if (!r.SequenceEqual(nchw.AsSpan(n * 3 * plane + plane, plane)) || !r.SequenceEqual(nchw.AsSpan(n * 3 * plane + 2 * plane, plane)))
+                return true;
         }
         return false;
     }

@@ -51,7 +51,8 @@ public sealed class ImageSet
     public static ImageSet Embedded()
     {
         var asm = typeof(ImageSet).Assembly;
-        Stream Open(string n) => asm.GetManifestResourceStream("mnist-10k/" + n) ?? throw new InvalidDataException($"embedded data set is missing {n}");
+        Stream Open(string n) =>
+            asm.GetManifestResourceStream("mnist-10k/" + n) ?? throw new InvalidDataException($"embedded data set is missing {n}");
         return new ImageSet(Idx.ReadImages(Open("train-images-idx3-ubyte.gz"), "embedded train-images-idx3-ubyte.gz"),
                          Idx.ReadLabels(Open("train-labels-idx1-ubyte.gz"), "embedded train-labels-idx1-ubyte.gz"), "embedded MNIST (10k)");
     }
@@ -125,7 +126,8 @@ public static class Resize
                 double fx = Math.Max(0, (x + 0.5) * sx - 0.5);
                 int x0 = Math.Min((int)fx, w - 1), x1 = Math.Min(x0 + 1, w - 1);
                 double wx = fx - x0;
-                double v = (1 - wy) * ((1 - wx) * src[y0 * w + x0] + wx * src[y0 * w + x1]) + wy * ((1 - wx) * src[y1 * w + x0] + wx * src[y1 * w + x1]);
+                double v = (1 - wy) * ((1 - wx) * src[y0 * w + x0] + wx * src[y0 * w + x1]) +
+                    wy * ((1 - wx) * src[y1 * w + x0] + wx * src[y1 * w + x1]);
                 dst[y * ow + x] = (float)(v / 127.5 - 1);
             }
         }

@@ -97,7 +97,8 @@ public sealed class Classifier : Module
     public static (Classifier Net, Dictionary<string, string> About) Embedded()
     {
         using var s = typeof(Classifier).Assembly.GetManifestResourceStream(EmbeddedName)
-            ?? throw new InvalidDataException($"the program has no embedded classifier ({EmbeddedName}); train one with `scratch classifier train` and pass --classifier FILE");
+            ?? throw new InvalidDataException(
+                $"the program has no embedded classifier ({EmbeddedName}); train one with `scratch classifier train` and pass --classifier FILE");
         var ms = new MemoryStream();
         s.CopyTo(ms);
         return FromBytes(ms.ToArray(), "embedded " + EmbeddedName);

@@ -40,7 +40,8 @@ public static class ClassifierTraining
                     lossSum += loss.Item(); steps++;
                 }
             double acc = Accuracy(net, data.Held, data.HeldIdx);
-            log.WriteLine($"epoch {epoch + 1}/{epochs}: loss {lossSum / Math.Max(1, steps):F4}, held-out accuracy {acc:P2} ({clock.Elapsed.TotalSeconds:F1} s)");
+            log.WriteLine($"epoch {epoch + 1}/{epochs}: loss {lossSum / Math.Max(1,
+                steps):F4}, held-out accuracy {acc:P2} ({clock.Elapsed.TotalSeconds:F1} s)");
         }
         return (net, Accuracy(net, data.Held, data.HeldIdx));
     }

@@ -103,7 +103,8 @@ public static class ContinuousCodes
             i = j + 1;
         }
         double mean = (n - 1) / 2.0, sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < n; i++) { sxy += (i - mean) * (rank[i] - mean); sxx += (i - mean) * (i - mean); syy += (rank[i] - mean) * (rank[i] - mean); }
+        for (int i = 0; i < n; i++)
+        { sxy += (i - mean) * (rank[i] - mean); sxx += (i - mean) * (i - mean); syy += (rank[i] - mean) * (rank[i] - mean); }
         return syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
     }
 }

@@ -11,7 +11,8 @@ public sealed record EvalReport(string Checkpoint, string Model, int Epoch, long
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = false };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
-    public static EvalReport FromJson(string s) => JsonSerializer.Deserialize<EvalReport>(s, Json) ?? throw new InvalidDataException("empty evaluation JSON");
+    public static EvalReport FromJson(string s) =>
+        JsonSerializer.Deserialize<EvalReport>(s, Json) ?? throw new InvalidDataException("empty evaluation JSON");
 
     public string ToTable()
     {
@@ -53,7 +54,8 @@ public sealed record EvalReport(string Checkpoint, string Model, int Epoch, long
             yield return $"InfoGAN generated code accuracy: {Codes.Accuracy.ToString("P2", ci)} (G's samples per code named by the classifier, " +
                 $"{Codes.PerCode} per code; code→digit " + string.Join(" ", Codes.DigitOfCode.Select((d, c) => $"{c}→{d}")) + ")";
         if (Codes is { QRealAccuracy: { } qAccuracy, QRealDigitOfCode: { } qDigits })
-            yield return $"InfoGAN Q on real digits: {qAccuracy.ToString("P2", ci)} (Q's category for each of {Codes.QRealCount} held-out real digits " +
+            yield return
+                $"InfoGAN Q on real digits: {qAccuracy.ToString("P2", ci)} (Q's category for each of {Codes.QRealCount} held-out real digits " +
                 "against its label; code→digit " + string.Join(" ", qDigits.Select((d, c) => $"{c}→{d}")) + ")";
         if (Codes is { QRealConfusion: { } confusion, QRealDigitOfCode: { } matched } && MixUps(confusion, matched) is { Length: > 0 } mixUps)
             yield return "InfoGAN Q on real digits, the largest mix-ups: " + mixUps;
@@ -61,7 +63,8 @@ public sealed record EvalReport(string Checkpoint, string Model, int Epoch, long
             yield return $"InfoGAN Q on real digits, label-free: mutual information {information.ToString("F3", ci)} nats of ln 10 = 2.303 " +
                 $"(H(mean p) − mean H(p)), largest category {share.ToString("P1", ci)} of the digits (10 % when balanced)";
         foreach (var e in Codes?.Continuous ?? [])
-            yield return $"InfoGAN continuous code {e.Code}: moves {e.Statistic} most monotonically (mean Spearman ρ {e.MeanSpearman.ToString("F2", ci)} over {e.Bases} latents, {e.Steps} steps from −2 to 2)";
+            yield return $"InfoGAN continuous code {e.Code}: moves {e.Statistic} most monotonically (mean Spearman ρ {e.MeanSpearman.ToString("F2",
+                ci)} over {e.Bases} latents, {e.Steps} steps from −2 to 2)";
     }
 
     /// <summary>The three largest counts of real digits put in a category matched to another digit: "61 real 4s read as 9", ….</summary>

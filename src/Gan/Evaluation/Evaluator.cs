@@ -7,10 +7,12 @@ using Scratch.Tensors;
 namespace Scratch.Gan.Evaluation;
 
 /// <summary>The settings that make two evaluations comparable; printed with every result.</summary>
-public sealed record EvalProtocol(int N, ulong Seed, int RealCount, int HeldCount, int KidSubsets, int KidSubsetSize, int K, string Features, string Real, string Classifier)
+public sealed record EvalProtocol(int N, ulong Seed, int RealCount, int HeldCount, int KidSubsets, int KidSubsetSize, int K, string Features,
+    string Real, string Classifier)
 {
     public string Describe() =>
-        $"n = {N} generated samples (latent seed {Seed}) against {RealCount} real reference images ({Real}); reference row: {HeldCount} held-out real images; " +
+        $"n = {N} generated samples (latent seed {Seed}) against {RealCount} real reference images ({Real}); " +
+        $"reference row: {HeldCount} held-out real images; " +
         $"features: {Features}; KID: {KidSubsets} subsets of {KidSubsetSize}; precision/recall: k = {K}; classifier: {Classifier}";
 }
 
@@ -51,7 +53,8 @@ public sealed class Evaluator
     readonly int _heldCount;
     public EvalProtocol Protocol { get; }
 
-    public Evaluator(Classifier net, string classifierName, EvalData data, int n, ulong seed, int realLimit = int.MaxValue, int kidSubsets = 100, int kidSubsetSize = 1000)
+    public Evaluator(Classifier net, string classifierName, EvalData data, int n, ulong seed, int realLimit = int.MaxValue, int kidSubsets = 100,
+        int kidSubsetSize = 1000)
     {
         _net = net; _data = data;
         var realIdx = data.TrainIdx.Take(realLimit).ToArray();
@@ -70,7 +73,8 @@ public sealed class Evaluator
         double fd = FrechetDistance.Compute(FrechetDistance.Fit(feats, n, d), _realGaussian);
         var kid = Kid.Compute(feats, n, _realFeatures, Protocol.RealCount, d, Protocol.KidSubsets, Protocol.KidSubsetSize, Protocol.Seed);
         var pr = PrecisionRecall.Compute(_realFeatures, Protocol.RealCount, feats, n, d, Protocol.K);
-        return new SetMetrics(n, InceptionScore.Compute(probs, n, k), hist.Counts, hist.Covered, hist.KlToUniform, fd, kid.Mean, kid.Std, pr.Precision, pr.Recall);
+        return new SetMetrics(n, InceptionScore.Compute(probs, n, k), hist.Counts, hist.Covered, hist.KlToUniform, fd, kid.Mean, kid.Std,
+            pr.Precision, pr.Recall);
     }
 
     /// <summary>The same numbers for the held-out real digits.</summary>
@@ -128,7 +132,8 @@ public sealed class Evaluator
         }
         var m = CodeMatching.Match(confusion);
         var (q, information, largestShare) = QOnReal(gan);
-        return new CodeAccuracy(m.Accuracy, m.ClassOfCode, perCode, ContinuousCodes.Measure(gan, Math.Clamp(Protocol.N / 20, 5, 200), Protocol.Seed + 2),
+        return new CodeAccuracy(m.Accuracy, m.ClassOfCode, perCode,
+            ContinuousCodes.Measure(gan, Math.Clamp(Protocol.N / 20, 5, 200), Protocol.Seed + 2),
             q.Accuracy, q.ClassOfCode, _heldCount, information, largestShare, q.Confusion);
     }
 

@@ -31,9 +31,11 @@ public static class GraphPng
         int width = (int)Math.Ceiling(Math.Max(layout.Width, title == null ? 0 : font.MeasureText(title) + 32));
         int height = (int)Math.Ceiling(layout.Height + titleHeight);
         // Skia's raster surfaces stop at 32767 pixels a side; a graph that big is not worth a picture.
-        if (width > 30000 || height > 30000) throw new InvalidOperationException($"graph: the picture would be {width}×{height} pixels; draw a smaller graph (or use the DOT output)");
+        if (width > 30000 || height > 30000)
+            throw new InvalidOperationException($"graph: the picture would be {width}×{height} pixels; draw a smaller graph (or use the DOT output)");
 
-        using var surface = SKSurface.Create(new SKImageInfo(width, height)) ?? throw new InvalidOperationException($"graph: could not make a {width}×{height} picture");
+        using var surface = SKSurface.Create(new SKImageInfo(width, height))
+            ?? throw new InvalidOperationException($"graph: could not make a {width}×{height} picture");
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         using var ink = new SKPaint { Color = Ink, IsAntialias = true };

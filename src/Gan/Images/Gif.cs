@@ -25,7 +25,8 @@ public static class Gif
         s.Write([0x21, 0xFF, 0x0B]); s.Write("NETSCAPE2.0"u8); s.Write([3, 1, 0, 0, 0]);   // loop forever
         foreach (var f in frames)
         {
-            if (f.Length != width * height * channels) throw new ArgumentException($"gif: a frame of {f.Length} bytes does not make {width}×{height}×{channels}");
+            if (f.Length != width * height * channels)
+                throw new ArgumentException($"gif: a frame of {f.Length} bytes does not make {width}×{height}×{channels}");
             s.Write([0x21, 0xF9, 4, 0]); U16(delayCs); s.Write([0, 0]);                    // frame delay
             s.WriteByte(0x2C); U16(0); U16(0); U16(width); U16(height); s.WriteByte(0);
             s.WriteByte(8);                                                                  // LZW minimum code size
@@ -44,7 +45,8 @@ public static class Gif
     static readonly byte[] GreyPalette = Enumerable.Range(0, 256).SelectMany(i => new[] { (byte)i, (byte)i, (byte)i }).ToArray();
 
     // Entries 0–215: r·36 + g·6 + b with levels 0, 51, …, 255; entries 216–255: 40 greys between them.
-    static readonly byte[] ColourPalette = Enumerable.Range(0, 216).SelectMany(i => new[] { (byte)(i / 36 * 51), (byte)(i / 6 % 6 * 51), (byte)(i % 6 * 51) })
+    static readonly byte[] ColourPalette = Enumerable.Range(0, 216)
+        .SelectMany(i => new[] { (byte)(i / 36 * 51), (byte)(i / 6 % 6 * 51), (byte)(i % 6 * 51) })
         .Concat(Enumerable.Range(0, 40).SelectMany(i => Enumerable.Repeat(GreyLevel(i), 3))).ToArray();
 
     static byte GreyLevel(int i) => (byte)Math.Round((i + 1) * 255.0 / 41);

@@ -15,7 +15,8 @@ public static class ImageFile
     public static byte[] EncodePng(byte[] pixels, int width, int height, int channels)
     {
         if (channels is not (1 or 3)) throw new ArgumentException($"png: {channels} channels (1 or 3 expected)");
-        if (pixels.Length != width * height * channels) throw new ArgumentException($"png: {pixels.Length} bytes do not make {width}×{height}×{channels}");
+        if (pixels.Length != width * height * channels)
+            throw new ArgumentException($"png: {pixels.Length} bytes do not make {width}×{height}×{channels}");
         // Grey stays a 1-channel PNG (Gray8); RGB goes through Skia's RGBA layout with opaque alpha.
         var info = new SKImageInfo(width, height, channels == 1 ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var bmp = new SKBitmap(info);
@@ -29,7 +30,8 @@ public static class ImageFile
                     dst[d] = pixels[s]; dst[d + 1] = pixels[s + 1]; dst[d + 2] = pixels[s + 2]; dst[d + 3] = 255;
                 }
         Marshal.Copy(dst, 0, bmp.GetPixels(), dst.Length);
-        using var data = bmp.Encode(SKEncodedImageFormat.Png, 100) ?? throw new InvalidOperationException("png: SkiaSharp could not encode the picture");
+        using var data = bmp.Encode(SKEncodedImageFormat.Png, 100)
+            ?? throw new InvalidOperationException("png: SkiaSharp could not encode the picture");
         return data.ToArray();
     }
 
@@ -71,7 +73,8 @@ public static class ImageFile
         if (r != SKCodecResult.Success)
         {
             bmp.Dispose();
-            throw new InvalidDataException($"{path}: not a readable PNG or JPEG ({(r == SKCodecResult.IncompleteInput ? "truncated" : r.ToString())})");
+            throw new InvalidDataException(
+                $"{path}: not a readable PNG or JPEG ({(r == SKCodecResult.IncompleteInput ? "truncated" : r.ToString())})");
         }
         return bmp;
     }

@@ -16,7 +16,8 @@ public static class Architectures
 
     /// <summary>CS231n MLP generator: nz-1024-1024-784, ReLU, tanh.</summary>
     public static Sequential MlpG(int nz, RandomStream? g = null) => new(
-        new Linear(nz, 1024, g: g), new ReLU(), new Linear(1024, 1024, g: g), new ReLU(), new Linear(1024, 784, g: g), new Tanh(), new Unflatten(1, 28, 28));
+        new Linear(nz, 1024, g: g), new ReLU(), new Linear(1024, 1024, g: g), new ReLU(), new Linear(1024, 784, g: g), new Tanh(),
+        new Unflatten(1, 28, 28));
 
     /// <summary>CS231n MNIST DCGAN discriminator: two 5×5 convs with max-pooling, then 1024-1024-1 (1,102,721 parameters).</summary>
     public static Sequential DcganD(RandomStream? g = null) => new(
@@ -40,7 +41,8 @@ public static class Architectures
     public static Sequential Dcgan64G(int nz, int channels = 1, RandomStream? g = null)
     {
         const int dim = 64;
-        static Module[] Up(int i, int o, RandomStream? g) => [new ConvTranspose2d(i, o, 5, stride: 2, padding: 2, outputPadding: 1, bias: false, g: g), new BatchNorm2d(o), new ReLU()];
+        static Module[] Up(int i, int o, RandomStream? g) =>
+            [new ConvTranspose2d(i, o, 5, stride: 2, padding: 2, outputPadding: 1, bias: false, g: g), new BatchNorm2d(o), new ReLU()];
         return new Sequential([
             new Linear(nz, dim * 8 * 4 * 4, bias: false, g: g), new BatchNorm1d(dim * 8 * 4 * 4), new ReLU(), new Unflatten(dim * 8, 4, 4),
             .. Up(dim * 8, dim * 4, g), .. Up(dim * 4, dim * 2, g), .. Up(dim * 2, dim, g),

@@ -55,6 +55,8 @@ public sealed record GanConfig
     public string? ScratchVersion { get; init; } = typeof(GanConfig).Assembly.GetName().Version?.ToString(3);
 
     public string ToJson() => ConfigFile.Write(this);
-    /// <summary>Reads, upgrades and validates a config; <paramref name="source"/> names the file (or checkpoint) in the one-line error a bad one gives.</summary>
+    /// <summary>
+    /// Reads, upgrades and validates a config; <paramref name="source"/> names the file (or checkpoint) in the one-line error a bad one gives.
+    /// </summary>
     public static GanConfig FromJson(string s, string source = "config.json") => ConfigFile.Read(s, source);
 }

@@ -61,7 +61,8 @@ public sealed class GanModel
         {
             ArchitectureKind.Mlp => ((Module)Architectures.MlpG(nz, init), (Module)Architectures.MlpD(init)),
             ArchitectureKind.Dcgan => (Architectures.DcganG(nz, init), Architectures.DcganD(init)),
-            ArchitectureKind.Dcgan64 => (Architectures.Dcgan64G(nz, c.Channels, init), Architectures.Dcgan64D(c.Channels, critic: c.Loss == LossKind.WassersteinGp, init)),
+            ArchitectureKind.Dcgan64 =>
+                (Architectures.Dcgan64G(nz, c.Channels, init), Architectures.Dcgan64D(c.Channels, critic: c.Loss == LossKind.WassersteinGp, init)),
             ArchitectureKind.InfoGan => (InfoGanD.MakeGenerator(nz, init), new InfoGanD(init, c.InfoLeak)),
             ArchitectureKind.WganGpMnist => (Architectures.WganGpMnistG(nz, c.Width!.Value, init), Architectures.WganGpMnistD(c.Width!.Value, init)),
         };
@@ -124,7 +125,8 @@ public sealed class GanModel
         int k = InfoGanD.Categories;
         var noise = Noise(columns, g);
         var rows = Enumerable.Range(0, k).Select(cat =>
-            Tensor.Cat([noise, Tensor.Full([columns], cat, device: Device).OneHot(k), Tensor.Zeros([columns, InfoGanD.Continuous], device: Device)], 1));
+            Tensor.Cat([noise, Tensor.Full([columns], cat, device: Device).OneHot(k),
+                Tensor.Zeros([columns, InfoGanD.Continuous], device: Device)], 1));
         return Tensor.Cat([.. rows], 0);
     }
 
@@ -296,7 +298,9 @@ public sealed class GanModel
     /// <summary>Q's logits of the categorical code: the first of its outputs.</summary>
     static Tensor Categories(Tensor q) => q.Narrow(1, 0, InfoGanD.Categories);
 
-    /// <summary>InfoGAN: Q's logits of the categorical code for images x, D in eval mode (BatchNorm uses running statistics), no graph recorded.</summary>
+    /// <summary>
+    /// InfoGAN: Q's logits of the categorical code for images x, D in eval mode (BatchNorm uses running statistics), no graph recorded.
+    /// </summary>
     public NDArray QCategories(NDArray x)
     {
         var info = Info ?? throw new InvalidOperationException("only InfoGAN has a Q network");

@@ -35,8 +35,8 @@ public static class InfoMax
 
     /// <summary>
     /// For Q's category logits of a real batch [N, K] and of its shifted copy: mean H(p(y|x)) + μ·(log K − H(mean p))
-    /// + ν·mean KL(p(y|x) ∥ p(y|shifted x)), with μ = <see cref="Balance"/> and ν = <see cref="Invariance"/>. The KL's first argument is held fixed (no gradient), so the shifted
-    /// copy is pulled toward the digit's own prediction, not the other way round (as IMSAT's self-augmentation).
+    /// + ν·mean KL(p(y|x) ∥ p(y|shifted x)), with μ = <see cref="Balance"/> and ν = <see cref="Invariance"/>. The KL's first argument is held fixed
+    /// (no gradient), so the shifted copy is pulled toward the digit's own prediction, not the other way round (as IMSAT's self-augmentation).
     /// </summary>
     public static Terms Loss(Tensor logits, Tensor shiftedLogits)
     {
@@ -123,7 +123,8 @@ public static class InfoMax
             for (int c = 0; c < planes; c++)
             {
                 int at = (b * planes + c) * h * w;
-                Warp(pixels.AsSpan(at, h * w), output.AsSpan(at, h * w), h, w, angle, scale, draws[4 * b + 2] * MaxShift, draws[4 * b + 3] * MaxShift);
+                Warp(pixels.AsSpan(at, h * w), output.AsSpan(at, h * w), h, w, angle, scale, draws[4 * b + 2] * MaxShift,
+                    draws[4 * b + 3] * MaxShift);
             }
         }
         return new Tensor(NDArray.From(output, x.Shape, x.DType, x.Device));

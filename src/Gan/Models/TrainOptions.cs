@@ -65,7 +65,8 @@ public static class TrainOptions
         "after it, openai/InfoGAN's losses alone (the categories it founded stay; G's samples vary more); 0 = every iteration",
         _ => 0, min: 0, sweep: true) with { OnlyFor = InfoGan };
     /// <summary>IMSAT's virtual adversarial training on top of --info-max's shift (Models/InfoMax.cs); 0, the default, is shifts only.</summary>
-    public static readonly TrainOption<double> InfoMaxVat = Real("info-max-vat", "infogan, with --info-max: the L2 radius per image (pixels in [-1, 1]) " +
+    public static readonly TrainOption<double> InfoMaxVat = Real("info-max-vat",
+        "infogan, with --info-max: the L2 radius per image (pixels in [-1, 1]) " +
         "of the perturbation that most changes Q's categories, which they must withstand as they withstand shifts (IMSAT's VAT); 0 = shifts only",
         _ => 0, zero: true, sweep: true) with { OnlyFor = InfoGan };
     /// <summary>Q's model of the continuous codes: openai/InfoGAN's fix_std.</summary>

@@ -32,7 +32,9 @@ public static class Zoo
             if (o.CheckValue(c) is { } why) throw new ArgumentException($"{o.ConfigKey}: {why}");
         string model = Setting.Name(c.Model);
         if (c.Model == ModelKind.InfoGan && IsCritic(c.Loss))
-            throw new ArgumentException($"model infogan cannot use loss {Setting.Name(c.Loss)}: its Q head shares the discriminator's trunk, which a critic's loss does not train as a classifier (use nonsaturating, minimax or lsgan)");
+            throw new ArgumentException(
+                $"model infogan cannot use loss {Setting.Name(c.Loss)}: its Q head shares the discriminator's trunk, " +
+                "which a critic's loss does not train as a classifier (use nonsaturating, minimax or lsgan)");
         if (c.InfoMax > 0 && c.InfoTrains != InfoTraining.Both)
             throw new ArgumentException("--info-max trains Q on real digits in D's step, which trains Q only with --info-trains both");
         if (c.InfoMaxVat > 0 && c.InfoMax == 0)
@@ -48,14 +50,20 @@ public static class Zoo
             ? c.ImageSize == 64 ? [ArchitectureKind.Dcgan64] : [ArchitectureKind.Dcgan, ArchitectureKind.WganGpMnist]
             : [TrainOptions.Architecture.Default(Recipe.Of(c.Model))];
         if (c.ImageSize is 28 or 64 && !fits.Contains(arch))
-            throw new ArgumentException($"model {model} cannot use architecture {Setting.Name(arch)} (choose {string.Join(" or ", fits.Select(Setting.Name))})");
+            throw new ArgumentException(
+                $"model {model} cannot use architecture {Setting.Name(arch)} (choose {string.Join(" or ", fits.Select(Setting.Name))})");
         int size = arch == ArchitectureKind.Dcgan64 ? 64 : 28;
         if (c.ImageSize != size)
-            throw new ArgumentException($"model {model} makes {(c.Model is ModelKind.Wgan or ModelKind.WganGp ? "28×28 or 64×64" : $"{size}×{size}")} images; --image-size {c.ImageSize} does not fit it");
+            throw new ArgumentException($"model {model} makes {(c.Model is ModelKind.Wgan or ModelKind.WganGp ? "28×28 or 64×64"
+                : $"{size}×{size}")} images; --image-size {c.ImageSize} does not fit it");
         if (c.Channels == 3 && arch != ArchitectureKind.Dcgan64)
-            throw new ArgumentException($"model {model} at {c.ImageSize}×{c.ImageSize} makes grey images only; for colour use dcgan64, or wgan / wgan-gp with --image-size 64 (or pass --channels 1)");
+            throw new ArgumentException(
+                $"model {model} at {c.ImageSize}×{c.ImageSize} makes grey images only; " +
+                "for colour use dcgan64, or wgan / wgan-gp with --image-size 64 (or pass --channels 1)");
         if (c.Width != null && arch != ArchitectureKind.WganGpMnist)
-            throw new ArgumentException($"--width sets the base channel count of the {Setting.Name(ArchitectureKind.WganGpMnist)} networks (wgan-gp at 28×28); model {model} uses {Setting.Name(arch)}");
+            throw new ArgumentException(
+                $"--width sets the base channel count of the {Setting.Name(ArchitectureKind.WganGpMnist)} networks (wgan-gp at 28×28); " +
+                $"model {model} uses {Setting.Name(arch)}");
         if (c.Width == null && arch == ArchitectureKind.WganGpMnist)
             throw new ArgumentException($"the {Setting.Name(ArchitectureKind.WganGpMnist)} networks need a width (--width)");
     }

@@ -8,7 +8,8 @@ using Scratch.Gan.Training;
 namespace Scratch.Gan.Sweeps;
 
 /// <summary>One finished point of a sweep, as read back from its run folder.</summary>
-public sealed record SweepRow(string Name, IReadOnlyList<(string Option, string Value)> Settings, EvalReport Eval, double SecondsPerEpoch, string FinalGrid)
+public sealed record SweepRow(string Name, IReadOnlyList<(string Option, string Value)> Settings, EvalReport Eval, double SecondsPerEpoch,
+    string FinalGrid)
 {
     /// <summary>O or X: <see cref="DigitsRule"/> on the generated samples' scores.</summary>
     public string Digits => DigitsRule.Mark(Eval.Generated.InceptionScore, Eval.Generated.ClassesCovered);
@@ -29,8 +30,10 @@ public static class SweepTable
             if (!File.Exists(run.ConfigPath) || !File.Exists(evalPath)) continue;
             EvalReport eval;
             try { eval = EvalReport.FromJson(File.ReadAllText(evalPath)); }
-            catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"'{evalPath}' is not an evaluation written by scratch eval ({e.Message.Split('.')[0]})"); }
-            var settings = Path.GetFileName(sub).Split('_').Select(s => s.Split('=', 2)).Where(kv => kv.Length == 2).Select(kv => (kv[0], kv[1])).ToList();
+            catch (System.Text.Json.JsonException e)
+            { throw new InvalidDataException($"'{evalPath}' is not an evaluation written by scratch eval ({e.Message.Split('.')[0]})"); }
+            var settings = Path.GetFileName(sub).Split('_').Select(s => s.Split('=', 2)).Where(kv => kv.Length == 2)
+                .Select(kv => (kv[0], kv[1])).ToList();
             var epochs = GanConfig.FromJson(File.ReadAllText(run.ConfigPath)).Epochs;
             rows.Add(new SweepRow(Path.GetFileName(sub), settings, eval, EpochSeconds(run), run.Fixed(epochs)));
         }
@@ -59,7 +62,9 @@ public static class SweepTable
         foreach (var line in File.ReadAllLines(run.EpochTimesPath))
         {
             var p = line.Split(',');
-            if (p.Length >= 2 && int.TryParse(p[0], CultureInfo.InvariantCulture, out var e) && double.TryParse(p[1], CultureInfo.InvariantCulture, out var s)) byEpoch[e] = s;
+            if (p.Length >= 2 && int.TryParse(p[0], CultureInfo.InvariantCulture, out var e)
+                && double.TryParse(p[1], CultureInfo.InvariantCulture, out var s))
+                byEpoch[e] = s;
         }
         return byEpoch.Count == 0 ? double.NaN : byEpoch.Values.Average();
     }
@@ -73,10 +78,13 @@ public static class SweepTable
         string Get(SweepRow r, string o) => r.Settings.FirstOrDefault(s => s.Option == o).Value ?? "";
         // InfoGAN's evaluations also measure its categorical code: the column appears when a row has it.
         bool codes = rows.Any(r => r.Eval.Codes != null);
-        string[] Cells(SweepRow r) => [.. options.Select(o => Get(r, o)), r.Eval.Generated.InceptionScore.ToString("F2", ci), r.Eval.Generated.Frechet.ToString("F2", ci),
-            $"{r.Eval.Generated.ClassesCovered}", .. codes ? [Cell(r.Eval.Codes?.QRealAccuracy), Cell(r.Eval.Codes?.Accuracy)] : Array.Empty<string>(),
+        string[] Cells(SweepRow r) =>
+            [.. options.Select(o => Get(r, o)), r.Eval.Generated.InceptionScore.ToString("F2", ci), r.Eval.Generated.Frechet.ToString("F2", ci),
+            $"{r.Eval.Generated.ClassesCovered}",
+            .. codes ? [Cell(r.Eval.Codes?.QRealAccuracy), Cell(r.Eval.Codes?.Accuracy)] : Array.Empty<string>(),
             double.IsNaN(r.SecondsPerEpoch) ? "" : r.SecondsPerEpoch.ToString("F1", ci), r.Digits];
-        string[] head = [.. options, "IS", "FD", "classes covered", .. codes ? ["Q on real digits", "generated code accuracy"] : Array.Empty<string>(), "s/epoch", "digits?"];
+        string[] head = [.. options, "IS", "FD", "classes covered",
+            .. codes ? ["Q on real digits", "generated code accuracy"] : Array.Empty<string>(), "s/epoch", "digits?"];
 
         var csv = new StringBuilder().AppendLine(string.Join(",", head.Select(h => h.Replace(' ', '_'))));
         foreach (var r in rows) csv.AppendLine(string.Join(",", Cells(r)));
@@ -86,13 +94,15 @@ public static class SweepTable
         var md = new StringBuilder();
         md.AppendLine($"# Sweep: {first.Model}").AppendLine();
         md.AppendLine($"Protocol: {first.Protocol.Describe()}.").AppendLine();
-        md.AppendLine($"Real held-out reference: IS {first.Reference.InceptionScore.ToString("F2", ci)}, FD {first.Reference.Frechet.ToString("F2", ci)}, classes covered {first.Reference.ClassesCovered}.").AppendLine();
+        md.AppendLine($"Real held-out reference: IS {first.Reference.InceptionScore.ToString("F2", ci)}, FD {first.Reference.Frechet.ToString("F2",
+            ci)}, classes covered {first.Reference.ClassesCovered}.").AppendLine();
         md.AppendLine($"digits? — {DigitsRule.Text}.").AppendLine();
         md.AppendLine("| " + string.Join(" | ", head) + " |");
         md.AppendLine("|" + string.Concat(head.Select(_ => "---|")));
         foreach (var r in rows) md.AppendLine("| " + string.Join(" | ", Cells(r)) + " |");
         md.AppendLine().AppendLine("![contact sheet](contact-sheet.png)");
         AtomicFile.WriteText(Path.Combine(dir, "sweep.md"), md.ToString());
-        ContactSheet.Save(Path.Combine(dir, "contact-sheet.png"), rows.Select(r => (r.FinalGrid, r.Name.Replace('_', ' ') + "  " + r.Digits)).ToList());
+        ContactSheet.Save(Path.Combine(dir, "contact-sheet.png"),
+            rows.Select(r => (r.FinalGrid, r.Name.Replace('_', ' ') + "  " + r.Digits)).ToList());
     }
 }

@@ -7,8 +7,8 @@ namespace Scratch.Gan.Training;
 public static class Curves
 {
     /// <summary>The loss curves; a non-empty panel (evaluation metrics) is drawn as a second plot below them.</summary>
-    public static void Save(string path, IReadOnlyList<(string Name, double[] X, double[] Y)> series, string title, string xLabel = "iteration", string yLabel = "loss",
-        IReadOnlyList<(string Name, double[] X, double[] Y)>? panel = null)
+    public static void Save(string path, IReadOnlyList<(string Name, double[] X, double[] Y)> series, string title, string xLabel = "iteration",
+        string yLabel = "loss", IReadOnlyList<(string Name, double[] X, double[] Y)>? panel = null)
     {
         var plt = Plot(series, title, xLabel, yLabel, lines: true);
         ScottPlot.Image image;
@@ -24,7 +24,8 @@ public static class Curves
         using (image) AtomicFile.Write(path, image.GetImageBytes(ImageFormat.Png, 100), "curves.png");
     }
 
-    static ScottPlot.Plot Plot(IReadOnlyList<(string Name, double[] X, double[] Y)> series, string title, string xLabel, string yLabel, bool lines, string? rightAxis = null)
+    static ScottPlot.Plot Plot(IReadOnlyList<(string Name, double[] X, double[] Y)> series, string title, string xLabel, string yLabel, bool lines,
+        string? rightAxis = null)
     {
         var plt = new ScottPlot.Plot();
         foreach (var (name, x, y) in series)

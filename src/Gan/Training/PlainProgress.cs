@@ -13,7 +13,8 @@ public sealed class PlainProgress(TextWriter log) : ITrainingObserver
     {
         var (rate, eta, _) = _clock.Tick(epoch, batch);
         if (batch % 50 == 0 || batch == _clock.PerEpoch)
-            log.WriteLine($"epoch {epoch + 1}/{_clock.Epochs} batch {batch}/{_clock.PerEpoch}  {rate:F1} it/s  ETA {eta:hh\\:mm\\:ss}  {ProgressClock.Losses(l)}");
+            log.WriteLine($"epoch {epoch + 1}/{_clock.Epochs} batch {batch}/{_clock.PerEpoch}  " +
+                $"{rate:F1} it/s  ETA {eta:hh\\:mm\\:ss}  {ProgressClock.Losses(l)}");
     }
 
     public void EpochDone(int epoch, TimeSpan took, StepLosses l) => log.WriteLine(_clock.EpochLine(epoch, took, l));

@@ -23,7 +23,8 @@ public sealed class ProgressClock
     }
 
     public static string Losses(StepLosses l) =>
-        $"D {l.D,7:F4}  G {l.G,7:F4}" + (double.IsNaN(l.Wasserstein) ? "" : $"  W {l.Wasserstein:F4}") + (double.IsNaN(l.Info) ? "" : $"  info {l.Info:F4}");
+        $"D {l.D,7:F4}  G {l.G,7:F4}" + (double.IsNaN(l.Wasserstein) ? "" : $"  W {l.Wasserstein:F4}") +
+            (double.IsNaN(l.Info) ? "" : $"  info {l.Info:F4}");
 
     public string EpochLine(int epoch, TimeSpan took, StepLosses l) =>
         $"epoch {epoch + 1}/{Epochs} done in {took.TotalSeconds:F1} s  (D {l.D:F4}, G {l.G:F4})";

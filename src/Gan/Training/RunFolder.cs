@@ -7,8 +7,8 @@ namespace Scratch.Gan.Training;
 
 /// <summary>
 /// A run's folder: config.json, metrics.csv, curves.png, samples/, fixed/ (+ progress.gif),
-/// checkpoints/ and TensorBoard event files (events.out.tfevents.*, one per training session). A checkpoint is one safetensors file holding G, D, both optimizers and, in its
-/// metadata, the counters and random-stream positions needed to resume exactly.
+/// checkpoints/ and TensorBoard event files (events.out.tfevents.*, one per training session). A checkpoint is one safetensors file holding G, D,
+/// both optimizers and, in its metadata, the counters and random-stream positions needed to resume exactly.
 /// </summary>
 public sealed class RunFolder
 {
@@ -18,7 +18,10 @@ public sealed class RunFolder
     public string ConfigPath => Path.Combine(Dir, "config.json");
     public string MetricsPath => Path.Combine(Dir, "metrics.csv");
     public string WarningsPath => Path.Combine(Dir, "warnings.txt");
-    /// <summary>"epoch,seconds,peak MB" for each epoch trained without interruption: the seconds are what sweep reports as time per epoch, the peak is the most bytes the step pool held during the epoch.</summary>
+    /// <summary>
+    /// "epoch,seconds,peak MB" for each epoch trained without interruption: the seconds are what sweep reports as time per epoch, the peak is the
+    /// most bytes the step pool held during the epoch.
+    /// </summary>
     public string EpochTimesPath => Path.Combine(Dir, "epoch_times.csv");
     public string LatestCheckpoint => Path.Combine(Dir, "checkpoints", "latest.safetensors");
     public string Samples(long iter) => Path.Combine(Dir, "samples", $"iter-{iter:D6}.png");
@@ -91,10 +94,12 @@ public sealed class RunFolder
         if (!meta.TryGetValue("format", out var f) || f != "scratch-gan-checkpoint")
             throw new InvalidDataException($"'{path}' is a safetensors file but not a Scratch GAN checkpoint");
         if (!Setting.TryParse<ModelKind>(meta.GetValueOrDefault("model"), out var model) || model != m.Config.Model)
-            throw new InvalidDataException($"'{path}' is a checkpoint of model {meta.GetValueOrDefault("model")}, not {Setting.Name(m.Config.Model)}");
+            throw new InvalidDataException(
+                $"'{path}' is a checkpoint of model {meta.GetValueOrDefault("model")}, not {Setting.Name(m.Config.Model)}");
         m.G.LoadStateDict(tensors, "G.");
         m.D.LoadStateDict(tensors, "D.");
-        Dictionary<string, NDArray> Sub(string prefix) => tensors.Where(kv => kv.Key.StartsWith(prefix)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
+        Dictionary<string, NDArray> Sub(string prefix) =>
+            tensors.Where(kv => kv.Key.StartsWith(prefix)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
         m.OptG.LoadStateDict(Sub("optG."));
         m.OptD.LoadStateDict(Sub("optD."));
         var p = new Progress(long.Parse(meta["iteration"], CultureInfo.InvariantCulture), int.Parse(meta["epoch"], CultureInfo.InvariantCulture),

@@ -32,8 +32,8 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
     public CancellationToken Interrupt { get; init; }
     /// <summary>
     /// --minutes: the first iteration that starts after this call has trained this many minutes is its
-    /// last (so the budget overshoots by at most one step), and training ends saving what an epoch's end saves. Evaluations (--eval-every) are not counted, so
-    /// the budget buys the same training with or without them. A resumed run starts a fresh budget.
+    /// last (so the budget overshoots by at most one step), and training ends saving what an epoch's end saves. Evaluations (--eval-every) are not
+    /// counted, so the budget buys the same training with or without them. A resumed run starts a fresh budget.
     /// </summary>
     public double BudgetMinutes { get; init; } = double.PositiveInfinity;
     /// <summary>
@@ -105,7 +105,8 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                     next = NextBatch(order, b + 1);   // gathered while the device runs this step
                     var d = model.DStep(real, read, norms, iter);
                     if (read)
-                        last = last with { D = d.Loss, Wasserstein = d.Wasserstein, DReal = d.Real, DFake = d.Fake, GradNormD = d.GradNorm, Penalty = d.Penalty };
+                        last = last with { D = d.Loss, Wasserstein = d.Wasserstein, DReal = d.Real, DFake = d.Fake, GradNormD = d.GradNorm,
+                            Penalty = d.Penalty };
                     if (_cadence.EndsWithGStep(iter))
                     {
                         var g = model.GStep(c.BatchSize, read, norms);
@@ -116,11 +117,13 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
                 {
                     Warn(_diagnostics.Observe(iter, last.D, last.G));
                     CheckFinite(iter, last);
-                    _metrics.Add(RunFolder.MetricsRow(iter, epoch + 1, last) + EvalColumns(iter, b + 1 == perEpoch && (epoch + 1) % Math.Max(1, c.EvalEvery) == 0));
+                    _metrics.Add(RunFolder.MetricsRow(iter, epoch + 1, last) +
+                        EvalColumns(iter, b + 1 == perEpoch && (epoch + 1) % Math.Max(1, c.EvalEvery) == 0));
                 }
                 progress.Step(epoch, b + 1, last);
                 _events.Iteration(iter, last, read);
-                var here = new RunFolder.Progress(iter, b + 1 == perEpoch ? epoch + 1 : epoch, (b + 1) % perEpoch, model.Rng.Offset, last.G, last.Info);
+                var here = new RunFolder.Progress(iter, b + 1 == perEpoch ? epoch + 1 : epoch, (b + 1) % perEpoch, model.Rng.Offset,
+                    last.G, last.Info);
                 if (sample) SaveGrid(run.Samples(iter), fixedZ);
                 if (keep)
                 {
@@ -146,7 +149,8 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
             }
             progress.EpochDone(epoch, clock.Elapsed, last);
             double peakMb = MemoryStats.For(model.Device).TakePeakMb();
-            if (firstBatch == 0) AtomicFile.AppendText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)},{peakMb.ToString("F1", CultureInfo.InvariantCulture)}\n");
+            if (firstBatch == 0) AtomicFile.AppendText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3",
+                CultureInfo.InvariantCulture)},{peakMb.ToString("F1", CultureInfo.InvariantCulture)}\n");
             SaveEpochEnd(epoch, fixedZ, new RunFolder.Progress(iter, epoch + 1, 0, model.Rng.Offset, last.G, last.Info));
             _events.EpochDone(iter, firstBatch == 0 ? clock.Elapsed.TotalSeconds : double.NaN, peakMb, run.Fixed(epoch + 1));
             if (ending && epoch + 1 < c.Epochs) return EndEarly(iter, countDone);
@@ -224,8 +228,10 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
 
     static void CheckFinite(long iter, StepLosses l)
     {
-        if (!double.IsFinite(l.D)) throw new TrainingDivergedException($"training diverged at iteration {iter}: the D loss is {l.D}; the last good checkpoint is kept");
-        if (!double.IsNaN(l.G) && !double.IsFinite(l.G)) throw new TrainingDivergedException($"training diverged at iteration {iter}: the G loss is {l.G}; the last good checkpoint is kept");
+        if (!double.IsFinite(l.D))
+            throw new TrainingDivergedException($"training diverged at iteration {iter}: the D loss is {l.D}; the last good checkpoint is kept");
+        if (!double.IsNaN(l.G) && !double.IsFinite(l.G))
+            throw new TrainingDivergedException($"training diverged at iteration {iter}: the G loss is {l.G}; the last good checkpoint is kept");
     }
 
     void SaveGrid(string path, Tensor z)
@@ -266,6 +272,7 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
         var panel = new List<(string, double[], double[])>();
         foreach (var (name, column) in new[] { ("inception score", "is"), ("Fréchet distance", "fd"), ("classes covered", "classes_covered") })
             if (m.Column(column) is { } y) panel.Add((name, x, y));
-        Curves.Save(Path.Combine(run.Dir, "curves.png"), series, $"{Setting.Name(model.Config.Model)} ({Setting.Name(model.Config.Loss)})", panel: panel);
+        Curves.Save(Path.Combine(run.Dir, "curves.png"), series, $"{Setting.Name(model.Config.Model)} ({Setting.Name(model.Config.Loss)})",
+            panel: panel);
     }
 }

@@ -352,7 +352,8 @@ public sealed class CpuBackend(Device device) : IBackend
         if (F32(dx)) CpuPool.Scatter<float>(src, indices, dx, g); else CpuPool.Scatter<double>(src, indices, dx, g);
     }
 
-    public void Update<T, TRule>(NDArray pa, NDArray ga, NDArray s1a, NDArray s2a, TRule rule) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
+    public void Update<T, TRule>(NDArray pa, NDArray ga, NDArray s1a, NDArray s2a, TRule rule) where T : unmanaged, IFloatingPointIeee754<T>
+        where TRule : struct, IUpdateRule<T>
     {
         T[] p = Data<T>(pa), g = Data<T>(ga), s1 = Data<T>(s1a), s2 = Data<T>(s2a);
         int po = Start(pa), go = Start(ga), o1 = Start(s1a), o2 = Start(s2a);

@@ -150,8 +150,10 @@ internal static unsafe partial class CpuGemm
                                 if (p + 8 <= kc && Adjacent(ro + pc + p, 8))
                                 {
                                     float* src = pb + rowOff[pc + p];
-                                    Transpose8x8(src + colOff[jj + q0], src + colOff[jj + q0 + 1], src + colOff[jj + q0 + 2], src + colOff[jj + q0 + 3],
-                                                 src + colOff[jj + q0 + 4], src + colOff[jj + q0 + 5], src + colOff[jj + q0 + 6], src + colOff[jj + q0 + 7],
+                                    Transpose8x8(src + colOff[jj + q0], src + colOff[jj + q0 + 1],
+                                                 src + colOff[jj + q0 + 2], src + colOff[jj + q0 + 3],
+                                                 src + colOff[jj + q0 + 4], src + colOff[jj + q0 + 5],
+                                                 src + colOff[jj + q0 + 6], src + colOff[jj + q0 + 7],
                                                  pd + baseD + p * nr + q0, nr);
                                 }
                                 else
@@ -176,8 +178,10 @@ internal static unsafe partial class CpuGemm
                          a4 = Avx.LoadVector256(r4), a5 = Avx.LoadVector256(r5), a6 = Avx.LoadVector256(r6), a7 = Avx.LoadVector256(r7);
         var t0 = Avx.UnpackLow(a0, a1); var t1 = Avx.UnpackHigh(a0, a1); var t2 = Avx.UnpackLow(a2, a3); var t3 = Avx.UnpackHigh(a2, a3);
         var t4 = Avx.UnpackLow(a4, a5); var t5 = Avx.UnpackHigh(a4, a5); var t6 = Avx.UnpackLow(a6, a7); var t7 = Avx.UnpackHigh(a6, a7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE); var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE); var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
         Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
         Avx.Store(dst + stride, Avx.Permute2x128(u1, u5, 0x20));
         Avx.Store(dst + 2 * stride, Avx.Permute2x128(u2, u6, 0x20));

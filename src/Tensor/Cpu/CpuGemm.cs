@@ -124,7 +124,8 @@ internal static unsafe partial class CpuGemm
                 {
                     var row = new ReadOnlySpan<float>(L.A, ao + bi * a.Strides[0] + i * a.Strides[1], k);
                     for (int j = 0; j < n; j++)
-                        acc[(i - i0) * n + j] += TensorPrimitives.Dot(row, new ReadOnlySpan<float>(L.B, bo + bi * b.Strides[0] + j * b.Strides[2], k));
+                        acc[(i - i0) * n + j] += TensorPrimitives.Dot(row,
+                            new ReadOnlySpan<float>(L.B, bo + bi * b.Strides[0] + j * b.Strides[2], k));
                 }
             acc.CopyTo(L.C, co + i0 * n);
         });
@@ -250,8 +251,9 @@ internal static unsafe partial class CpuGemm
             x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
             x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
         }
-        Store512(c, c1, c00, c01, accumulate); Store512(c + ldc, c1 + ldc, c10, c11, accumulate); Store512(c + 2 * ldc, c1 + 2 * ldc, c20, c21, accumulate);
-        Store512(c + 3 * ldc, c1 + 3 * ldc, c30, c31, accumulate); Store512(c + 4 * ldc, c1 + 4 * ldc, c40, c41, accumulate); Store512(c + 5 * ldc, c1 + 5 * ldc, c50, c51, accumulate);
+        Store512(c, c1, c00, c01, accumulate); Store512(c + ldc, c1 + ldc, c10, c11, accumulate);
+        Store512(c + 2 * ldc, c1 + 2 * ldc, c20, c21, accumulate); Store512(c + 3 * ldc, c1 + 3 * ldc, c30, c31, accumulate);
+        Store512(c + 4 * ldc, c1 + 4 * ldc, c40, c41, accumulate); Store512(c + 5 * ldc, c1 + 5 * ldc, c50, c51, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -276,8 +278,9 @@ internal static unsafe partial class CpuGemm
             x = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
             x = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
         }
-        Store256(c, c1, c00, c01, accumulate); Store256(c + ldc, c1 + ldc, c10, c11, accumulate); Store256(c + 2 * ldc, c1 + 2 * ldc, c20, c21, accumulate);
-        Store256(c + 3 * ldc, c1 + 3 * ldc, c30, c31, accumulate); Store256(c + 4 * ldc, c1 + 4 * ldc, c40, c41, accumulate); Store256(c + 5 * ldc, c1 + 5 * ldc, c50, c51, accumulate);
+        Store256(c, c1, c00, c01, accumulate); Store256(c + ldc, c1 + ldc, c10, c11, accumulate);
+        Store256(c + 2 * ldc, c1 + 2 * ldc, c20, c21, accumulate); Store256(c + 3 * ldc, c1 + 3 * ldc, c30, c31, accumulate);
+        Store256(c + 4 * ldc, c1 + 4 * ldc, c40, c41, accumulate); Store256(c + 5 * ldc, c1 + 5 * ldc, c50, c51, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

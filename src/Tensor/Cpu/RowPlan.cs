@@ -51,9 +51,16 @@ internal sealed class RowPlan
         int threads = (int)Math.Min(CpuInfo.Threads, total >> 15);
         if (threads <= 1) { for (int r = 0; r < rows; r++) body(r, 0, len); return; }
         if (rows >= threads)
-            ForkJoin.Run(threads, t => { for (int r = (int)((long)rows * t / threads), e = (int)((long)rows * (t + 1) / threads); r < e; r++) body(r, 0, len); });
+            ForkJoin.Run(threads, t =>
+            {
+                for (int r = (int)((long)rows * t / threads), e = (int)((long)rows * (t + 1) / threads); r < e; r++) body(r, 0, len);
+            });
         else
-            ForkJoin.Run(threads, t => { int c0 = (int)((long)len * t / threads), c1 = (int)((long)len * (t + 1) / threads); for (int r = 0; r < rows; r++) body(r, c0, c1); });
+            ForkJoin.Run(threads, t =>
+            {
+                int c0 = (int)((long)len * t / threads), c1 = (int)((long)len * (t + 1) / threads);
+                for (int r = 0; r < rows; r++) body(r, c0, c1);
+            });
     }
 
     /// <summary>

@@ -66,7 +66,8 @@ public static class CuBlasLibrary
     public static string WhyNot(Exception e)
     {
         if (Loaded == null && Missing.Count > 0)
-            return $"no cuBLAS library found (tried {string.Join(", ", Missing)}): install the CUDA toolkit's libcublas package or add its folder to LD_LIBRARY_PATH";
+            return $"no cuBLAS library found (tried {string.Join(", ",
+                Missing)}): install the CUDA toolkit's libcublas package or add its folder to LD_LIBRARY_PATH";
         var first = e.Message.Split('\n')[0].Trim();
         return Loaded != null ? $"{Loaded} loaded but failed: {first}" : first + (InstallError != null ? $" (resolver not set: {InstallError})" : "");
     }

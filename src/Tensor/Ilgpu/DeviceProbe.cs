@@ -27,13 +27,16 @@ public static class DeviceProbe
         AcceleratorType.Cuda => canLoad("libcuda.so")
             ? "the CUDA driver is loaded but reports no GPU"
             : canLoad("libcuda.so.1")
-                ? "the NVIDIA driver is installed (libcuda.so.1) but ILGPU loads the unversioned libcuda.so: link it (ln -s libcuda.so.1 libcuda.so in the driver's library folder) or install the toolkit's cuda-driver-dev package"
+                ? "the NVIDIA driver is installed (libcuda.so.1) but ILGPU loads the unversioned libcuda.so: " +
+                    "link it (ln -s libcuda.so.1 libcuda.so in the driver's library folder) or install the toolkit's cuda-driver-dev package"
                 : "no NVIDIA driver (libcuda.so not found)",
         AcceleratorType.OpenCL => canLoad("libOpenCL.so")
             ? "the OpenCL loader found no platform with a device (no ICD installed, e.g. pocl-opencl-icd or a GPU vendor's)"
             : canLoad("libOpenCL.so.1")
-                ? "the OpenCL loader is installed (libOpenCL.so.1) but ILGPU loads the unversioned libOpenCL.so: install ocl-icd-opencl-dev (or ln -s libOpenCL.so.1 libOpenCL.so in its folder)"
-                : "no OpenCL runtime (libOpenCL.so not found: install ocl-icd-libopencl1 and ocl-icd-opencl-dev, and a vendor ICD such as pocl-opencl-icd)",
+                ? "the OpenCL loader is installed (libOpenCL.so.1) but ILGPU loads the unversioned libOpenCL.so: " +
+                    "install ocl-icd-opencl-dev (or ln -s libOpenCL.so.1 libOpenCL.so in its folder)"
+                : "no OpenCL runtime (libOpenCL.so not found: install ocl-icd-libopencl1 and ocl-icd-opencl-dev, " +
+                    "and a vendor ICD such as pocl-opencl-icd)",
         _ => "ILGPU lists no such device",
     };
 
@@ -43,7 +46,8 @@ public static class DeviceProbe
         CLDevice cl when !cl.Capabilities.GenericAddressSpace =>
             $"OpenCL device '{cl.Name}' lacks the generic address space ILGPU needs (OpenCL 2.0, or 3.0 with it)",
         CudaDevice cu when cu.Architecture == null =>
-            $"CUDA device '{cu.Name}' has an architecture ILGPU {typeof(Context).Assembly.GetName().Version?.ToString(3)} does not know (driver {cu.DriverVersion})",
+            $"CUDA device '{cu.Name}' has an architecture ILGPU {typeof(Context).Assembly.GetName().Version?.ToString(3)} " +
+                $"does not know (driver {cu.DriverVersion})",
         _ => null,
     };
 
@@ -60,7 +64,8 @@ public static class DeviceProbe
     /// <summary>The first line of an exception's message, with the inner one's when the outer says little.</summary>
     public static string Reason(Exception e)
     {
-        var inner = e is TypeInitializationException or System.Reflection.TargetInvocationException && e.InnerException != null ? e.InnerException : e;
+        var inner = e is TypeInitializationException or System.Reflection.TargetInvocationException && e.InnerException != null
+            ? e.InnerException : e;
         return $"{inner.GetType().Name}: {inner.Message.Split('\n')[0].Trim()}";
     }
 

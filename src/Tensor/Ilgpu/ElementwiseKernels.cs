@@ -28,7 +28,8 @@ internal static partial class Kernels
         for (int i = t; i < n; i += step) d[dl.At(i)] = Philox.SampleF32((RandomKind)kind, offset + (ulong)i, seed, p0, p1);
     }
 
-    public static void RandomF64(Index1D t, ArrayView<double> d, Strided dl, int n, int step, int kind, ulong seed, ulong offset, double p0, double p1)
+    public static void RandomF64(Index1D t, ArrayView<double> d, Strided dl, int n, int step, int kind, ulong seed, ulong offset,
+        double p0, double p1)
     {
         for (int i = t; i < n; i += step) d[dl.At(i)] = Philox.Sample((RandomKind)kind, offset + (ulong)i, seed, p0, p1);
     }
@@ -55,25 +56,29 @@ internal static partial class Kernels
         for (int i = t; i < n; i += step) d[dl.At(i)] = op.Apply(s[sl.At(i)], a, b);
     }
 
-    public static void ZipLinear<T, TOp>(Index1D t, ArrayView<T> x, int xo, ArrayView<T> y, int yo, ArrayView<T> d, int o, int n, int step, T a, T b, TOp op)
+    public static void ZipLinear<T, TOp>(Index1D t, ArrayView<T> x, int xo, ArrayView<T> y, int yo, ArrayView<T> d, int o, int n,
+        int step, T a, T b, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
         for (int i = t; i < n; i += step) d[o + i] = op.Apply(x[xo + i], y[yo + i], a, b);
     }
 
-    public static void Zip<T, TOp>(Index1D t, ArrayView<T> x, Strided xl, ArrayView<T> y, Strided yl, ArrayView<T> d, Strided dl, int n, int step, T a, T b, TOp op)
+    public static void Zip<T, TOp>(Index1D t, ArrayView<T> x, Strided xl, ArrayView<T> y, Strided yl, ArrayView<T> d, Strided dl, int n,
+        int step, T a, T b, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
         for (int i = t; i < n; i += step) d[dl.At(i)] = op.Apply(x[xl.At(i)], y[yl.At(i)], a, b);
     }
 
-    public static void WhereLinear<T>(Index1D t, ArrayView<T> c, int co, ArrayView<T> x, int xo, ArrayView<T> y, int yo, ArrayView<T> d, int o, int n, int step)
+    public static void WhereLinear<T>(Index1D t, ArrayView<T> c, int co, ArrayView<T> x, int xo, ArrayView<T> y, int yo, ArrayView<T> d, int o,
+        int n, int step)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = t; i < n; i += step) d[o + i] = c[co + i] != T.Zero ? x[xo + i] : y[yo + i];
     }
 
-    public static void Where<T>(Index1D t, ArrayView<T> c, Strided cl, ArrayView<T> x, Strided xl, ArrayView<T> y, Strided yl, ArrayView<T> d, Strided dl, int n, int step)
+    public static void Where<T>(Index1D t, ArrayView<T> c, Strided cl, ArrayView<T> x, Strided xl, ArrayView<T> y, Strided yl, ArrayView<T> d,
+        Strided dl, int n, int step)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = t; i < n; i += step) d[dl.At(i)] = c[cl.At(i)] != T.Zero ? x[xl.At(i)] : y[yl.At(i)];

@@ -12,10 +12,12 @@ public sealed partial class IlgpuBackend
         var args = ConvArgs.Of(g, x.Shape[0], x.Offset, cols.Offset);
         int n = cols.Numel, l = Threads(n);
         if (F32(x))
-            Launch(() => Kernel("im2col", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(Kernels.Im2Col))
+            Launch(() => Kernel("im2col", typeof(float), null,
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(Kernels.Im2Col))
                 (l, V<float>(x), V<float>(cols), args, n, l));
         else
-            Launch(() => Kernel("im2col", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ConvArgs, int, int>(Kernels.Im2Col))
+            Launch(() => Kernel("im2col", typeof(double), null,
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ConvArgs, int, int>(Kernels.Im2Col))
                 (l, V<double>(x), V<double>(cols), args, n, l));
     }
 
@@ -24,10 +26,12 @@ public sealed partial class IlgpuBackend
         var args = ConvArgs.Of(g, x.Shape[0], x.Offset, cols.Offset);
         int n = x.Numel, l = Threads(n);
         if (F32(x))
-            Launch(() => Kernel("col2im", typeof(float), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(Kernels.Col2Im))
+            Launch(() => Kernel("col2im", typeof(float), null,
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(Kernels.Col2Im))
                 (l, V<float>(cols), V<float>(x), args, n, l));
         else
-            Launch(() => Kernel("col2im", typeof(double), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ConvArgs, int, int>(Kernels.Col2Im))
+            Launch(() => Kernel("col2im", typeof(double), null,
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ConvArgs, int, int>(Kernels.Col2Im))
                 (l, V<double>(cols), V<double>(x), args, n, l));
     }
 
@@ -50,15 +54,20 @@ public sealed partial class IlgpuBackend
         var args = ConvArgs.Of(g, 0, xo: image.Offset, co: window.Offset, io: indices.Offset);
         var name = "pool_" + kind.ToString().ToLowerInvariant();
         int l = Threads(threads);
-        if (F32(image)) Launch(() => Kernel(name, typeof(float), null, () => LoadPool<float>(kind))(l, V<float>(image), V<float>(window), V<float>(indices), args, threads, l));
-        else Launch(() => Kernel(name, typeof(double), null, () => LoadPool<double>(kind))(l, V<double>(image), V<double>(window), V<double>(indices), args, threads, l));
+        if (F32(image)) Launch(() => Kernel(name, typeof(float), null, () => LoadPool<float>(kind))
+            (l, V<float>(image), V<float>(window), V<float>(indices), args, threads, l));
+        else Launch(() => Kernel(name, typeof(double), null, () => LoadPool<double>(kind))
+            (l, V<double>(image), V<double>(window), V<double>(indices), args, threads, l));
     }
 
-    Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int> LoadPool<T>(PoolKernel kind) where T : unmanaged, IFloatingPointIeee754<T> => kind switch
+    Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int> LoadPool<T>(PoolKernel kind)
+        where T : unmanaged, IFloatingPointIeee754<T> => kind switch
     {
         PoolKernel.Max => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int>(Kernels.MaxPool),
-        PoolKernel.Gather => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int>(Kernels.PoolGather),
-        PoolKernel.Scatter => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int>(Kernels.PoolScatter),
+        PoolKernel.Gather =>
+            _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int>(Kernels.PoolGather),
+        PoolKernel.Scatter =>
+            _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvArgs, int, int>(Kernels.PoolScatter),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

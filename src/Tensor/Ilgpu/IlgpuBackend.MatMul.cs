@@ -31,7 +31,8 @@ public sealed partial class IlgpuBackend
             "simple" => GemmEngine.Simple, "tiled" => GemmEngine.Tiled, "cublas" => GemmEngine.CuBlas, _ => (GemmEngine?)null,
         };
         Gemm = forced ?? (GpuShaped ? GemmEngine.Tiled : GemmEngine.Simple);
-        GemmNote = Gemm == GemmEngine.Simple ? "one thread per output (the CPU emulator's default: it pays for every barrier of the tiled kernel)" : "64×64 shared-memory tiles, 256 threads a group";
+        GemmNote = Gemm == GemmEngine.Simple ? "one thread per output (the CPU emulator's default: it pays for every barrier of the tiled kernel)"
+            : "64×64 shared-memory tiles, 256 threads a group";
         if (forced == null && _acc is not CudaAccelerator) return;
         if (forced is not (null or GemmEngine.CuBlas)) { GemmNote += " (SCRATCH_GEMM)"; return; }
         if (_acc is not CudaAccelerator cuda) { Gemm = GemmEngine.Tiled; GemmNote = "64×64 shared-memory tiles (cuBLAS is CUDA-only)"; return; }
@@ -73,20 +74,25 @@ public sealed partial class IlgpuBackend
             int l = Threads(c.Numel);
             if (F32(c))
                 Launch(() => Kernel("matmul_simple", typeof(float), null,
-                        () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs, int, int>(Kernels.MatMulSimple))
+                        () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs, int, int>(
+                            Kernels.MatMulSimple))
                     (l, V<float>(a), V<float>(b), V<float>(c), g, c.Numel, l));
             else
                 Launch(() => Kernel("matmul_simple", typeof(double), null,
-                        () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, MatMulArgs, int, int>(Kernels.MatMulSimple))
+                        () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, MatMulArgs, int,
+                            int>(Kernels.MatMulSimple))
                     (l, V<double>(a), V<double>(b), V<double>(c), g, c.Numel, l));
             return;
         }
-        var cfg = new KernelConfig(new Index3D((n + Kernels.GemmTile - 1) / Kernels.GemmTile, (m + Kernels.GemmTile - 1) / Kernels.GemmTile, batches), new Index3D(Kernels.GemmThreads, 1, 1));
+        var cfg = new KernelConfig(new Index3D((n + Kernels.GemmTile - 1) / Kernels.GemmTile, (m + Kernels.GemmTile - 1) / Kernels.GemmTile, batches),
+            new Index3D(Kernels.GemmThreads, 1, 1));
         if (F32(c))
-            Launch(() => Kernel("matmul_tiled", typeof(float), null, () => _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>(Kernels.MatMulTiled))
+            Launch(() => Kernel("matmul_tiled", typeof(float), null,
+                    () => _acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>(Kernels.MatMulTiled))
                 (cfg, V<float>(a), V<float>(b), V<float>(c), g));
         else
-            Launch(() => Kernel("matmul_tiled", typeof(double), null, () => _acc.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>, MatMulArgs>(Kernels.MatMulTiled))
+            Launch(() => Kernel("matmul_tiled", typeof(double), null,
+                    () => _acc.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>, MatMulArgs>(Kernels.MatMulTiled))
                 (cfg, V<double>(a), V<double>(b), V<double>(c), g));
     }
 

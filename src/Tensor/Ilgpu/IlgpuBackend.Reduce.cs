@@ -51,7 +51,8 @@ public sealed partial class IlgpuBackend
         // inner: the reduced positions of one output (kept axes have size 1 here), collapsed.
         var innerShape = s.Shape.Select((n, i) => d.Shape[i] == 1 ? n : 1).ToArray();
         var innerPlan = Collapse.Of(innerShape, [s.Strides]);
-        Strided outer = Collapse.Layout(outerPlan, 0, s.Offset), dl = Collapse.Layout(outerPlan, 1, d.Offset), inner = Collapse.Layout(innerPlan, 0, 0);
+        Strided outer = Collapse.Layout(outerPlan, 0, s.Offset), dl = Collapse.Layout(outerPlan, 1, d.Offset),
+            inner = Collapse.Layout(innerPlan, 0, 0);
         int reduced = Shape.Numel(innerShape), outputs = d.Numel;
         if (reduced >= GroupReduceMin)
         {
@@ -59,8 +60,12 @@ public sealed partial class IlgpuBackend
             Launch(() =>
             {
                 var kernel = shuffle
-                    ? Kernel("reduce_groups", typeof(T), typeof(TOp), () => _acc.LoadStreamKernel<ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, TOp>(Kernels.ReduceGroups<T, TOp>))
-                    : Kernel("reduce_groups_shared", typeof(T), typeof(TOp), () => _acc.LoadStreamKernel<ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, TOp>(Kernels.ReduceGroupsShared<T, TOp>));
+                    ? Kernel("reduce_groups", typeof(T), typeof(TOp),
+                        () => _acc.LoadStreamKernel<ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, TOp>(
+                            Kernels.ReduceGroups<T, TOp>))
+                    : Kernel("reduce_groups_shared", typeof(T), typeof(TOp),
+                        () => _acc.LoadStreamKernel<ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, TOp>(
+                            Kernels.ReduceGroupsShared<T, TOp>));
                 kernel(cfg, V<T>(s), outer, inner, reduced, V<T>(d), dl, outputs, default);
             });
         }
@@ -68,7 +73,8 @@ public sealed partial class IlgpuBackend
         {
             int l = Threads(outputs);
             Launch(() => Kernel("reduce_threads", typeof(T), typeof(TOp),
-                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, int, TOp>(Kernels.ReduceThreads<T, TOp>))
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, Strided, int, ArrayView<T>, Strided, int, int, TOp>(
+                        Kernels.ReduceThreads<T, TOp>))
                 (l, V<T>(s), outer, inner, reduced, V<T>(d), dl, outputs, l, default));
         }
     }
@@ -82,7 +88,8 @@ public sealed partial class IlgpuBackend
     void ArgMaxT<T>(NDArray s, NDArray d, int axis) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = d.Numel, l = Threads(n);
-        Launch(() => Kernel("argmax", typeof(T), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, int, int, ArrayView<T>, Strided, int, int>(Kernels.ArgMax))
+        Launch(() => Kernel("argmax", typeof(T), null,
+                () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, int, int, ArrayView<T>, Strided, int, int>(Kernels.ArgMax))
             (l, V<T>(s), Strided.Of(d.Shape, s.Strides, s.Offset), s.Shape[axis], s.Strides[axis], V<T>(d), Strided.Of(d), n, l));
     }
 }

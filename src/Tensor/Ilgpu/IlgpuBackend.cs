@@ -128,10 +128,12 @@ public sealed partial class IlgpuBackend : IBackend, ILaunchCounter
         var p = Collapse.Of(d.Shape, d);
         int n = d.Numel, l = Threads(n);
         if (p.Linear)
-            Launch(() => Kernel("fill_linear", typeof(T), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, int, int, T>(Kernels.FillLinear))
+            Launch(() => Kernel("fill_linear", typeof(T), null,
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, int, int, T>(Kernels.FillLinear))
                 (l, V<T>(d), d.Offset, n, l, v));
         else
-            Launch(() => Kernel("fill", typeof(T), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, int, int, T>(Kernels.Fill))
+            Launch(() => Kernel("fill", typeof(T), null,
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, int, int, T>(Kernels.Fill))
                 (l, V<T>(d), Collapse.Layout(p, 0, d.Offset), n, l, v));
     }
 
@@ -141,11 +143,13 @@ public sealed partial class IlgpuBackend : IBackend, ILaunchCounter
         int n = dst.Numel, l = Threads(n);
         if (F32(dst))
             Launch(() => Kernel("random", typeof(float), null,
-                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, Strided, int, int, int, ulong, ulong, float, float>(Kernels.RandomF32))
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, Strided, int, int, int, ulong, ulong, float, float>(
+                        Kernels.RandomF32))
                 (l, V<float>(dst), Strided.Of(dst), n, l, (int)kind, seed, offset, (float)p0, (float)p1));
         else
             Launch(() => Kernel("random", typeof(double), null,
-                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, Strided, int, int, int, ulong, ulong, double, double>(Kernels.RandomF64))
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, Strided, int, int, int, ulong, ulong, double, double>(
+                        Kernels.RandomF64))
                 (l, V<double>(dst), Strided.Of(dst), n, l, (int)kind, seed, offset, p0, p1));
     }
 
@@ -160,10 +164,12 @@ public sealed partial class IlgpuBackend : IBackend, ILaunchCounter
         var p = Collapse.Of(d.Shape, s, d);
         int n = d.Numel, l = Threads(n);
         if (p.Linear)
-            Launch(() => Kernel("copy_linear", typeof(T), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, int, int>(Kernels.CopyLinear))
+            Launch(() => Kernel("copy_linear", typeof(T), null,
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, int, int>(Kernels.CopyLinear))
                 (l, V<T>(s), s.Offset, V<T>(d), d.Offset, n, l));
         else
-            Launch(() => Kernel("copy", typeof(T), null, () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, ArrayView<T>, Strided, int, int>(Kernels.Copy))
+            Launch(() => Kernel("copy", typeof(T), null,
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, ArrayView<T>, Strided, int, int>(Kernels.Copy))
                 (l, V<T>(s), Collapse.Layout(p, 0, s.Offset), V<T>(d), Collapse.Layout(p, 1, d.Offset), n, l));
     }
 
@@ -181,11 +187,13 @@ public sealed partial class IlgpuBackend : IBackend, ILaunchCounter
         int n = d.Numel, l = Threads(n);
         if (p.Linear)
             Launch(() => Kernel("map_linear", typeof(T), typeof(TOp),
-                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, int, int, T, T, TOp>(Kernels.MapLinear<T, TOp>))
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, int, int, T, T, TOp>(
+                        Kernels.MapLinear<T, TOp>))
                 (l, V<T>(s), s.Offset, V<T>(d), d.Offset, n, l, a, b, default));
         else
             Launch(() => Kernel("map", typeof(T), typeof(TOp),
-                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, ArrayView<T>, Strided, int, int, T, T, TOp>(Kernels.Map<T, TOp>))
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, ArrayView<T>, Strided, int, int, T, T, TOp>(
+                        Kernels.Map<T, TOp>))
                 (l, V<T>(s), Collapse.Layout(p, 0, s.Offset), V<T>(d), Collapse.Layout(p, 1, d.Offset), n, l, a, b, default));
     }
 
@@ -201,12 +209,15 @@ public sealed partial class IlgpuBackend : IBackend, ILaunchCounter
         int n = d.Numel, l = Threads(n);
         if (p.Linear)
             Launch(() => Kernel("zip_linear", typeof(T), typeof(TOp),
-                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, int, int, T, T, TOp>(Kernels.ZipLinear<T, TOp>))
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, int, int, T, T, TOp>(
+                        Kernels.ZipLinear<T, TOp>))
                 (l, V<T>(x), x.Offset, V<T>(y), y.Offset, V<T>(d), d.Offset, n, l, a, b, default));
         else
             Launch(() => Kernel("zip", typeof(T), typeof(TOp),
-                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, ArrayView<T>, Strided, ArrayView<T>, Strided, int, int, T, T, TOp>(Kernels.Zip<T, TOp>))
-                (l, V<T>(x), Collapse.Layout(p, 0, x.Offset), V<T>(y), Collapse.Layout(p, 1, y.Offset), V<T>(d), Collapse.Layout(p, 2, d.Offset), n, l, a, b, default));
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, ArrayView<T>, Strided, ArrayView<T>, Strided,
+                        int, int, T, T, TOp>(Kernels.Zip<T, TOp>))
+                (l, V<T>(x), Collapse.Layout(p, 0, x.Offset), V<T>(y), Collapse.Layout(p, 1, y.Offset), V<T>(d), Collapse.Layout(p, 2, d.Offset),
+                    n, l, a, b, default));
     }
 
     public void Where(NDArray cond, NDArray x, NDArray y, NDArray dst)
@@ -221,21 +232,25 @@ public sealed partial class IlgpuBackend : IBackend, ILaunchCounter
         int n = d.Numel, l = Threads(n);
         if (p.Linear)
             Launch(() => Kernel("where_linear", typeof(T), null,
-                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, int, int>(Kernels.WhereLinear))
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int,
+                        int, int>(Kernels.WhereLinear))
                 (l, V<T>(c), c.Offset, V<T>(x), x.Offset, V<T>(y), y.Offset, V<T>(d), d.Offset, n, l));
         else
             Launch(() => Kernel("where", typeof(T), null,
-                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, ArrayView<T>, Strided, ArrayView<T>, Strided, ArrayView<T>, Strided, int, int>(Kernels.Where))
-                (l, V<T>(c), Collapse.Layout(p, 0, c.Offset), V<T>(x), Collapse.Layout(p, 1, x.Offset), V<T>(y), Collapse.Layout(p, 2, y.Offset), V<T>(d),
-                    Collapse.Layout(p, 3, d.Offset), n, l));
+                    () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, Strided, ArrayView<T>, Strided, ArrayView<T>, Strided,
+                        ArrayView<T>, Strided, int, int>(Kernels.Where))
+                (l, V<T>(c), Collapse.Layout(p, 0, c.Offset), V<T>(x), Collapse.Layout(p, 1, x.Offset), V<T>(y), Collapse.Layout(p, 2, y.Offset),
+                    V<T>(d), Collapse.Layout(p, 3, d.Offset), n, l));
     }
 
-    public void Update<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, TRule rule) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
+    public void Update<T, TRule>(NDArray p, NDArray g, NDArray s1, NDArray s2, TRule rule) where T : unmanaged, IFloatingPointIeee754<T>
+        where TRule : struct, IUpdateRule<T>
     {
         if (p.Numel == 0) return;
         int n = p.Numel, l = Threads(n);
         Launch(() => Kernel("update", typeof(T), typeof(TRule),
-                () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, int, int, TRule>(Kernels.Update<T, TRule>))
+                () => _acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int, ArrayView<T>, int,
+                    int, int, TRule>(Kernels.Update<T, TRule>))
             (l, V<T>(p), p.Offset, V<T>(g), g.Offset, V<T>(s1), s1.Offset, V<T>(s2), s2.Offset, n, l, rule));
     }
 }

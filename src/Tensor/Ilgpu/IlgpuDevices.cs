@@ -26,7 +26,8 @@ public static class IlgpuDevices
     // can say why one is unusable instead of "none found". Profiling is on for its stream markers, which
     // tell the ILGPU backend when a staged upload has been copied (IlgpuBackend.Upload.cs).
     static readonly CPUDevice EmulatorShape = new(4, 64, 1), GpuShape = new(32, 8, 1);
-    static readonly Lazy<Context> _context = new(() => Context.Create(b => b.CPU(EmulatorShape).CPU(GpuShape).Cuda().OpenCL(_ => true).EnableAlgorithms().Profiling()));
+    static readonly Lazy<Context> _context = new(
+        () => Context.Create(b => b.CPU(EmulatorShape).CPU(GpuShape).Cuda().OpenCL(_ => true).EnableAlgorithms().Profiling()));
 
     /// <summary>The device one of <see cref="Specs"/> names, made and tested; or null and the one-line reason.</summary>
     public static Device? Probe(string spec, out string why)
@@ -46,8 +47,8 @@ public static class IlgpuDevices
     /// The first device of this type that passes <see cref="DeviceProbe"/>: accelerator created and
     /// a test kernel run, all inside this try. Every failure becomes part of the one-line reason.
     /// </summary>
-    internal static Device? Probe(DeviceKind kind, AcceleratorType type, out string why, Func<ILGPU.Runtime.Device, Context, Accelerator>? create = null,
-        string? spec = null, CPUDevice? only = null)
+    internal static Device? Probe(DeviceKind kind, AcceleratorType type, out string why,
+        Func<ILGPU.Runtime.Device, Context, Accelerator>? create = null, string? spec = null, CPUDevice? only = null)
     {
         spec ??= kind switch { DeviceKind.Cuda => "cuda", DeviceKind.OpenCL => "opencl", _ => "ilgpu-cpu" };
         only ??= type == AcceleratorType.CPU ? EmulatorShape : null;
@@ -64,7 +65,8 @@ public static class IlgpuDevices
             {
                 acc = create(found, _context.Value);
                 var made = acc;
-                var name = found is CPUDevice ? $"ILGPU's CPU accelerator, warps of {found.WarpSize}, up to {found.MaxNumThreadsPerGroup} threads a group" : found.Name;
+                var name = found is CPUDevice
+                    ? $"ILGPU's CPU accelerator, warps of {found.WarpSize}, up to {found.MaxNumThreadsPerGroup} threads a group" : found.Name;
                 // Only the GPU-shaped emulator is told to launch like a GPU; a real GPU always does.
                 var device = new Device(kind, spec, name, d => new IlgpuBackend(d, made, gpuShaped: type != AcceleratorType.CPU || only == GpuShape),
                     isGpu: found is CudaDevice || found is CLDevice { DeviceType: CLDeviceType.CL_DEVICE_TYPE_GPU });

@@ -31,7 +31,8 @@ public struct Strided
 
     public static Strided Of(int[] shape, int[] strides, int offset)
     {
-        if (shape.Length > 6) throw new NotSupportedException($"ilgpu: arrays of rank {shape.Length} are not supported (at most 6 dims), shape {Shape.Str(shape)}");
+        if (shape.Length > 6)
+            throw new NotSupportedException($"ilgpu: arrays of rank {shape.Length} are not supported (at most 6 dims), shape {Shape.Str(shape)}");
         var d = new int[6]; var s = new int[6];
         Array.Fill(d, 1);
         int lead = 6 - shape.Length;
@@ -81,5 +82,6 @@ public struct ConvArgs
 {
     public int N, C, H, W, KH, KW, SH, SW, PH, PW, OH, OW, Xo, Co, Io;
     public static ConvArgs Of(ConvGeometry g, int n, int xo, int co, int io = 0) =>
-        new() { Io = io, N = n, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, SH = g.SH, SW = g.SW, PH = g.PH, PW = g.PW, OH = g.OH, OW = g.OW, Xo = xo, Co = co };
+        new() { Io = io, N = n, C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, SH = g.SH, SW = g.SW, PH = g.PH, PW = g.PW, OH = g.OH, OW = g.OW,
+            Xo = xo, Co = co };
 }

@@ -27,7 +27,8 @@ internal static partial class Kernels
     /// backend makes it so). For CUDA, the CPU accelerator and Intel's OpenCL: ILGPU 1.5.3 writes warp
     /// shuffles for no other OpenCL vendor, which take <see cref="ReduceGroupsShared{T, TOp}"/>.
     /// </summary>
-    public static void ReduceGroups<T, TOp>(ArrayView<T> s, Strided outer, Strided inner, int reduced, ArrayView<T> d, Strided dl, int outputs, TOp op)
+    public static void ReduceGroups<T, TOp>(ArrayView<T> s, Strided outer, Strided inner, int reduced, ArrayView<T> d, Strided dl,
+        int outputs, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
     {
         var slots = SharedMemory.Allocate<T>(ReduceGroupMax);
@@ -56,7 +57,8 @@ internal static partial class Kernels
     /// half (rounded up, so any group size works), one barrier per level: log₂ 256 = 8 barriers. As
     /// fixed an order as <see cref="ReduceGroups{T, TOp}"/>, a different one.
     /// </summary>
-    public static void ReduceGroupsShared<T, TOp>(ArrayView<T> s, Strided outer, Strided inner, int reduced, ArrayView<T> d, Strided dl, int outputs, TOp op)
+    public static void ReduceGroupsShared<T, TOp>(ArrayView<T> s, Strided outer, Strided inner, int reduced, ArrayView<T> d, Strided dl,
+        int outputs, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
     {
         var slots = SharedMemory.Allocate<T>(ReduceGroupMax);
@@ -103,7 +105,8 @@ internal static partial class Kernels
         return v;
     }
 
-    public static void ReduceThreads<T, TOp>(Index1D t, ArrayView<T> s, Strided outer, Strided inner, int reduced, ArrayView<T> d, Strided dl, int outputs, int step, TOp op)
+    public static void ReduceThreads<T, TOp>(Index1D t, ArrayView<T> s, Strided outer, Strided inner, int reduced, ArrayView<T> d, Strided dl,
+        int outputs, int step, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IReduceOp
     {
         for (int o = t; o < outputs; o += step)

@@ -133,7 +133,8 @@ public sealed class ReferenceBackend(Device device) : IBackend
         if (F32(dst)) ZipT<float, TOp>(x, y, dst, (float)a, (float)b); else ZipT<double, TOp>(x, y, dst, a, b);
     }
 
-    static void ZipT<T, TOp>(NDArray xa, NDArray ya, NDArray dst, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    static void ZipT<T, TOp>(NDArray xa, NDArray ya, NDArray dst, T a, T b) where T : unmanaged, IFloatingPointIeee754<T>
+        where TOp : struct, IBinaryOp
     {
         T[] x = Data<T>(xa), y = Data<T>(ya), d = Data<T>(dst);
         var op = default(TOp);
@@ -178,7 +179,9 @@ public sealed class ReferenceBackend(Device device) : IBackend
         }
     }
 
-    /// <summary>The first index of the maximum along one axis (a later equal value does not win); a NaN is the maximum (<see cref="Op.ArgMaxTakes"/>).</summary>
+    /// <summary>
+    /// The first index of the maximum along one axis (a later equal value does not win); a NaN is the maximum (<see cref="Op.ArgMaxTakes"/>).
+    /// </summary>
     public void ArgMax(NDArray src, NDArray dst, int axis)
     {
         if (F32(dst)) ArgMaxT<float>(src, dst, axis); else ArgMaxT<double>(src, dst, axis);
@@ -280,7 +283,10 @@ public sealed class ReferenceBackend(Device device) : IBackend
     // oh·SH … oh·SH + KH − 1 and columns ow·SW … ow·SW + KW − 1, and its element number
     // idx = i·KW + j sits at (oh·SH + i, ow·SW + j).
 
-    /// <summary>Each window's maximum and its window-local index; on a tie the first in scan order wins, but the last NaN beats all (<see cref="Op.PoolTakes"/>).</summary>
+    /// <summary>
+    /// Each window's maximum and its window-local index; on a tie the first in scan order wins, but the last NaN beats all
+    /// (<see cref="Op.PoolTakes"/>).
+    /// </summary>
     public void MaxPool(NDArray x, NDArray values, NDArray indices, ConvGeometry g)
     {
         if (F32(x)) MaxPoolT<float>(x, values, indices, g); else MaxPoolT<double>(x, values, indices, g);
@@ -343,7 +349,8 @@ public sealed class ReferenceBackend(Device device) : IBackend
     /// has a SIMD form of each rule; this is the one it must equal). s2 is written before s1, so a
     /// rule with one state can pass the same array as both.
     /// </summary>
-    public void Update<T, TRule>(NDArray pa, NDArray ga, NDArray s1a, NDArray s2a, TRule rule) where T : unmanaged, IFloatingPointIeee754<T> where TRule : struct, IUpdateRule<T>
+    public void Update<T, TRule>(NDArray pa, NDArray ga, NDArray s1a, NDArray s2a, TRule rule) where T : unmanaged, IFloatingPointIeee754<T>
+        where TRule : struct, IUpdateRule<T>
     {
         T[] p = Data<T>(pa), g = Data<T>(ga), s1 = Data<T>(s1a), s2 = Data<T>(s2a);
         foreach (var i in Indices(pa.Shape))

@@ -114,7 +114,8 @@ public static class EventFileReader
                 return entry with { Kind = EventKind.Image, Png = v.Image.EncodedImageString.ToByteArray() };
             case Summary.Types.Value.ValueOneofCase.Histo:
                 var h = v.Histo;
-                return entry with { Kind = EventKind.Histogram, Histogram = new HistogramData(h.Min, h.Max, h.Num, h.Sum, h.SumSquares, [.. h.BucketLimit], [.. h.Bucket]) };
+                return entry with { Kind = EventKind.Histogram,
+                    Histogram = new HistogramData(h.Min, h.Max, h.Num, h.Sum, h.SumSquares, [.. h.BucketLimit], [.. h.Bucket]) };
             case Summary.Types.Value.ValueOneofCase.Tensor:
                 return DecodeTensor(entry, v.Tensor);
             default:
@@ -125,7 +126,8 @@ public static class EventFileReader
     /// <summary>The tensor form other writers use (TF 2's scalars, every writer's text): a string or a single number.</summary>
     static EventEntry? DecodeTensor(EventEntry entry, TensorProto t) => t.Dtype switch
     {
-        DataType.DtString when t.StringVal.Count > 0 => entry with { Kind = EventKind.Text, Text = string.Join("\n", t.StringVal.Select(s => s.ToStringUtf8())) },
+        DataType.DtString when t.StringVal.Count > 0 =>
+            entry with { Kind = EventKind.Text, Text = string.Join("\n", t.StringVal.Select(s => s.ToStringUtf8())) },
         DataType.DtFloat when t.FloatVal.Count == 1 => entry with { Scalar = t.FloatVal[0] },
         DataType.DtFloat when t.TensorContent.Length == 4 => entry with { Scalar = BitConverter.ToSingle(t.TensorContent.Span) },
         DataType.DtDouble when t.DoubleVal.Count == 1 => entry with { Scalar = t.DoubleVal[0] },

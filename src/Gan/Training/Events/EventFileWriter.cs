@@ -78,7 +78,9 @@ public sealed class EventFileWriter : IDisposable
         WriteSummary(step, new Summary { Value = { value } });
     }
 
-    /// <summary>Hands the buffered records to the operating system, so a reader sees them (no fsync: a reader, not a power cut, is the concern).</summary>
+    /// <summary>
+    /// Hands the buffered records to the operating system, so a reader sees them (no fsync: a reader, not a power cut, is the concern).
+    /// </summary>
     public void Flush() => _file.Flush();
 
     public void Dispose()

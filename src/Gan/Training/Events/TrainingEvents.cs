@@ -87,7 +87,8 @@ public sealed class TrainingEvents : IDisposable
         if (_model.Config.Model == ModelKind.InfoGan)
             using (MemoryScope.Begin())
             {
-                var (pixels, w, h, c) = Grid.Make(_model.Generate(_model.CategoricalTraversal(TraversalColumns, new RandomStream(_model.Config.Seed + 0x7EA5))), TraversalColumns);
+                var (pixels, w, h, c) = Grid.Make(
+                    _model.Generate(_model.CategoricalTraversal(TraversalColumns, new RandomStream(_model.Config.Seed + 0x7EA5))), TraversalColumns);
                 _writer.Image("infogan/traversal", iter, ImageFile.EncodePng(pixels, w, h, c), w, h, c);
             }
         Histograms("G", _model.G, iter);
@@ -100,7 +101,9 @@ public sealed class TrainingEvents : IDisposable
 
     const int TraversalColumns = 10;
 
-    /// <summary>weights/&lt;net&gt;.&lt;layer&gt; and grads/&lt;net&gt;.&lt;layer&gt; for every parameter (a gradient only once one exists).</summary>
+    /// <summary>
+    /// weights/&lt;net&gt;.&lt;layer&gt; and grads/&lt;net&gt;.&lt;layer&gt; for every parameter (a gradient only once one exists).
+    /// </summary>
     void Histograms(string net, Module m, long iter)
     {
         foreach (var (name, p) in m.NamedParameters())
