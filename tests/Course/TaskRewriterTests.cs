@@ -194,7 +194,9 @@ public class TaskRewriterTests
     {
         var trx = System.Xml.Linq.XDocument.Parse("""
             <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010"><Results>
-              <UnitTestResult testName="N.C.A(x: 1)" outcome="Failed"><Output><ErrorInfo><Message>Task 2.1: write it</Message></ErrorInfo></Output></UnitTestResult>
+              <UnitTestResult testName="N.C.A(x: 1)" outcome="Failed">
+                <Output><ErrorInfo><Message>Task 2.1: write it</Message></ErrorInfo></Output>
+              </UnitTestResult>
               <UnitTestResult testName="N.C.B" outcome="Passed" />
             </Results></TestRun>
             """);
