@@ -19,6 +19,10 @@
 #                               through the budgets, which count the start's iterations too (default 1: no pick)
 #              PICK_AT          iterations of each start before the pick               (default 250)
 #
+# With QUALITY_ITERATIONS, running it again with the same QUALITY_OUT continues an interrupted run: a start that
+# finished (START.done beside it) is not trained again, nor a budget that was trained (RUN-B.trained) or measured
+# (RUN-B.eval.json that reads back); the rest trains from the run's latest checkpoint. Budgets in minutes start over.
+#
 # One run per model and seed: it trains to the first budget, is evaluated, then resumes (--resume
 # --minutes, or --iterations) up to the next budget, and so on. Resuming is exact on the CPU backends and evaluation
 # time is not counted, so the 5-minute row is what a 5-minute run gives, for a third less machine time.
@@ -62,6 +66,7 @@ if (( pick_of > 1 )); then
   first=${budgets%% *}
   (( pick_at < first )) || { echo "quality.sh: PICK_AT ($pick_at) must be below the first budget ($first)" >&2; exit 2; }
 fi
+[[ $unit == minutes && -d $out/runs ]] && { echo "quality.sh: $out holds an earlier run; minute budgets cannot continue it (give another QUALITY_OUT)" >&2; exit 2; }
 mkdir -p "$out/runs" || exit 2
 csv=$out/quality.csv
 echo "model,budget,seed,status,epoch,iteration,inception_score,frechet,classes_covered,q_real_accuracy,q_real_information,code_accuracy,digits" > "$csv"
@@ -81,10 +86,12 @@ for m in $models; do
       starts=()
       for ((j = 0; j < pick_of; j++)); do
         start=$run-start$((s + 1000 * j))
-        "$scratch" train --model "$m" --seed $((s + 1000 * j)) --iterations "$pick_at" --device "$device" --out "$start" \
-          --sample-every 0 --checkpoint-every 0 "${train_args[@]}" > "$start.log" 2>&1 ||
-          echo "$m seed $s: start $start FAILED: $(tail -n 1 "$start.log")"
         starts+=("$start")
+        [[ -f $start.done ]] && { echo "$m seed $s: start $(basename "$start") was trained by an earlier call"; continue; }
+        rm -rf "$start"   # an interrupted start begins again
+        if "$scratch" train --model "$m" --seed $((s + 1000 * j)) --iterations "$pick_at" --device "$device" --out "$start" \
+             --sample-every 0 --checkpoint-every 0 "${train_args[@]}" > "$start.log" 2>&1; then touch "$start.done"
+        else echo "$m seed $s: start $start FAILED: $(tail -n 1 "$start.log")"; fi
       done
       # pick's JSON names the kept checkpoint (RUN/checkpoints/latest.safetensors) and says why: one line each.
       if "$scratch" pick "${starts[@]}" --json --device "$device" > "$run-pick.json" 2> "$run-pick.log" &&
@@ -103,20 +110,27 @@ print(os.path.dirname(os.path.dirname(j["kept"]))); print(j["why"])' "$run-pick.
       fi
       more=$(awk -v b="$b" -v d="$done_budget" 'BEGIN { printf "%.6g", b - d }')
       log=$run-$b.log
+      json=$run-$b.eval.json
       # Minutes count each invocation, so a resume gets the difference; iterations count the run, so it gets the budget.
       if [[ $unit == minutes ]]; then until=(--minutes "$more" --epochs 100000); else until=(--iterations "$b"); fi
-      if [[ $done_budget == 0 ]]; then
+      if [[ -f $run-$b.trained ]]; then
+        rc=0; echo "$tag: trained by an earlier call"
+      elif [[ $done_budget == 0 && ! -f $run/checkpoints/latest.safetensors ]]; then
+        rm -rf "$run"   # nothing to continue from
         "$scratch" train --model "$m" --seed "$s" "${until[@]}" --device "$device" --out "$run" --sample-every 0 --checkpoint-every 0 "${train_args[@]}" > "$log" 2>&1
+        rc=$?
       else
         "$scratch" train --resume "$run" "${until[@]}" --device "$device" > "$log" 2>&1
+        rc=$?
       fi
-      rc=$?
       if (( rc != 0 )) || [[ ! -f $run/checkpoints/latest.safetensors ]]; then
         echo "$m,$b,$s,train-failed,,,,,,,,," >> "$csv"; echo "$tag: FAILED training (exit $rc): $(tail -n 1 "$log")"; ok=0; continue
       fi
+      [[ $unit == iterations ]] && touch "$run-$b.trained"
       done_budget=$b
-      json=$run-$b.eval.json
-      if ! "$scratch" eval --checkpoint "$run/checkpoints/latest.safetensors" --json --n "$eval_n" --device "$device" > "$json" 2>> "$log"; then
+      if python3 -c 'import json, sys; json.load(open(sys.argv[1]))["generated"]' "$json" 2>/dev/null && [[ -f $run-$b.trained ]]; then
+        echo "$tag: measured by an earlier call"
+      elif ! "$scratch" eval --checkpoint "$run/checkpoints/latest.safetensors" --json --n "$eval_n" --device "$device" > "$json" 2>> "$log"; then
         echo "$m,$b,$s,eval-failed,,,,,,,,," >> "$csv"; echo "$tag: FAILED evaluation: $(tail -n 1 "$log")"; continue
       fi
       row=$(python3 - "$json" "$min_is" "$min_classes" <<'PY'

@@ -54,9 +54,13 @@ public class QualityBenchTests
         return (calls, dir);
     }
 
-    static (int Code, string Output, string[] Calls, string Dir) RunScript(string model, params (string Key, string Value)[] environment)
+    static (int Code, string Output, string[] Calls, string Dir) RunScript(string model, params (string Key, string Value)[] environment) =>
+        RunScriptIn(TempDirs.New("scratch-quality-").FullName, model, environment);
+
+    /// <summary>Runs the script with its output in DIR/out (an earlier call's, if any); the calls are this call's only.</summary>
+    static (int Code, string Output, string[] Calls, string Dir) RunScriptIn(string dir, string model, (string Key, string Value)[] environment)
     {
-        var dir = TempDirs.New("scratch-quality-").FullName;
+        File.Delete(Path.Combine(dir, "calls.log"));
         var stub = Path.Combine(dir, "scratch");
         File.WriteAllText(stub, Stub.Replace("\r\n", "\n") + "\n");
         File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -128,6 +132,42 @@ public class QualityBenchTests
             Assert.Equal($"eval --checkpoint {starts[1]}/checkpoints/latest.safetensors --json --n 10000 --device cpu", calls[5]);
             Assert.Equal($"train --resume {starts[1]} --iterations 1000 --device cpu", calls[6]);
             Assert.Contains("pick of 3 starts at 100 iterations", File.ReadAllText(Path.Combine(dir, "out", "quality.md")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [ShellFact]
+    public void Run_again_it_trains_and_measures_only_what_an_interrupted_run_had_not()
+    {
+        (string, string)[] env = [("QUALITY_ITERATIONS", "250 1000"), ("PICK_OF", "3"), ("PICK_AT", "100")];
+        var (code, output, first, dir) = RunScript("infogan", env);
+        try
+        {
+            Assert.True(code == 0, output);
+            Assert.Equal(8, first.Length);
+            // Interrupted while start 2007 trained, before the kept start's last budget was measured.
+            var runs = Path.Combine(dir, "out", "runs");
+            File.Delete(Path.Combine(runs, "infogan-seed7-start2007.done"));
+            File.Delete(Path.Combine(runs, "infogan-seed7-start1007-1000.eval.json"));
+            File.Delete(Path.Combine(runs, "infogan-seed7-start1007-1000.trained"));
+            (code, output, var again, _) = RunScriptIn(dir, "infogan", env);
+            Assert.True(code == 0, output);
+            var kept = Path.Combine(runs, "infogan-seed7-start1007");
+            Assert.Equal(4, again.Length);   // start 2007, the pick, the last budget's resume and eval; budget 250 read back
+            Assert.StartsWith("train --model infogan --seed 2007 --iterations 100 ", again[0]);
+            Assert.StartsWith("pick ", again[1]);
+            Assert.Equal($"train --resume {kept} --iterations 1000 --device cpu", again[2]);
+            Assert.StartsWith($"eval --checkpoint {kept}/", again[3]);
+            Assert.Contains("start infogan-seed7-start7 was trained by an earlier call", output);
+            Assert.Contains("infogan 250 iterations seed 7: measured by an earlier call", output);
+            var rows = File.ReadAllLines(Path.Combine(dir, "out", "quality.csv")).Skip(1);
+            Assert.Equal(["250", "1000"], rows.Select(r => r.Split(',')[1]));   // both budgets' rows, one read back
+
+            // Minute budgets count each call, so an earlier run's folder cannot be continued: refused, nothing run.
+            (code, output, again, _) = RunScriptIn(dir, "infogan", [("QUALITY_MINUTES", "1")]);
+            Assert.Equal(2, code);
+            Assert.Contains("minute budgets cannot continue it", output);
+            Assert.Empty(again);
         }
         finally { Directory.Delete(dir, true); }
     }
