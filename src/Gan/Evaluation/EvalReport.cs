@@ -63,8 +63,8 @@ public sealed record EvalReport(string Checkpoint, string Model, int Epoch, long
             yield return $"InfoGAN Q on real digits, label-free: mutual information {information.ToString("F3", ci)} nats of ln 10 = 2.303 " +
                 $"(H(mean p) − mean H(p)), largest category {share.ToString("P1", ci)} of the digits (10 % when balanced)";
         foreach (var e in Codes?.Continuous ?? [])
-            yield return $"InfoGAN continuous code {e.Code}: moves {e.Statistic} most monotonically (mean Spearman ρ {e.MeanSpearman.ToString("F2",
-                ci)} over {e.Bases} latents, {e.Steps} steps from −2 to 2)";
+            yield return $"InfoGAN continuous code {e.Code}: moves {e.Statistic} most monotonically " +
+                $"(mean Spearman ρ {e.MeanSpearman.ToString("F2", ci)} over {e.Bases} latents, {e.Steps} steps from −2 to 2)";
     }
 
     /// <summary>The three largest counts of real digits put in a category matched to another digit: "61 real 4s read as 9", ….</summary>

@@ -94,8 +94,8 @@ public static class SweepTable
         var md = new StringBuilder();
         md.AppendLine($"# Sweep: {first.Model}").AppendLine();
         md.AppendLine($"Protocol: {first.Protocol.Describe()}.").AppendLine();
-        md.AppendLine($"Real held-out reference: IS {first.Reference.InceptionScore.ToString("F2", ci)}, FD {first.Reference.Frechet.ToString("F2",
-            ci)}, classes covered {first.Reference.ClassesCovered}.").AppendLine();
+        md.AppendLine($"Real held-out reference: IS {first.Reference.InceptionScore.ToString("F2", ci)}, " +
+            $"FD {first.Reference.Frechet.ToString("F2", ci)}, classes covered {first.Reference.ClassesCovered}.").AppendLine();
         md.AppendLine($"digits? — {DigitsRule.Text}.").AppendLine();
         md.AppendLine("| " + string.Join(" | ", head) + " |");
         md.AppendLine("|" + string.Concat(head.Select(_ => "---|")));

@@ -149,8 +149,10 @@ public sealed class Trainer(GanModel model, ImageSet data, RunFolder run, ITrain
             }
             progress.EpochDone(epoch, clock.Elapsed, last);
             double peakMb = MemoryStats.For(model.Device).TakePeakMb();
-            if (firstBatch == 0) AtomicFile.AppendText(run.EpochTimesPath, $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3",
-                CultureInfo.InvariantCulture)},{peakMb.ToString("F1", CultureInfo.InvariantCulture)}\n");
+            var ci = CultureInfo.InvariantCulture;
+            if (firstBatch == 0)
+                AtomicFile.AppendText(run.EpochTimesPath,
+                    $"{epoch + 1},{clock.Elapsed.TotalSeconds.ToString("F3", ci)},{peakMb.ToString("F1", ci)}\n");
             SaveEpochEnd(epoch, fixedZ, new RunFolder.Progress(iter, epoch + 1, 0, model.Rng.Offset, last.G, last.Info));
             _events.EpochDone(iter, firstBatch == 0 ? clock.Elapsed.TotalSeconds : double.NaN, peakMb, run.Fixed(epoch + 1));
             if (ending && epoch + 1 < c.Epochs) return EndEarly(iter, countDone);
