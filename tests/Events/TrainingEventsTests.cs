@@ -101,7 +101,7 @@ public class TrainingEventsTests
             Assert.Equal(Enumerable.Range(2, 31).Select(i => (long)i),
                 EventFileReader.ReadAll(files[1]).Where(e => e.Tag == "loss/d").Select(e => e.Step));
             Assert.Equal([32L], EventFileReader.ReadAll(files[1]).Where(e => e.Tag == "memory/peak_mb").Select(e => e.Step));
-            Assert.Empty(EventFileReader.ReadAll(files[1]).Where(e => e.Tag == "time/epoch_s"));   // a part of an epoch is not an epoch's time
+            Assert.DoesNotContain(EventFileReader.ReadAll(files[1]), e => e.Tag == "time/epoch_s");   // a part of an epoch is not an epoch's time
         }
         finally { Directory.Delete(run.Dir, true); }
     }

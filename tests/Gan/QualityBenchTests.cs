@@ -63,7 +63,7 @@ public class QualityBenchTests
         File.Delete(Path.Combine(dir, "calls.log"));
         var stub = Path.Combine(dir, "scratch");
         File.WriteAllText(stub, Stub.Replace("\r\n", "\n") + "\n");
-        File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var psi = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(Root(), "bench", "quality.sh"), model])
             { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (k, v) in new[] { ("SCRATCH_BIN", stub), ("STUB_LOG", Path.Combine(dir, "calls.log")), ("SEEDS", "7"),

@@ -45,7 +45,7 @@ public sealed class WatchServer : IAsyncDisposable
         });
         Map(app, catalog);
         try { await app.StartAsync(); }
-        catch (IOException e) when (e.InnerException is AddressInUseException || e is AddressInUseException)
+        catch (IOException e) when (e.InnerException is AddressInUseException)   // Kestrel wraps the bind failure
         {
             await app.DisposeAsync();
             throw new IOException($"port {port} on 127.0.0.1 is in use (another scratch watch or TensorBoard?); choose another with --port N");
