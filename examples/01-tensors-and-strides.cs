@@ -41,7 +41,8 @@ Claim(outer.ToDoubles().SequenceEqual([0.0, 1, 2, 3, 100, 101, 102, 103, 200, 20
 
 // Contiguous() is where a copy finally happens: fresh storage in row-major order.
 var c = t.Contiguous();
-Claim(c.IsContiguous && !ReferenceEquals(c.Storage, a.Storage) && Same(c.Strides, [3, 1]), "t.contiguous() copies into new storage with strides [3, 1]");
+Claim(c.IsContiguous && !ReferenceEquals(c.Storage, a.Storage) && Same(c.Strides, [3, 1]),
+    "t.contiguous() copies into new storage with strides [3, 1]");
 // Reshape is free for a contiguous array; for the transposed view it has to copy first.
 Claim(ReferenceEquals(a.Reshape(2, 6).Storage, a.Storage), "a.reshape(2, 6) is a view of a");
 Claim(!ReferenceEquals(t.Reshape(12).Storage, a.Storage), "a.T.reshape(12) must copy: no strides can walk a.T's order through the buffer");

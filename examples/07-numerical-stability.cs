@@ -66,7 +66,8 @@ for (int step = 1; step <= 200; step++)
 using (GradMode.NoGrad())
 {
     var at = Dnet.Call(Tensor.From([2.0, 4, 5, 6, 8], [5, 1])).ToDoubles();
-    Console.WriteLine($"  after 200 D-only steps: D's logit on real data ≈ {Dnet.Call(Real(new RandomStream(9))).Mean().Item():F1}, on G's output ≈ {Dnet.Call(G.Call(Noise(new RandomStream(9)))).Mean().Item():F1}");
+    Console.WriteLine($"  after 200 D-only steps: D's logit on real data ≈ {Dnet.Call(Real(new RandomStream(9))).Mean().Item():F1}, " +
+        $"on G's output ≈ {Dnet.Call(G.Call(Noise(new RandomStream(9)))).Mean().Item():F1}");
     Console.WriteLine($"  D's logit at x = 2, 4, 5, 6, 8: {string.Join(", ", at.Select(v => v.ToString("F1")))} — still rising past the real data");
     Claim(at[3] > 16.64, "D is overconfident: beyond the real data its logit passes 16.64, where σ rounds to 1.0f");
 }
@@ -89,7 +90,8 @@ for (int step = 1; step <= 1000 && failedAt < 0; step++)
         var lossD = -(D(real).Log().Mean() + (1 - D(fake)).Log().Mean());   // what D's next step would minimise
         if (step % 25 == 0 || !double.IsFinite(lossD.Item()))
             using (GradMode.NoGrad())
-                Console.WriteLine($"  G step {step,3}: loss G {lossG.Item():F4}, G(z) ≈ {fake.Mean().Item():F2}, D's largest logit on a fake {Dnet.Call(fake).Max(0).Item():F2}, loss D {lossD.Item():G6}");
+                Console.WriteLine($"  G step {step,3}: loss G {lossG.Item():F4}, G(z) ≈ {fake.Mean().Item():F2}, " +
+                    $"D's largest logit on a fake {Dnet.Call(fake).Max(0).Item():F2}, loss D {lossD.Item():G6}");
         if (!double.IsFinite(lossD.Item())) { failedAt = step; Explain(step, fake, real, lossD); }
     }
 Claim(failedAt > 0, $"the probability-form GAN hit the cliff, after {failedAt} G steps");
@@ -102,7 +104,8 @@ void Explain(int step, Tensor fake, Tensor real, Tensor lossD)
     int worst = Array.IndexOf(logits, logits.Max());
     int ones = probs.Count(v => (float)v == 1.0f);
     Console.WriteLine($"  step {step,4}: loss D = {lossD.Item()}");
-    Console.WriteLine($"  where: fake sample {worst} (G(z) = {fake.ToDoubles()[worst]:F3}) has D's logit {logits[worst]:F2} > 16.64, so D(G(z)) = {probs[worst]:R} exactly;");
+    Console.WriteLine($"  where: fake sample {worst} (G(z) = {fake.ToDoubles()[worst]:F3}) has D's logit {logits[worst]:F2} > 16.64, " +
+        $"so D(G(z)) = {probs[worst]:R} exactly;");
     Console.WriteLine($"         {ones} of the 64 fakes are at 1.0f, and log(1 − 1.0) = −∞ makes the mean −∞");
     Claim(ones > 0 && logits[worst] > 16.6, "the ∞ comes from fakes with logit > 16.64, where σ is exactly 1.0f");
 

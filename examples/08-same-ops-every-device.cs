@@ -38,7 +38,8 @@ const int N = 4096;
 const int MathUlps = 6;
 var rng = new Random(8);
 double[] Values(double low, double high) => Enumerable.Range(0, N).Select(_ => low + (high - low) * rng.NextDouble()).ToArray();
-double[] xs = Values(-4, 4), ys = Values(-4, 4), positives = Values(0.01, 10), longSum = Values(0, 1).Concat(Values(0, 1)).Concat(Values(0, 1)).ToArray();
+double[] xs = Values(-4, 4), ys = Values(-4, 4), positives = Values(0.01, 10),
+    longSum = Values(0, 1).Concat(Values(0, 1)).Concat(Values(0, 1)).ToArray();
 var reference = Device.Reference;
 
 // ---------------- 1. launches ----------------
@@ -69,10 +70,12 @@ foreach (var d in devices.Where(d => d != reference))
         var ulps = expected.Zip(actual, Ulps).ToArray();
         return (o.Name, o.Exact, Differ: ulps.Count(u => u != 0), Worst: ulps.Max());
     }).ToList();
-    Console.WriteLine($"  {d,-17} " + string.Join(" ", rows.Select(r => (r.Differ == 0 ? "same bits" : $"{r.Differ} differ, ≤ {r.Worst} ulp").PadRight(r.Exact ? 12 : 22))));
+    Console.WriteLine($"  {d,-17} " + string.Join(" ",
+        rows.Select(r => (r.Differ == 0 ? "same bits" : $"{r.Differ} differ, ≤ {r.Worst} ulp").PadRight(r.Exact ? 12 : 22))));
     foreach (var r in rows)
         if (r.Exact) Claim(r.Differ == 0, $"{d}: {r.Name} gives cpu-ref's bits: one correctly rounded IEEE operation");
-        else Claim(r.Worst <= MathUlps, $"{d}: {r.Name} is within {MathUlps} ulps of cpu-ref ({(r.Differ == 0 ? "here bit-equal" : $"{r.Differ} of {N} differ, worst {r.Worst}")})");
+        else Claim(r.Worst <= MathUlps, $"{d}: {r.Name} is within {MathUlps} ulps of cpu-ref " +
+            $"({(r.Differ == 0 ? "here bit-equal" : $"{r.Differ} of {N} differ, worst {r.Worst}")})");
 }
 
 // ---------------- 3. determinism ----------------
@@ -85,8 +88,10 @@ foreach (var d in devices)
 {
     var a = NDArray.From(longSum, [longSum.Length], DType.Float32, d);
     float first = a.Sum().ToArray<float>()[0], second = a.Sum().ToArray<float>()[0];
-    Console.WriteLine($"  {d,-17} {first,-12:R} off by {Math.Abs(first - exactSum) / exactSum:E1} relative; again: {(BitConverter.SingleToInt32Bits(first) == BitConverter.SingleToInt32Bits(second) ? "the same bits" : $"{second:R}")}");
-    Claim(BitConverter.SingleToInt32Bits(first) == BitConverter.SingleToInt32Bits(second), $"{d}: the same sum twice gives the same bits");
+    bool sameBits = BitConverter.SingleToInt32Bits(first) == BitConverter.SingleToInt32Bits(second);
+    Console.WriteLine($"  {d,-17} {first,-12:R} off by {Math.Abs(first - exactSum) / exactSum:E1} relative; " +
+        $"again: {(sameBits ? "the same bits" : $"{second:R}")}");
+    Claim(sameBits, $"{d}: the same sum twice gives the same bits");
     Claim(Math.Abs(first - exactSum) <= 1e-5 * exactSum, $"{d}: its sum is within 1e-5 of the exact one, in whatever order it adds");
 }
 Console.WriteLine("lesson 8: all claims hold");
